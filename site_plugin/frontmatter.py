@@ -1,0 +1,243 @@
+"""Reading YAML and Markdown front matter safely, keeping the line of every key.
+
+Only plain YAML is accepted: mappings, lists and scalars. Timestamps stay strings so
+that the loader, not YAML, decides how to read a time zone. Anchors and aliases are
+refused, which also defuses "billion laughs" documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+MAX_FILE_BYTES = 1024 * 1024
+"""Incident and component files are small; anything larger is a mistake (or an attack)."""
+
+MAX_NESTING = 20
+"""Front matter is at most three levels deep; deeper YAML is refused before parsing."""
+
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class YamlProblem(Exception):
+    """YAML that cannot be read, with the 1-based line where reading failed."""
+
+    def __init__(self, line: int, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.fix = fix
+
+
+class LineMapping(dict[str, Any]):
+    """A YAML mapping that remembers the line of each key and of itself."""
+
+    line: int
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        """The line of ``key``, or of the mapping itself when the key is absent."""
+        return self.key_lines.get(key, self.line)
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """A safe loader that builds LineMappings, keeps timestamps as text and refuses aliases."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            raise YamlProblem(
+                node.start_mark.line + 1,
+                "YAML anchors and aliases (& and *) are not supported",
+                "write the value out in full",
+            )
+        return super().construct_object(node, deep=deep)
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineMapping:
+    mapping = LineMapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + 1
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            raise YamlProblem(
+                key_line,
+                f"key {key!r} is not a name",
+                "keys are words such as 'title' or 'at'",
+            )
+        if key in mapping:
+            raise YamlProblem(
+                key_line,
+                f"'{key}' is given twice (first on line {mapping.key_lines[key]})",
+                "keep one of them",
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_line
+    return mapping
+
+
+def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+
+
+def _nesting_depth(text: str) -> int:
+    """A cheap upper bound of flow-style nesting ([ and {) to refuse hostile input early."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def load_yaml(text: str, *, first_line: int = 1) -> Any:
+    """Parse one YAML document.
+
+    Args:
+        text: The YAML source.
+        first_line: The file line on which ``text`` starts, so that reported lines
+            point into the file rather than into the snippet.
+
+    Returns:
+        The parsed value; mappings are ``LineMapping`` with file line numbers.
+
+    Raises:
+        YamlProblem: The text is not plain, readable YAML.
+    """
+    offset = first_line - 1
+    if ("[" in text or "{" in text) and _nesting_depth(text) > MAX_NESTING:
+        raise YamlProblem(
+            first_line, f"YAML nested more than {MAX_NESTING} levels deep", "flatten it"
+        )
+    try:
+        loader = _LineLoader(text)
+        try:
+            value = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except YamlProblem as problem:
+        problem.line += offset
+        raise
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + 1 if mark is not None else 1) + offset
+        reason = error.problem or error.context or "unreadable YAML"
+        raise YamlProblem(line, f"invalid YAML: {reason}", _yaml_fix(reason)) from None
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
+        raise YamlProblem(
+            first_line, f"invalid YAML: {error}", "check the indentation and quoting"
+        ) from None
+    _shift_lines(value, offset)
+    return value
+
+
+def _yaml_fix(reason: str) -> str:
+    if "tab" in reason:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in reason:
+        return "put quotes around a value that contains ': '"
+    if "could not find expected ':'" in reason or "simple key" in reason:
+        return "write each setting as 'key: value' on its own line"
+    if "found undefined tag" in reason or "could not determine a constructor" in reason:
+        return "remove the '!' tag; only plain YAML is read"
+    return "check the indentation and quoting"
+
+
+def _shift_lines(value: Any, offset: int) -> None:
+    if not offset:
+        return
+    if isinstance(value, LineMapping):
+        value.line += offset
+        value.key_lines = {key: line + offset for key, line in value.key_lines.items()}
+        for item in value.values():
+            _shift_lines(item, offset)
+    elif isinstance(value, list):
+        for item in value:
+            _shift_lines(item, offset)
+
+
+@dataclass(frozen=True)
+class FrontMatterDocument:
+    """A Markdown file split into its front matter and body.
+
+    Attributes:
+        front_matter: The YAML mapping between the ``---`` fences.
+        body: The Markdown after the closing fence, stripped.
+        body_line: The line on which the body starts.
+    """
+
+    front_matter: LineMapping
+    body: str
+    body_line: int
+
+
+def read_front_matter(text: str) -> FrontMatterDocument:
+    """Split a Markdown file into front matter and body.
+
+    Raises:
+        YamlProblem: No front matter, an unclosed fence, unreadable YAML, or YAML
+            that is not a mapping.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise YamlProblem(
+            1,
+            "the file does not start with front matter",
+            "begin the file with a line '---', the YAML settings, then another '---'",
+        )
+    closing = next(
+        (index for index in range(1, len(lines)) if lines[index].rstrip() in ("---", "...")),
+        None,
+    )
+    if closing is None:
+        raise YamlProblem(
+            1,
+            "the front matter is not closed",
+            "add a line '---' after the YAML settings",
+        )
+    yaml_text = "\n".join(lines[1:closing])
+    value = load_yaml(yaml_text, first_line=2) if yaml_text.strip() else None
+    if value is None:
+        raise YamlProblem(1, "the front matter is empty", "add the required settings")
+    if not isinstance(value, LineMapping):
+        raise YamlProblem(
+            2,
+            "the front matter is not a set of 'key: value' settings",
+            "write each setting as 'key: value' on its own line",
+        )
+    body = "\n".join(lines[closing + 1 :]).strip()
+    return FrontMatterDocument(value, body, closing + 2)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a content file, refusing binary and oversized data.
+
+    Raises:
+        YamlProblem: The data is too large, binary, or not UTF-8.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise YamlProblem(
+            1,
+            f"the file is {len(data) / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB"
+            " limit for content files",
+            "keep each file to a page of text; link to large material instead",
+        )
+    if b"\0" in data:
+        raise YamlProblem(1, "the file is binary, not text", "remove it or save it as UTF-8 text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise YamlProblem(line, "the file is not valid UTF-8 text", "save it as UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,43 @@
+"""Problems found in a status repository's content, reported all at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in the content, with where it is and how to fix it.
+
+    Attributes:
+        path: Repository-relative path, with forward slashes.
+        line: 1-based line of the offending key (1 when the whole file is at fault).
+        message: What is wrong, in plain words.
+        fix: How to fix it.
+    """
+
+    path: str
+    line: int
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        suffix = f" ({self.fix})" if self.fix else ""
+        return f"{self.path}:{self.line}: {self.message}{suffix}"
+
+
+class ContentError(Exception):
+    """The content has problems; nothing should be published until they are fixed."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems, key=_reading_order)
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        """Every problem, one per line, in file and line order."""
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+def _reading_order(problem: Problem) -> tuple[str, int, str]:
+    return (problem.path, problem.line, problem.message)

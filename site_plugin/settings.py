@@ -1,0 +1,105 @@
+"""The plugin's settings as the command line reads them from ``mkdocs.yml``.
+
+The MkDocs plugin validates the same options with MkDocs' own config classes
+(``config.py``); the commands read them here without starting MkDocs, so that
+``herald check`` is fast and works where MkDocs is not the site generator.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import yaml
+
+from .problems import Problem
+
+PLUGIN_NAME = "herald"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the commands need from the plugin's options.
+
+    Attributes:
+        root: The folder holding ``mkdocs.yml``; content paths are relative to it.
+        components: The components file.
+        incidents: The incidents folder.
+        timezone: The zone for naive timestamps and for day boundaries in history.
+    """
+
+    root: Path
+    components: str = "components.yml"
+    incidents: str = "incidents"
+    timezone: str = "UTC"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class _PermissiveLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running its tags (``!ENV``, ``!!python/name:``)."""
+
+
+def _ignore_tag(loader: _PermissiveLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    return None
+
+
+_PermissiveLoader.add_multi_constructor("", _ignore_tag)
+
+
+def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
+    """Read the ``herald`` plugin's options from ``mkdocs.yml``.
+
+    A missing file gives the defaults, rooted at the file's folder.
+
+    Returns:
+        The settings, and the problems found in them (empty when they are usable).
+    """
+    root = config_file.parent
+    name = config_file.name
+    if not config_file.is_file():
+        return Settings(root=root), []
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_PermissiveLoader)
+    except (yaml.YAMLError, UnicodeDecodeError, OSError) as error:
+        return Settings(root=root), [Problem(name, 1, f"cannot be read: {error}", "fix its YAML")]
+    options = _plugin_options(config)
+    settings = Settings(
+        root=root,
+        components=str(options.get("components", Settings.components)),
+        incidents=str(options.get("incidents", Settings.incidents)),
+        timezone=str(options.get("timezone", Settings.timezone)),
+    )
+    problems = []
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        close = difflib.get_close_matches(settings.timezone, sorted(available_timezones()), n=1)
+        fix = f"did you mean '{close[0]}'?" if close else "use an IANA name such as Europe/Berlin"
+        problems.append(Problem(name, 1, f"unknown time zone '{settings.timezone}'", fix))
+    return settings, problems
+
+
+def _plugin_options(config: object) -> dict[str, Any]:
+    if not isinstance(config, dict):
+        return {}
+    plugins = config.get("plugins") or []
+    if isinstance(plugins, dict):
+        options = plugins.get(PLUGIN_NAME)
+        return options if isinstance(options, dict) else {}
+    for plugin in plugins if isinstance(plugins, list) else []:
+        if isinstance(plugin, dict) and PLUGIN_NAME in plugin:
+            options = plugin[PLUGIN_NAME]
+            return options if isinstance(options, dict) else {}
+    return {}

@@ -1,0 +1,145 @@
+"""Parsing the values authors write: timestamps, dates, durations, slugs.
+
+Each parser returns the value or raises ``ValueProblem`` with what is wrong and how to
+fix it; the loader adds the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from .model import DURATION_UNITS
+
+
+class ValueProblem(ValueError):
+    """A value that cannot be used, with the fix to suggest."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DURATION = re.compile(r"^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+TIMESTAMP_EXAMPLE = "2026-11-20T14:10:00Z"
+
+
+def parse_timestamp(value: object, default_zone: tzinfo) -> datetime:
+    """Read an ISO 8601 timestamp, returned in UTC; a naive one is read in ``default_zone``.
+
+    Raises:
+        ValueProblem: Not a string, a bare date, or not ISO 8601.
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if _DATE_ONLY.match(text):
+            raise ValueProblem(
+                f"'{text}' is a date without a time",
+                f"add the time and its zone, e.g. {text}T14:10:00Z",
+            )
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueProblem(
+                f"'{text}' is not a timestamp",
+                f"write it as ISO 8601 with its offset, e.g. {TIMESTAMP_EXAMPLE}",
+            ) from None
+    else:
+        raise ValueProblem(
+            f"{_describe(value)} is not a timestamp",
+            f"write it as ISO 8601 with its offset, e.g. {TIMESTAMP_EXAMPLE}",
+        )
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=default_zone)
+    # Kept in UTC: Python compares and subtracts two datetimes that share a tzinfo
+    # as wall-clock times, which is wrong across a DST change.
+    return moment.astimezone(UTC)
+
+
+def parse_date(value: object) -> date:
+    """Read a calendar date written as ``YYYY-MM-DD``.
+
+    Raises:
+        ValueProblem: Anything else.
+    """
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or not _DATE_ONLY.match(text):
+        raise ValueProblem(
+            f"{_describe(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2026-03-01"
+        )
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueProblem(f"'{text}' is not a real date", "check the month and day") from None
+
+
+def parse_duration(value: object) -> timedelta:
+    """Read a duration such as ``30m``, ``1h30m``, ``2h 15m`` or ``1d``.
+
+    Raises:
+        ValueProblem: Not a positive duration with units.
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    match = _DURATION.match(text) if text else None
+    if match is None or not any(match.groups()):
+        raise ValueProblem(
+            f"{_describe(value)} is not a duration",
+            "write it with units, e.g. 30m, 1h or 1h30m",
+        )
+    seconds = sum(
+        int(amount) * DURATION_UNITS[unit]
+        for amount, unit in zip(match.groups(), "dhms", strict=True)
+        if amount
+    )
+    if seconds <= 0:
+        raise ValueProblem(f"'{text}' is zero", "give a positive duration, e.g. 30m")
+    return timedelta(seconds=seconds)
+
+
+def parse_text(value: object) -> str:
+    """Read a non-empty line of text.
+
+    Raises:
+        ValueProblem: Not text, or empty.
+    """
+    if isinstance(value, bool) or value is None or isinstance(value, list | dict):
+        raise ValueProblem(f"{_describe(value)} is not text", "write it as plain text")
+    text = str(value).strip()
+    if not text:
+        raise ValueProblem("it is empty", "write a few words")
+    return text
+
+
+def parse_flag(value: object) -> bool:
+    """Read ``true`` or ``false``.
+
+    Raises:
+        ValueProblem: Anything else.
+    """
+    if not isinstance(value, bool):
+        raise ValueProblem(f"{_describe(value)} is not true or false", "write true or false")
+    return value
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}'"
+    if isinstance(value, dict):
+        return "a set of settings"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+def describe(value: object) -> str:
+    """How a value reads in a message: quoted and shortened."""
+    return _describe(value)
