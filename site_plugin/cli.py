@@ -59,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
         "--config",
         default="mkdocs.yml",
         metavar="FILE",
-        help="the site's mkdocs.yml; content paths are relative to its folder (default: %(default)s)",
+        help="the site's mkdocs.yml; content paths are relative to its folder"
+        " (default: %(default)s)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = commands.add_parser(

@@ -1,8 +1,9 @@
 """Reading YAML and Markdown front matter safely, keeping the line of every key.
 
-Only plain YAML is accepted: mappings, lists and scalars. Timestamps stay strings so
-that the loader, not YAML, decides how to read a time zone. Anchors and aliases are
-refused, which also defuses "billion laughs" documents.
+Only plain YAML is accepted: mappings, lists and text. Every scalar stays a string so
+that the loader, not YAML, decides what a value means (a timestamp keeps its zone,
+``no`` stays a word). Anchors and aliases are refused, which also defuses "billion
+laughs" documents.
 """
 
 from __future__ import annotations
@@ -42,49 +43,67 @@ class LineMapping(dict[str, Any]):
         return self.key_lines.get(key, self.line)
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """A safe loader that builds LineMappings, keeps timestamps as text and refuses aliases."""
+class _NodeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """Composes YAML into nodes (in C where libyaml is available), resolving no types.
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects:
+    With no implicit resolvers every plain scalar is text: ``true``, ``30`` and
+    ``2026-11-20`` all stay strings, and the loader's parsers decide what a value means,
+    so YAML 1.1 surprises (``no`` meaning false, timestamps losing their zone) cannot
+    misread content.
+    """
+
+    yaml_implicit_resolvers: dict[str, list[object]] = {}  # noqa: RUF012
+
+
+_PLAIN_TAGS = frozenset(("tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"))
+
+
+def _to_value(node: yaml.Node, offset: int, seen: set[int] | None, depth: int = 0) -> Any:
+    """Turn a node into text, lists and LineMappings with file line numbers."""
+    if seen is not None:
+        if id(node) in seen:
             raise YamlProblem(
-                node.start_mark.line + 1,
+                node.start_mark.line + offset,
                 "YAML anchors and aliases (& and *) are not supported",
                 "write the value out in full",
             )
-        return super().construct_object(node, deep=deep)
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineMapping:
+        seen.add(id(node))
+    if node.tag not in _PLAIN_TAGS:
+        raise YamlProblem(
+            node.start_mark.line + offset,
+            f"the YAML tag '{node.tag}' is not supported",
+            "remove the '!' tag; only plain YAML is read",
+        )
+    if depth > MAX_NESTING:
+        raise YamlProblem(
+            node.start_mark.line + offset,
+            f"YAML nested more than {MAX_NESTING} levels deep",
+            "flatten it",
+        )
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_value(item, offset, seen, depth + 1) for item in node.value]
     mapping = LineMapping()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
+    mapping.line = node.start_mark.line + offset
+    key_lines: dict[str, int] = {}
+    mapping.key_lines = key_lines
     for key_node, value_node in node.value:
-        key_line = key_node.start_mark.line + 1
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
+        key_line = key_node.start_mark.line + offset
+        if not isinstance(key_node, yaml.ScalarNode):
             raise YamlProblem(
-                key_line,
-                f"key {key!r} is not a name",
-                "keys are words such as 'title' or 'at'",
+                key_line, "a key is not a name", "keys are words such as 'title' or 'at'"
             )
+        key = key_node.value
         if key in mapping:
             raise YamlProblem(
                 key_line,
-                f"'{key}' is given twice (first on line {mapping.key_lines[key]})",
+                f"'{key}' is given twice (first on line {key_lines[key]})",
                 "keep one of them",
             )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = key_line
+        mapping[key] = _to_value(value_node, offset, seen, depth + 1)
+        key_lines[key] = key_line
     return mapping
-
-
-def _construct_text(loader: _LineLoader, node: yaml.ScalarNode) -> str:
-    return str(loader.construct_scalar(node))
-
-
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 
 
 def _nesting_depth(text: str) -> int:
@@ -113,31 +132,29 @@ def load_yaml(text: str, *, first_line: int = 1) -> Any:
     Raises:
         YamlProblem: The text is not plain, readable YAML.
     """
-    offset = first_line - 1
     if ("[" in text or "{" in text) and _nesting_depth(text) > MAX_NESTING:
         raise YamlProblem(
             first_line, f"YAML nested more than {MAX_NESTING} levels deep", "flatten it"
         )
     try:
-        loader = _LineLoader(text)
+        loader = _NodeLoader(text)
         try:
-            value = loader.get_single_data()
+            node = loader.get_single_node()
         finally:
             loader.dispose()
-    except YamlProblem as problem:
-        problem.line += offset
-        raise
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = (mark.line + 1 if mark is not None else 1) + offset
+        line = (mark.line + 1 if mark is not None else 1) + first_line - 1
         reason = error.problem or error.context or "unreadable YAML"
         raise YamlProblem(line, f"invalid YAML: {reason}", _yaml_fix(reason)) from None
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
         raise YamlProblem(
             first_line, f"invalid YAML: {error}", "check the indentation and quoting"
         ) from None
-    _shift_lines(value, offset)
-    return value
+    if node is None:
+        return None
+    seen: set[int] | None = set() if "&" in text or "*" in text else None
+    return _to_value(node, first_line, seen)
 
 
 def _yaml_fix(reason: str) -> str:
@@ -150,19 +167,6 @@ def _yaml_fix(reason: str) -> str:
     if "found undefined tag" in reason or "could not determine a constructor" in reason:
         return "remove the '!' tag; only plain YAML is read"
     return "check the indentation and quoting"
-
-
-def _shift_lines(value: Any, offset: int) -> None:
-    if not offset:
-        return
-    if isinstance(value, LineMapping):
-        value.line += offset
-        value.key_lines = {key: line + offset for key, line in value.key_lines.items()}
-        for item in value.values():
-            _shift_lines(item, offset)
-    elif isinstance(value, list):
-        for item in value:
-            _shift_lines(item, offset)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ an engineer in the middle of an outage should fix everything in one pass.
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -155,9 +156,10 @@ class _ContentReader:
     def timestamp(self, value: object) -> datetime:
         return parse_timestamp(value, self.zone)
 
-    def read_text_file(self, path: Path, relative: str) -> str | None:
+    def read_text_file(self, path: str, relative: str) -> str | None:
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as file:
+                data = file.read()
         except OSError as error:
             self.report(relative, 1, f"cannot be read: {error.strerror}", "check the file")
             return None
@@ -167,7 +169,7 @@ class _ContentReader:
             self.report(relative, problem.line, problem.message, problem.fix)
             return None
 
-    def read_document(self, path: Path, relative: str) -> FrontMatterDocument | None:
+    def read_document(self, path: str, relative: str) -> FrontMatterDocument | None:
         text = self.read_text_file(path, relative)
         if text is None:
             return None
@@ -187,7 +189,7 @@ class _ContentReader:
                 relative, 1, "the components file is missing", "create it with a 'components:' list"
             )
             return Catalog(())
-        text = self.read_text_file(path, relative)
+        text = self.read_text_file(str(path), relative)
         if text is None:
             return Catalog(())
         try:
@@ -244,7 +246,9 @@ class _ContentReader:
             return None
         self.check_keys(raw, COMPONENT_KEYS, relative, "a component")
         entry_id = self.value(raw, "id", self.component_id, relative, required="add 'id: a-slug'")
-        name = self.value(raw, "name", parse_text, relative, required="add the customer-facing name")
+        name = self.value(
+            raw, "name", parse_text, relative, required="add the customer-facing name"
+        )
         description = self.value(raw, "description", parse_text, relative) or ""
         hidden = self.value(raw, "hidden_unless_affected", parse_flag, relative) or False
         since = self.value(raw, "since", parse_date, relative)
@@ -342,7 +346,7 @@ class _ContentReader:
                 continue
             entry_relative = f"{relative}/{entry.name}"
             if entry.is_dir():
-                incident = self.read_incident(Path(entry.path), entry_relative, catalog)
+                incident = self.read_incident(entry.path, entry.name, entry_relative, catalog)
                 if incident is not None:
                     incidents.append(incident)
             elif entry.name.endswith(".md") and entry.name.lower() != "readme.md":
@@ -356,8 +360,9 @@ class _ContentReader:
         incidents.sort(key=lambda incident: (incident.start, incident.id))
         return tuple(incidents)
 
-    def read_incident(self, folder: Path, relative: str, catalog: Catalog) -> Incident | None:
-        incident_id = folder.name
+    def read_incident(
+        self, folder: str, incident_id: str, relative: str, catalog: Catalog
+    ) -> Incident | None:
         with os.scandir(folder) as entries:
             names = sorted(entry.name for entry in entries if entry.is_file())
         markdown = [name for name in names if name.endswith(".md")]
@@ -387,7 +392,7 @@ class _ContentReader:
                 "add it with the incident's title, kind, impact and affected components",
             )
             return None
-        index = self.read_document(folder / INDEX_FILE, index_relative)
+        index = self.read_document(os.path.join(folder, INDEX_FILE), index_relative)
         header = self.read_header(index, index_relative, catalog) if index else None
         if not update_names:
             self.report(
@@ -401,12 +406,16 @@ class _ContentReader:
         updates = [
             update
             for name in update_names
-            if (update := self.read_update(folder / name, f"{relative}/{name}", kind, catalog))
+            if (
+                update := self.read_update(
+                    os.path.join(folder, name), f"{relative}/{name}", kind, catalog
+                )
+            )
         ]
         postmortem = None
         if POSTMORTEM_FILE in names:
             postmortem = self.read_postmortem(
-                folder / POSTMORTEM_FILE, f"{relative}/{POSTMORTEM_FILE}"
+                os.path.join(folder, POSTMORTEM_FILE), f"{relative}/{POSTMORTEM_FILE}"
             )
         if header is None or len(updates) != len(update_names) or not updates:
             return None
@@ -436,12 +445,12 @@ class _ContentReader:
         problems_before = len(self.problems)
         self.check_keys(doc, INDEX_KEYS, relative, INDEX_FILE)
         title = self.value(doc, "title", parse_text, relative, required="add 'title: ...'")
-        kind = self.value(doc, "kind", _enum_parser(IncidentKind, "kind"), relative)
+        kind = self.value(doc, "kind", _parse_kind, relative)
         kind = kind or IncidentKind.INCIDENT
         impact = self.value(
             doc,
             "impact",
-            _enum_parser(Impact, "impact"),
+            _parse_impact,
             relative,
             required="add 'impact: none | minor | major | critical'"
             if kind is IncidentKind.INCIDENT
@@ -452,7 +461,9 @@ class _ContentReader:
         start = end = None
         if kind is IncidentKind.MAINTENANCE:
             window_fix = "give the maintenance window, e.g. 2026-12-02T06:00:00Z"
-            start = self.value(doc, "scheduled_start", self.timestamp, relative, required=window_fix)
+            start = self.value(
+                doc, "scheduled_start", self.timestamp, relative, required=window_fix
+            )
             end = self.value(doc, "scheduled_end", self.timestamp, relative, required=window_fix)
             if start is not None and end is not None and end <= start:
                 self.report(
@@ -564,18 +575,13 @@ class _ContentReader:
     def component_status(
         self, value: object, relative: str, line: int, *, in_index: bool
     ) -> ComponentStatus | None:
-        choices = [status.value for status in ComponentStatus]
-        if in_index:
-            choices.remove(ComponentStatus.OPERATIONAL.value)
-        try:
-            status = ComponentStatus(value)
-        except ValueError:
-            status = None
-        if status is None or status.value not in choices:
+        choices = _INDEX_COMPONENT_STATUSES if in_index else _UPDATE_COMPONENT_STATUSES
+        status = choices.get(value) if isinstance(value, str) else None
+        if status is None:
             close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
             fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(choices)}"
             message = f"{describe(value)} is not a component status"
-            if status is ComponentStatus.OPERATIONAL:
+            if value == ComponentStatus.OPERATIONAL.value:
                 message = "a component cannot be 'operational' in index.md"
                 fix = "give the status it has while the incident is open"
             self.report(relative, line, message, fix)
@@ -583,7 +589,7 @@ class _ContentReader:
         return status
 
     def read_update(
-        self, path: Path, relative: str, kind: IncidentKind, catalog: Catalog
+        self, path: str, relative: str, kind: IncidentKind, catalog: Catalog
     ) -> Update | None:
         document = self.read_document(path, relative)
         if document is None:
@@ -596,7 +602,7 @@ class _ContentReader:
         status = self.value(
             doc,
             "status",
-            _enum_parser(UpdateStatus, "status"),
+            _parse_update_status,
             relative,
             required=f"add 'status: {allowed[0].value}'",
         )
@@ -615,7 +621,7 @@ class _ContentReader:
                 f"a {status.value} update promises no next update",
                 "remove 'next_update'",
             )
-        written, affected = self.read_affected(doc, relative, kind, catalog, in_index=False)
+        _, affected = self.read_affected(doc, relative, kind, catalog, in_index=False)
         reschedule = {}
         for key in ("scheduled_start", "scheduled_end"):
             if key in doc and kind is not IncidentKind.MAINTENANCE:
@@ -644,7 +650,7 @@ class _ContentReader:
         if at is None or status is None or len(self.problems) != problems_before:
             return None
         return Update(
-            id=path.stem,
+            id=os.path.basename(path)[:-3],
             at=at,
             status=status,
             message=document.body,
@@ -691,7 +697,7 @@ class _ContentReader:
             return None
         return due
 
-    def read_postmortem(self, path: Path, relative: str) -> Postmortem | None:
+    def read_postmortem(self, path: str, relative: str) -> Postmortem | None:
         document = self.read_document(path, relative)
         if document is None:
             return None
@@ -727,7 +733,7 @@ class _ContentReader:
     def check_timeline(self, header: _Header, updates: list[Update], index_relative: str) -> bool:
         """Check the order of updates; ``updates`` is sorted by ``at``."""
         problems_before = len(self.problems)
-        for previous, update in zip(updates, updates[1:], strict=False):
+        for previous, update in itertools.pairwise(updates):
             if update.at == previous.at:
                 self.report(
                     update.source.path,
@@ -757,14 +763,14 @@ class _ContentReader:
             for update in updates:
                 start = update.scheduled_start or start
                 end = update.scheduled_end or end
-                if (update.scheduled_start or update.scheduled_end) and start and end:
-                    if end <= start:
-                        self.report(
-                            update.source.path,
-                            update.source.line,
-                            "after this update the maintenance window ends before it starts",
-                            "make scheduled_end later than scheduled_start",
-                        )
+                moved = update.scheduled_start or update.scheduled_end
+                if moved and start and end and end <= start:
+                    self.report(
+                        update.source.path,
+                        update.source.line,
+                        "after this update the maintenance window ends before it starts",
+                        "make scheduled_end later than scheduled_start",
+                    )
         return len(self.problems) == problems_before
 
 
@@ -782,6 +788,12 @@ class _Header:
     scheduled_end: datetime | None
 
 
+_UPDATE_COMPONENT_STATUSES = {status.value: status for status in ComponentStatus}
+_INDEX_COMPONENT_STATUSES = {
+    value: status
+    for value, status in _UPDATE_COMPONENT_STATUSES.items()
+    if status is not ComponentStatus.OPERATIONAL
+}
 _AT_FIX = "add 'at: ' with the time the update is posted, e.g. 2026-11-20T14:10:00Z"
 
 E = TypeVar("E", IncidentKind, Impact, UpdateStatus)
@@ -789,16 +801,22 @@ E = TypeVar("E", IncidentKind, Impact, UpdateStatus)
 
 def _enum_parser(enum_type: type[E], key: str) -> Callable[[object], E]:
     choices = [member.value for member in enum_type]
+    members = {member.value: member for member in enum_type}
 
     def parse(value: object) -> E:
-        try:
-            return enum_type(value)
-        except ValueError:
+        member = members.get(value) if isinstance(value, str) else None
+        if member is None:
             close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
             fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(choices)}"
-            raise ValueProblem(f"{describe(value)} is not a known {key}", fix) from None
+            raise ValueProblem(f"{describe(value)} is not a known {key}", fix)
+        return member
 
     return parse
+
+
+_parse_kind = _enum_parser(IncidentKind, "kind")
+_parse_impact = _enum_parser(Impact, "impact")
+_parse_update_status = _enum_parser(UpdateStatus, "status")
 
 
 def _iso(moment: datetime) -> str:

@@ -7,6 +7,7 @@ historical question all get the same answer for the same input.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -318,7 +319,7 @@ def incident_segments(incident: Incident, until: datetime) -> list[Segment]:
     ordered = sorted(moment for moment in moments if moment <= until)
     segments: list[Segment] = []
     open_segments: dict[str, Segment] = {}
-    for start, end in zip(ordered, ordered[1:], strict=False):
+    for start, end in itertools.pairwise(ordered):
         statuses = affected_at(incident, start)
         for component_id in list(open_segments):
             if statuses.get(component_id) is not open_segments[component_id].status:
@@ -326,9 +327,7 @@ def incident_segments(incident: Incident, until: datetime) -> list[Segment]:
         for component_id, status in statuses.items():
             current = open_segments.get(component_id)
             if current is None:
-                open_segments[component_id] = Segment(
-                    component_id, start, end, status, incident.id
-                )
+                open_segments[component_id] = Segment(component_id, start, end, status, incident.id)
             else:
                 open_segments[component_id] = Segment(
                     component_id, current.start, end, status, incident.id
@@ -410,7 +409,7 @@ class Day:
 
 
 def uptime_fraction(major: float, partial: float, observed: float) -> float | None:
-    """``1 − (major + 0.3 × partial) / observed``, or ``None`` when nothing was observed."""
+    """``1 - (major + 0.3 * partial) / observed``, or ``None`` when nothing was observed."""
     if observed <= 0:
         return None
     return max(0.0, 1.0 - (major + PARTIAL_OUTAGE_WEIGHT * partial) / observed)

@@ -122,13 +122,15 @@ def parse_flag(value: object) -> bool:
     Raises:
         ValueProblem: Anything else.
     """
-    if not isinstance(value, bool):
-        raise ValueProblem(f"{_describe(value)} is not true or false", "write true or false")
-    return value
+    if value in (True, "true", "True"):
+        return True
+    if value in (False, "false", "False"):
+        return False
+    raise ValueProblem(f"{_describe(value)} is not true or false", "write true or false")
 
 
 def _describe(value: object) -> str:
-    if value is None:
+    if value is None or value == "":
         return "an empty value"
     if isinstance(value, bool):
         return f"'{str(value).lower()}'"
