@@ -146,7 +146,11 @@ def load_yaml(text: str, *, first_line: int = 1) -> Any:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark is not None else 1) + first_line - 1
         reason = error.problem or error.context or "unreadable YAML"
-        raise YamlProblem(line, f"invalid YAML: {reason}", _yaml_fix(reason)) from None
+        source_lines = text.split("\n")
+        faulty = (
+            source_lines[mark.line] if mark is not None and mark.line < len(source_lines) else ""
+        )
+        raise YamlProblem(line, f"invalid YAML: {reason}", _yaml_fix(reason, faulty)) from None
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
         raise YamlProblem(
             first_line, f"invalid YAML: {error}", "check the indentation and quoting"
@@ -157,8 +161,8 @@ def load_yaml(text: str, *, first_line: int = 1) -> Any:
     return _to_value(node, first_line, seen)
 
 
-def _yaml_fix(reason: str) -> str:
-    if "tab" in reason:
+def _yaml_fix(reason: str, faulty_line: str) -> str:
+    if "\t" in faulty_line or "tab" in reason:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in reason:
         return "put quotes around a value that contains ': '"

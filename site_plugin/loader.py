@@ -335,7 +335,7 @@ class _ContentReader:
                 relative,
                 1,
                 "the incidents folder is missing",
-                "create it (with an empty .gitkeep file so git keeps it)",
+                "create it, with an empty .gitkeep file so that git keeps it",
             )
             return ()
         incidents: list[Incident] = []
@@ -400,9 +400,9 @@ class _ContentReader:
                 1,
                 "the incident has no updates",
                 "add a first update beside index.md, e.g. 2026-11-20T1410Z-investigating.md"
-                " (herald new writes one)",
+                "; herald new writes one",
             )
-        kind = header.kind if header else IncidentKind.INCIDENT
+        kind = header.kind if header else _declared_kind(index)
         updates = [
             update
             for name in update_names
@@ -514,7 +514,7 @@ class _ContentReader:
         self,
         doc: LineMapping,
         relative: str,
-        kind: IncidentKind,
+        kind: IncidentKind | None,
         catalog: Catalog,
         *,
         in_index: bool,
@@ -589,8 +589,9 @@ class _ContentReader:
         return status
 
     def read_update(
-        self, path: str, relative: str, kind: IncidentKind, catalog: Catalog
+        self, path: str, relative: str, kind: IncidentKind | None, catalog: Catalog
     ) -> Update | None:
+        """Read one update; ``kind`` is ``None`` when index.md does not say it clearly."""
         document = self.read_document(path, relative)
         if document is None:
             return None
@@ -598,7 +599,7 @@ class _ContentReader:
         problems_before = len(self.problems)
         self.check_keys(doc, UPDATE_KEYS, relative, "an update")
         at = self.value(doc, "at", self.timestamp, relative, required=_AT_FIX)
-        allowed = STATUSES_BY_KIND[kind]
+        allowed = STATUSES_BY_KIND[kind or IncidentKind.INCIDENT]
         status = self.value(
             doc,
             "status",
@@ -606,7 +607,7 @@ class _ContentReader:
             relative,
             required=f"add 'status: {allowed[0].value}'",
         )
-        if status is not None and status not in allowed:
+        if kind is not None and status is not None and status not in allowed:
             self.report(
                 relative,
                 doc.line_of("status"),
@@ -624,7 +625,7 @@ class _ContentReader:
         _, affected = self.read_affected(doc, relative, kind, catalog, in_index=False)
         reschedule = {}
         for key in ("scheduled_start", "scheduled_end"):
-            if key in doc and kind is not IncidentKind.MAINTENANCE:
+            if key in doc and kind not in (IncidentKind.MAINTENANCE, None):
                 self.report(
                     relative,
                     doc.line_of(key),
@@ -817,6 +818,16 @@ def _enum_parser(enum_type: type[E], key: str) -> Callable[[object], E]:
 _parse_kind = _enum_parser(IncidentKind, "kind")
 _parse_impact = _enum_parser(Impact, "impact")
 _parse_update_status = _enum_parser(UpdateStatus, "status")
+
+
+def _declared_kind(index: FrontMatterDocument | None) -> IncidentKind | None:
+    """The kind index.md declares, when it is readable; problems are reported elsewhere."""
+    if index is None:
+        return None
+    try:
+        return _parse_kind(index.front_matter.get("kind", IncidentKind.INCIDENT.value))
+    except ValueProblem:
+        return None
 
 
 def _iso(moment: datetime) -> str:

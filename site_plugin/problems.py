@@ -39,5 +39,6 @@ class ContentError(Exception):
         return "\n".join(str(problem) for problem in self.problems)
 
 
-def _reading_order(problem: Problem) -> tuple[str, int, str]:
-    return (problem.path, problem.line, problem.message)
+def _reading_order(problem: Problem) -> tuple[str, int]:
+    # Stable: problems on one line keep the order they were found in.
+    return (problem.path, problem.line)

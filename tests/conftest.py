@@ -1,0 +1,105 @@
+"""Shared fixtures: small status repositories written into ``tmp_path`` at a fixed time."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+
+import pytest
+
+from site_plugin.loader import ContentPaths, load_status_site
+from site_plugin.model import StatusSite
+from site_plugin.problems import ContentError
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+"""The fixed "now" of every test (also the example site's SOURCE_DATE_EPOCH)."""
+NOW_EPOCH = "1795608000"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+COMPONENTS = """\
+components:
+  - id: api
+    name: REST API
+    description: Public REST API.
+  - id: dashboard
+    name: Dashboard
+  - id: regions
+    name: Regions
+    components:
+      - id: eu-west
+        name: EU West
+      - id: us-east
+        name: US East
+  - id: sso
+    name: Single sign-on
+    hidden_unless_affected: true
+    since: 2026-08-01
+"""
+
+INCIDENT_INDEX = """\
+---
+title: Elevated error rates on the REST API
+kind: incident
+impact: major
+affected:
+  api: partial_outage
+---
+Some API requests fail.
+"""
+
+FIRST_UPDATE = """\
+---
+at: 2026-11-20T14:10:00Z
+status: investigating
+next_update: 30m
+---
+We are seeing errors on the REST API and are investigating.
+"""
+
+RESOLVED_UPDATE = """\
+---
+at: 2026-11-20T15:00:00Z
+status: resolved
+---
+The REST API is working normally again. We are sorry for the trouble.
+"""
+
+INCIDENT = "incidents/2026-11-20-api-errors"
+
+
+class StatusRepo:
+    """A status repository in a temporary folder, valid until a test breaks it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.write("components.yml", COMPONENTS)
+        self.write(f"{INCIDENT}/index.md", INCIDENT_INDEX)
+        self.write(f"{INCIDENT}/2026-11-20T1410Z-investigating.md", FIRST_UPDATE)
+        self.write(f"{INCIDENT}/2026-11-20T1500Z-resolved.md", RESOLVED_UPDATE)
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def remove(self, relative: str) -> None:
+        (self.root / relative).unlink()
+
+    def load(self, *, now: datetime = NOW, zone: tzinfo = UTC) -> StatusSite:
+        return load_status_site(ContentPaths(self.root), now=now, zone=zone)
+
+    def problems(self, *, now: datetime = NOW, zone: tzinfo = UTC) -> list[str]:
+        """The reported problems, one string each; fails the test if loading succeeds."""
+        with pytest.raises(ContentError) as caught:
+            self.load(now=now, zone=zone)
+        return [str(problem) for problem in caught.value.problems]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> StatusRepo:
+    return StatusRepo(tmp_path)
