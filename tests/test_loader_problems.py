@@ -370,10 +370,10 @@ CASES = [
         "post-incident report without a date",
         {f"{INCIDENT}/postmortem.md": "---\ntitle: Report\n---\n## What happened\nA bug.\n"},
         [
-            f"{INCIDENT}/postmortem.md:2: 'published' is missing"
-            " (add 'published: ' with the time it was published)",
             f"{INCIDENT}/postmortem.md:2: unknown key 'title' in a post-incident report"
             " (allowed: published)",
+            f"{INCIDENT}/postmortem.md:2: 'published' is missing"
+            " (add 'published: ' with the time it was published)",
         ],
     ),
 ]
