@@ -545,8 +545,8 @@ class _ContentReader:
             )
             return (), ()
         written: list[str] = []
-        group_statuses: list[tuple[str, ComponentStatus]] = []
-        component_statuses: list[tuple[str, ComponentStatus]] = []
+        named = {key for key, _, _ in items if isinstance(catalog.get(key), Component)}
+        expanded: dict[str, ComponentStatus] = {}
         for key, value, key_line in items:
             entry = catalog.get(key) if isinstance(key, str) else None
             if entry is None:
@@ -565,11 +565,10 @@ class _ContentReader:
             if status is None:
                 continue
             written.append(entry.id)
-            target = group_statuses if isinstance(entry, Group) else component_statuses
-            target.extend((leaf, status) for leaf in catalog.leaf_ids(entry.id))
-        # A component named on its own overrides the status its group gives it.
-        expanded = dict(group_statuses)
-        expanded.update(component_statuses)
+            for leaf in catalog.leaf_ids(entry.id):
+                # A component named on its own overrides the status its group gives it.
+                if leaf == entry.id or leaf not in named:
+                    expanded[leaf] = status
         return tuple(written), tuple(expanded.items())
 
     def component_status(

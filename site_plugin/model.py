@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import total_ordering
+from functools import cached_property, total_ordering
 
 
 @total_ordering
@@ -193,16 +193,18 @@ class Catalog:
     def groups(self) -> tuple[Group, ...]:
         return tuple(entry for entry in self.entries if isinstance(entry, Group))
 
-    def get(self, entry_id: str) -> Component | Group | None:
-        """The component or group with this id, or ``None``."""
+    @cached_property
+    def _by_id(self) -> dict[str, Component | Group]:
+        found: dict[str, Component | Group] = {}
         for entry in self.entries:
-            if entry.id == entry_id:
-                return entry
+            found[entry.id] = entry
             if isinstance(entry, Group):
-                for component in entry.components:
-                    if component.id == entry_id:
-                        return component
-        return None
+                found.update((component.id, component) for component in entry.components)
+        return found
+
+    def get(self, entry_id: object) -> Component | Group | None:
+        """The component or group with this id, or ``None``."""
+        return self._by_id.get(entry_id) if isinstance(entry_id, str) else None
 
     def leaf_ids(self, entry_id: str) -> tuple[str, ...]:
         """The component ids an id stands for: a group's members, or the component itself."""
