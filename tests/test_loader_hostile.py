@@ -113,7 +113,8 @@ def test_hostile_components_file(repo: StatusRepo) -> None:
 def test_byte_order_mark_and_windows_line_endings_are_read(repo: StatusRepo) -> None:
     repo.write(
         UPDATE,
-        "\ufeff---\r\nat: 2026-11-20T14:10:00Z\r\nstatus: investigating\r\n---\r\nText.\r\n".encode(),
+        "\ufeff---\r\nat: 2026-11-20T14:10:00Z\r\nstatus: investigating\r\n---\r\n"
+        "Text.\r\n".encode(),
     )
     site = repo.load()
     assert site.incidents[0].updates[0].message == "Text."

@@ -427,7 +427,8 @@ COMPONENT_CASES = [
         "since is not a date",
         {"components.yml": "components:\n  - id: api\n    name: API\n    since: March\n"},
         [
-            "components.yml:4: 'since': 'March' is not a date (write it as YYYY-MM-DD, e.g. 2026-03-01)"
+            "components.yml:4: 'since': 'March' is not a date"
+            " (write it as YYYY-MM-DD, e.g. 2026-03-01)"
         ],
     ),
     Case(

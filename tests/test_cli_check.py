@@ -1,0 +1,145 @@
+"""``herald check`` as an engineer runs it: the installed command, real files, exit codes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import INCIDENT, NOW_EPOCH, REPO_ROOT, StatusRepo
+
+HERALD = [sys.executable, "-m", "site_plugin.cli"]
+
+
+def run_herald(
+    *arguments: str, cwd: Path, epoch: str | None = NOW_EPOCH
+) -> subprocess.CompletedProcess[str]:
+    environment = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    if epoch is not None:
+        environment["SOURCE_DATE_EPOCH"] = epoch
+    return subprocess.run(
+        [*HERALD, *arguments],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A copy of this repository's own example status site."""
+    target = tmp_path / "site"
+    target.mkdir()
+    shutil.copy(REPO_ROOT / "components.yml", target)
+    if (REPO_ROOT / "mkdocs.yml").exists():
+        shutil.copy(REPO_ROOT / "mkdocs.yml", target)
+    shutil.copytree(REPO_ROOT / "incidents", target / "incidents")
+    return target
+
+
+def test_example_site_is_clean(example_copy: Path) -> None:
+    result = run_herald("check", cwd=example_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("Checked 10 components and ")
+    assert "no problems" in result.stdout
+    assert result.stderr == ""
+
+
+def test_unknown_component_in_a_copy_of_the_example(example_copy: Path) -> None:
+    index = example_copy / "incidents/2026-05-28-api-errors-after-deploy/index.md"
+    lines = index.read_text(encoding="utf-8").splitlines()
+    line = lines.index("  api: partial_outage") + 1
+    lines[line - 1] = "  apii: partial_outage"
+    index.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    relative = index.relative_to(example_copy).as_posix()
+    result = run_herald("check", cwd=example_copy)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{relative}:{line}: unknown component 'apii' in 'affected'"
+        " (did you mean 'api'? ids are listed in components.yml)",
+        "Found 1 problem in 1 file; nothing was published.",
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_config_option_points_at_another_folder(repo: StatusRepo, tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Status\nplugins:\n  - search\n  - herald:\n      incidents: history\n"
+        "      timezone: Europe/Berlin\n"
+        "markdown_extensions:\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "incidents").rename(tmp_path / "history")
+    elsewhere = tmp_path.parent
+    result = run_herald("--config", str(tmp_path / "mkdocs.yml"), "check", cwd=elsewhere)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == "Checked 5 components and 1 incidents: no problems.\n"
+
+
+def test_unknown_time_zone_is_a_problem(repo: StatusRepo, tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Status\nplugins:\n  - herald:\n      timezone: Europe/Berlinn\n",
+        encoding="utf-8",
+    )
+    result = run_herald("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "mkdocs.yml:1: unknown time zone 'Europe/Berlinn' (did you mean 'Europe/Berlin'?)"
+    )
+
+
+def test_overdue_promise_warns_and_strict_fails(repo: StatusRepo, tmp_path: Path) -> None:
+    repo.remove(f"{INCIDENT}/2026-11-20T1500Z-resolved.md")
+    relaxed = run_herald("check", cwd=tmp_path)
+    assert relaxed.returncode == 0
+    assert relaxed.stdout.splitlines() == [
+        f"{INCIDENT}/2026-11-20T1410Z-investigating.md:2: the next update was promised by"
+        " 2026-11-20 14:40 UTC and is 4d 21h overdue"
+        " (post an update now, even if there is no news) [warning]",
+        "Checked 5 components and 1 incidents: no problems, 1 warnings.",
+    ]
+    strict = run_herald("check", "--strict", cwd=tmp_path)
+    assert strict.returncode == 1
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run_herald(cwd=tmp_path).returncode == 2
+    assert run_herald("chek", cwd=tmp_path).returncode == 2
+    missing = run_herald("--config", "nowhere/mkdocs.yml", "check", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert missing.stderr == "herald: nowhere/mkdocs.yml not found (pass the site's mkdocs.yml)\n"
+
+
+def test_bad_source_date_epoch_is_a_usage_error(repo: StatusRepo, tmp_path: Path) -> None:
+    result = run_herald("check", cwd=tmp_path, epoch="yesterday")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "herald: SOURCE_DATE_EPOCH='yesterday' is not a Unix time"
+        " (set it to whole seconds since 1970, e.g. 1795608000, or unset it)\n"
+    )
+
+
+def test_content_is_checked_against_the_real_clock_without_epoch(
+    repo: StatusRepo, tmp_path: Path
+) -> None:
+    # Without SOURCE_DATE_EPOCH "now" is the real clock, which is after the fixture's dates.
+    result = run_herald("check", cwd=tmp_path, epoch=None)
+    assert result.returncode == 0, result.stdout
+
+
+def test_console_script_is_installed() -> None:
+    script = shutil.which("herald", path=str(Path(sys.executable).parent))
+    assert script is not None
+    result = subprocess.run(
+        [script, "--version"], capture_output=True, text=True, check=False, timeout=30
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("herald ")
