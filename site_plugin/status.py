@@ -99,18 +99,19 @@ def is_open(incident: Incident, moment: datetime) -> bool:
     return status is not None and not status.is_final
 
 
-def resolved_at(incident: Incident) -> datetime | None:
-    """When the incident was resolved or the maintenance completed, as posted.
+def resolved_at(incident: Incident, moment: datetime) -> datetime | None:
+    """When the incident was resolved or the maintenance completed, as known at ``moment``.
 
-    For maintenance that completed only because its window ran out, the window's end.
+    ``None`` while it is still open (or not yet announced). For maintenance that
+    completed because its window ran out, the window's end.
     """
-    latest = incident.latest_update
+    status = incident_status_at(incident, moment)
+    if status is None or not status.is_final:
+        return None
+    latest = incident.updates_until(moment)[-1]
     if latest.status.is_final:
         return latest.at
-    if incident.is_maintenance:
-        _, end = maintenance_window(incident, latest.at)
-        return end
-    return None
+    return maintenance_window(incident, moment)[1]
 
 
 def affected_at(incident: Incident, moment: datetime) -> dict[str, ComponentStatus]:
@@ -483,11 +484,17 @@ class History:
             if since is not None and start < since:
                 start = since
             observed = (end - start).total_seconds() / 60 if end > start else 0.0
-            if observed <= 0:
+            if observed <= 0 and (start > self.now or day < today):
                 records.append(Day(day, None, 0.0, 0.0, 0.0, ()))
                 continue
             totals = _minutes_by_status(intervals, start, end)
             worst = max(totals, default=ComponentStatus.OPERATIONAL)
+            if observed <= 0:
+                # Today began this very moment: show what is going on now.
+                worst = max(
+                    (interval.status for interval in intervals if interval.end == self.now),
+                    default=ComponentStatus.OPERATIONAL,
+                )
             touching = sorted(
                 {
                     (segment.start, segment.incident_id)

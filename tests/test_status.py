@@ -263,14 +263,14 @@ def test_resolved_incident_is_operational_from_the_resolving_update_on() -> None
     assert not_operational(status_site, "2026-11-24 00:00") == {}
     assert incident_status_at(API_ERRORS, t("2026-11-20 15:00")) is UpdateStatus.RESOLVED
     assert not is_open(API_ERRORS, t("2026-11-20 15:00"))
-    assert resolved_at(API_ERRORS) == t("2026-11-20 15:00")
+    assert resolved_at(API_ERRORS, NOW) == t("2026-11-20 15:00")
 
 
 def test_unresolved_incident_has_no_resolution_time() -> None:
     ongoing = incident(
         "ongoing", update("2026-11-20 14:10", "investigating"), affected={"api": PARTIAL}
     )
-    assert resolved_at(ongoing) is None
+    assert resolved_at(ongoing, NOW) is None
     assert is_open(ongoing, t("2030-01-01 00:00"))
 
 
@@ -511,7 +511,8 @@ def test_maintenance_phases_around_the_window() -> None:
     assert is_open(work, end - SECOND)
     assert not is_open(work, end)
     # Completed by its window: resolved at the window's end.
-    assert resolved_at(work) == end
+    assert resolved_at(work, end - SECOND) is None
+    assert resolved_at(work, end) == end
 
 
 def test_components_are_under_maintenance_exactly_during_the_window() -> None:
@@ -567,7 +568,7 @@ def test_maintenance_started_early_by_an_in_progress_update() -> None:
     # Completed early, inside the window.
     assert incident_status_at(work, t("2026-11-22 03:10")) is UpdateStatus.COMPLETED
     assert not_operational(status_site, "2026-11-22 03:10") == {}
-    assert resolved_at(work) == t("2026-11-22 03:10")
+    assert resolved_at(work, NOW) == t("2026-11-22 03:10")
     assert incident_segments(work, t("2026-11-25 00:00")) == [
         Segment("api", t("2026-11-22 01:30"), t("2026-11-22 03:10"), MAINTENANCE, "work")
     ]
@@ -598,7 +599,7 @@ def test_maintenance_extended_by_an_update() -> None:
         "dashboard": MAINTENANCE,
     }
     assert not_operational(status_site, "2026-11-22 05:00") == {}
-    assert resolved_at(EXTENDED) == t("2026-11-22 05:00")
+    assert resolved_at(EXTENDED, NOW) == t("2026-11-22 05:00")
 
 
 def test_segments_of_an_extended_maintenance_cover_the_whole_extended_window() -> None:
@@ -650,7 +651,7 @@ def test_maintenance_cancelled_before_its_window() -> None:
         assert upcoming_maintenance(status_site, t(when)) == (), when
         assert overall(status_site, when) == (Indicator.NONE, "All Systems Operational")
     assert upcoming_maintenance(status_site, t("2026-11-21 11:59")) == (cancelled,)
-    assert resolved_at(cancelled) == t("2026-11-21 12:00")
+    assert resolved_at(cancelled, NOW) == t("2026-11-21 12:00")
     assert incident_segments(cancelled, t("2026-11-25 00:00")) == []
 
 
@@ -1180,3 +1181,19 @@ def test_history_accepts_now_in_any_zone() -> None:
     assert in_new_york.uptime("api", t("2026-11-20 04:00")) == in_utc.uptime(
         "api", t("2026-11-20 04:00")
     )
+
+
+def test_today_starting_this_moment_shows_what_is_going_on_now() -> None:
+    ongoing = incident(
+        "ongoing",
+        update("2026-11-24 22:00", "investigating"),
+        affected={"api": MAJOR},
+    )
+    midnight = t("2026-11-25 00:00")
+    today = History(site(ongoing), midnight, UTC).days("api", 2)[-1]
+    assert today.date == date(2026, 11, 25)
+    assert today.observed_minutes == 0
+    assert today.worst is MAJOR
+    assert today.uptime is None
+    quiet = History(site(), midnight, UTC).days("api", 1)[-1]
+    assert quiet.worst is ComponentStatus.OPERATIONAL
