@@ -1,0 +1,101 @@
+"""The ``herald`` plugin's options in ``mkdocs.yml``, validated by MkDocs' own config classes."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
+
+
+class TimeZone(c.Type[str]):
+    """An IANA time zone name such as ``Europe/Berlin``."""
+
+    def __init__(self, default: str = "UTC") -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> str:
+        name = super().run_validation(value)
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(
+                f"unknown time zone '{name}' (use an IANA name such as Europe/Berlin)"
+            ) from None
+        return name
+
+
+class UrlLayout(c.Type[str]):
+    """A URL format string relative to the site root, ending in ``/``, with given fields."""
+
+    def __init__(self, default: str, fields: tuple[str, ...]) -> None:
+        super().__init__(str, default=default)
+        self.fields = fields
+
+    def run_validation(self, value: object) -> str:
+        layout = super().run_validation(value)
+        sample: dict[str, object] = dict.fromkeys(self.fields, "x")
+        if "year" in self.fields:
+            sample.update(year=2026, month=11)
+        try:
+            expanded = layout.format(**sample)
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValidationError(
+                f"'{layout}' uses an unknown field {error} (fields: "
+                + ", ".join("{" + field + "}" for field in self.fields)
+                + ")"
+            ) from None
+        if layout.startswith("/") or not expanded.endswith("/"):
+            raise ValidationError(f"'{layout}' must be relative and end with '/'")
+        for field in self.fields:
+            if "{" + field not in layout:
+                raise ValidationError(f"'{layout}' must contain {{{field}}}")
+        return layout
+
+
+class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
+    """Options of the ``herald`` plugin."""
+
+    components = c.Type(str, default="components.yml")
+    """The components file, relative to ``mkdocs.yml``."""
+
+    incidents = c.Type(str, default="incidents")
+    """The incidents folder, relative to ``mkdocs.yml``."""
+
+    timezone = TimeZone()
+    """Zone for timestamps written without an offset, and for the days of the history."""
+
+    history_days = c.Type(int, default=90)
+    """How many days of bars the status page and component pages show."""
+
+    recent_days = c.Type(int, default=7)
+    """How many days of incidents the status page lists, day by day."""
+
+    incident_url = UrlLayout("incidents/{id}/", ("id",))
+    """Where each incident's page lives; ``{id}`` is the folder name. Never change it
+    once published: links in feeds and emails point there."""
+
+    component_url = UrlLayout("components/{id}/", ("id",))
+    """Where each component's page lives."""
+
+    history_url = UrlLayout("history/", ())
+    """The history index."""
+
+    history_month_url = UrlLayout("history/{year}-{month:02d}/", ("year", "month"))
+    """One page per month of history."""
+
+    home_title = c.Type(str, default="Current status")
+    """Title of the status page."""
+
+    history_title = c.Type(str, default="Incident history")
+    """Title of the history pages."""
+
+    support_url = c.Optional(c.Type(str))
+    """Where customers can get help or send feedback; linked on every page."""
+
+    support_label = c.Type(str, default="Contact support")
+    """The text of the support link."""
+
+    web_fonts = c.Type(bool, default=False)
+    """Let the theme load web fonts from a third-party host (off: no third-party requests)."""

@@ -1,0 +1,231 @@
+"""The ``herald`` MkDocs plugin: thin hooks that hand work to the model, engine and views.
+
+Per build: ``on_files`` reads the content once, computes every view for one moment and
+adds the generated pages; ``on_page_markdown`` picks each page's template and title;
+``on_page_context`` hands the page its view. Nothing is kept between builds, so
+``mkdocs serve`` never shows a stale incident.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import markdown
+from markupsafe import Markup, escape
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from . import formatting
+from .clock import ClockError, build_time
+from .config import HeraldConfig
+from .loader import ContentPaths, load_status_site
+from .problems import ContentError
+from .urls import UrlLayout, source_path
+from .views import SiteViews, ViewBuilder
+
+if TYPE_CHECKING:
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.pages import Page
+
+log = get_plugin_logger(__name__)
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A page the plugin adds: its template, its title and what it shows."""
+
+    template: str
+    title: str
+    view: Any
+    description: str = ""
+
+
+class HeraldPlugin(BasePlugin[HeraldConfig]):
+    """Turns ``components.yml`` and ``incidents/`` into a status site."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.pages: dict[str, GeneratedPage] = {}
+        self.root = Path()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        # Lowest priority: a team's overrides/ (custom_dir) and the theme come first.
+        config.theme.dirs.append(str(TEMPLATES))
+        if not self.config.web_fonts and config.theme.name == "material":
+            config.theme["font"] = False
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        views = self.build_views(config)
+        self.pages = self.page_table(views)
+        for src_uri in self.pages:
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(
+                    f"{config.docs_dir}/{src_uri} is in the way of the page Herald generates"
+                    " there: rename it, or change the URL layout in the herald options"
+                )
+            in_nav = src_uri in (source_path(""), source_path(self.layout.history_url()))
+            files.append(
+                File.generated(
+                    config,
+                    src_uri,
+                    content="",
+                    inclusion=InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV,
+                )
+            )
+        # The stylesheet and script under templates/assets/ arrive as theme files.
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            page.meta["template"] = generated.template
+            # Material prints page.title unescaped in places: hand it escaped markup.
+            page.title = escape(generated.title)
+            if generated.description:
+                page.meta["description"] = str(escape(generated.description))
+        return markdown
+
+    def on_page_context(
+        self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Any
+    ) -> dict[str, Any]:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            context["herald"] = generated.view
+            context["herald_title"] = generated.title
+        context["herald_site"] = self.site_links
+        return context
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        previous = env.autoescape
+
+        def autoescape(name: str | None) -> bool:
+            # Herald's templates (and a team's overrides of them) escape everything;
+            # the theme's own templates keep the theme's setting.
+            if name is not None and name.startswith("herald/"):
+                return True
+            return bool(previous(name) if callable(previous) else previous)
+
+        env.autoescape = autoescape
+        env.filters.update(
+            herald_time=formatting.time_element,
+            herald_utc=formatting.utc_text,
+            herald_duration=formatting.duration_text,
+            herald_percent=formatting.percent_text,
+        )
+        return env
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        server.watch(str(self.root / self.config.components))
+        server.watch(str(self.root / self.config.incidents))
+        return server
+
+    # -- helpers -----------------------------------------------------------------------
+
+    @property
+    def layout(self) -> UrlLayout:
+        return UrlLayout(
+            incident=self.config.incident_url,
+            component=self.config.component_url,
+            history=self.config.history_url,
+            history_month=self.config.history_month_url,
+        )
+
+    @property
+    def site_links(self) -> dict[str, Any]:
+        return {
+            "home": "",
+            "history": self.layout.history_url(),
+            "support_url": self.config.support_url,
+            "support_label": self.config.support_label,
+        }
+
+    def build_views(self, config: MkDocsConfig) -> SiteViews:
+        try:
+            now = build_time()
+        except ClockError as error:
+            raise PluginError(str(error)) from None
+        zone = ZoneInfo(self.config.timezone)
+        paths = ContentPaths(
+            root=self.root, components=self.config.components, incidents=self.config.incidents
+        )
+        try:
+            site = load_status_site(paths, now=now, zone=zone)
+        except ContentError as error:
+            count = len(error.problems)
+            raise PluginError(
+                f"{error.report()}\nHerald found {count} problem{'s' if count != 1 else ''}"
+                " in the content; nothing was built."
+            ) from None
+        log.info(
+            "%d components, %d incidents, status as of %s",
+            len(site.catalog.components),
+            len(site.incidents),
+            formatting.utc_text(now),
+        )
+        builder = ViewBuilder(
+            site,
+            now=now,
+            zone=zone,
+            layout=self.layout,
+            render=MarkdownRenderer(config),
+            history_days=self.config.history_days,
+            recent_days=self.config.recent_days,
+        )
+        return builder.build()
+
+    def page_table(self, views: SiteViews) -> dict[str, GeneratedPage]:
+        """Every generated page by source path."""
+        pages = {
+            source_path(""): GeneratedPage(
+                "herald/home.html",
+                self.config.home_title,
+                views.home,
+                views.home.overall.description,
+            ),
+            source_path(self.layout.history_url()): GeneratedPage(
+                "herald/history.html", self.config.history_title, views.history
+            ),
+        }
+        for url, incident in views.incidents.items():
+            pages[source_path(url)] = GeneratedPage(
+                "herald/incident.html", incident.title, incident, incident.kind_label
+            )
+        for url, month in views.months.items():
+            pages[source_path(url)] = GeneratedPage(
+                "herald/history_month.html", f"{self.config.history_title}: {month.label}", month
+            )
+        for url, component in views.components.items():
+            pages[source_path(url)] = GeneratedPage(
+                "herald/component.html", component.row.name, component
+            )
+        return pages
+
+
+class MarkdownRenderer:
+    """Renders update messages with the site's own Markdown extensions."""
+
+    def __init__(self, config: MkDocsConfig) -> None:
+        self.markdown = markdown.Markdown(
+            extensions=config.markdown_extensions, extension_configs=config.mdx_configs
+        )
+
+    def __call__(self, text: str) -> Markup:
+        html = self.markdown.reset().convert(text)
+        return Markup(html)

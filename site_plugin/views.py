@@ -1,0 +1,511 @@
+"""What each page shows, computed once per build from the model and the status engine.
+
+Views are plain data for templates: no MkDocs, no HTML except Markdown already rendered
+by the ``render`` callable the caller passes in (which returns escaped-safe markup).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from markupsafe import Markup
+
+from .formatting import day_text, minutes_text, month_text
+from .model import (
+    Catalog,
+    Component,
+    ComponentStatus,
+    Group,
+    Incident,
+    IncidentKind,
+    StatusSite,
+    Update,
+    UpdateStatus,
+    format_duration,
+)
+from .status import (
+    Day,
+    History,
+    OverallStatus,
+    Promise,
+    active_maintenance,
+    component_statuses_at,
+    group_status,
+    incident_status_at,
+    maintenance_window,
+    next_update_promise,
+    open_incidents,
+    open_notices,
+    overall_status,
+    resolved_at,
+    upcoming_maintenance,
+)
+from .urls import UrlLayout
+
+RenderMarkdown = Callable[[str], Markup]
+
+KIND_LABELS = {
+    IncidentKind.INCIDENT: "Incident",
+    IncidentKind.MAINTENANCE: "Scheduled maintenance",
+    IncidentKind.NOTICE: "Notice",
+}
+MAINTENANCE_STATUS_LABELS = {
+    UpdateStatus.SCHEDULED: "Scheduled",
+    UpdateStatus.IN_PROGRESS: "In progress",
+    UpdateStatus.VERIFYING: "Verifying",
+    UpdateStatus.COMPLETED: "Completed",
+}
+
+
+@dataclass(frozen=True)
+class ComponentLink:
+    """A component or group named on a page, with its page and current status."""
+
+    id: str
+    name: str
+    url: str
+    status: ComponentStatus
+
+
+@dataclass(frozen=True)
+class DayBar:
+    """One day in a component's bar chart, with its text equivalent.
+
+    Attributes:
+        date: The day.
+        status: CSS key: a ``ComponentStatus`` value, or ``none`` without data.
+        summary: What a screen reader or tooltip says about the day.
+        incidents: The incidents that touched the day (title and URL).
+    """
+
+    date: date
+    status: str
+    summary: str
+    incidents: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class UpdateView:
+    """One update as a page shows it."""
+
+    update: Update
+    status_label: str
+    message: Markup
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """Everything about one incident, maintenance or notice, as of ``now``."""
+
+    incident: Incident
+    url: str
+    kind_label: str
+    status: UpdateStatus | None
+    status_label: str
+    is_open: bool
+    affected: tuple[ComponentLink, ...]
+    start: datetime
+    end: datetime | None
+    duration: str
+    promise: Promise | None
+    window: tuple[datetime, datetime] | None
+    summary: Markup
+    updates: tuple[UpdateView, ...]
+    postmortem: Markup | None
+
+    @property
+    def latest(self) -> UpdateView:
+        """The newest update."""
+        return self.updates[0]
+
+    @property
+    def title(self) -> str:
+        return self.incident.title
+
+
+@dataclass(frozen=True)
+class ComponentRow:
+    """A component (or a group with its members) on the status page."""
+
+    id: str
+    name: str
+    description: str
+    url: str
+    status: ComponentStatus
+    uptime: float | None
+    days: tuple[DayBar, ...]
+    members: tuple[ComponentRow, ...] = ()
+    hidden: bool = False
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.members)
+
+
+@dataclass(frozen=True)
+class RecentDay:
+    """One day in the "recent incidents" list: the incidents active that day."""
+
+    date: date
+    label: str
+    incidents: tuple[IncidentView, ...]
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """The status page."""
+
+    now: datetime
+    overall: OverallStatus
+    open_incidents: tuple[IncidentView, ...]
+    active_maintenance: tuple[IncidentView, ...]
+    upcoming_maintenance: tuple[IncidentView, ...]
+    open_notices: tuple[IncidentView, ...]
+    components: tuple[ComponentRow, ...]
+    recent_days: tuple[RecentDay, ...]
+    history_days: int
+    history_url: str
+
+
+@dataclass(frozen=True)
+class MonthLink:
+    year: int
+    month: int
+    label: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class HistoryMonthView:
+    """One month of history, newest incident first."""
+
+    year: int
+    month: int
+    label: str
+    url: str
+    incidents: tuple[IncidentView, ...]
+    newer: MonthLink | None = None
+    older: MonthLink | None = None
+
+
+@dataclass(frozen=True)
+class HistoryIndexView:
+    months: tuple[MonthLink, ...]
+
+
+@dataclass(frozen=True)
+class ComponentPageView:
+    """One component's or group's page."""
+
+    row: ComponentRow
+    group: ComponentLink | None
+    uptimes: tuple[tuple[str, float | None], ...]
+    incidents: tuple[IncidentView, ...]
+
+
+@dataclass
+class SiteViews:
+    """Every page's view, keyed by the page's URL (as laid out)."""
+
+    home: HomeView
+    incidents: dict[str, IncidentView] = field(default_factory=dict)
+    history: HistoryIndexView = field(default_factory=lambda: HistoryIndexView(()))
+    months: dict[str, HistoryMonthView] = field(default_factory=dict)
+    components: dict[str, ComponentPageView] = field(default_factory=dict)
+
+
+class ViewBuilder:
+    """Builds the views of a whole site for one moment.
+
+    Args:
+        site: The validated content.
+        now: The moment the site describes.
+        zone: The site's time zone (days of history and months).
+        layout: URL layouts.
+        render: Markdown to safe HTML.
+        history_days: Days of bars.
+        recent_days: Days of the "recent incidents" list.
+    """
+
+    def __init__(
+        self,
+        site: StatusSite,
+        *,
+        now: datetime,
+        zone: tzinfo,
+        layout: UrlLayout,
+        render: RenderMarkdown,
+        history_days: int = 90,
+        recent_days: int = 7,
+    ) -> None:
+        self.site = site
+        self.catalog: Catalog = site.catalog
+        self.now = now.astimezone(UTC)
+        self.zone = zone
+        self.layout = layout
+        self.render = render
+        self.history_days = history_days
+        self.recent_days = recent_days
+        self.history = History(site, self.now, zone)
+        self.statuses = component_statuses_at(site, self.now)
+        self._incident_views: dict[str, IncidentView] = {}
+        self.incident_by_id = {incident.id: incident for incident in site.incidents}
+
+    # -- pieces ------------------------------------------------------------------------
+
+    def status_of(self, entry: Component | Group) -> ComponentStatus:
+        if isinstance(entry, Group):
+            return group_status(entry, self.statuses)
+        return self.statuses[entry.id]
+
+    def component_link(self, entry_id: str) -> ComponentLink:
+        entry = self.catalog.get(entry_id)
+        assert entry is not None
+        return ComponentLink(
+            entry.id, entry.name, self.layout.component_url(entry.id), self.status_of(entry)
+        )
+
+    def incident_view(self, incident: Incident) -> IncidentView:
+        """The view of one incident (built once, shared by every page that lists it)."""
+        cached = self._incident_views.get(incident.id)
+        if cached is not None:
+            return cached
+        now = self.now
+        status = incident_status_at(incident, now)
+        if incident.is_maintenance:
+            status_label = MAINTENANCE_STATUS_LABELS[status] if status else "Announced"
+            window = maintenance_window(incident, now)
+            start = window[0]
+        else:
+            status_label = status.label if status else "Investigating"
+            window = None
+            start = incident.start
+        end = resolved_at(incident, now)
+        is_open = end is None
+        if incident.is_notice:
+            duration = ""
+        elif end is not None:
+            duration = format_duration(end - start) if end > start else ""
+        elif incident.is_maintenance and now < start:
+            duration = format_duration(window[1] - window[0]) if window else ""
+        else:
+            duration = format_duration(now - start)
+        # As written in index.md (groups stay groups), then what updates added.
+        names = dict.fromkeys(incident.affected_ids)
+        covered = {leaf for entry_id in names for leaf in self.catalog.leaf_ids(entry_id)}
+        for component_id in incident.component_ids:
+            if component_id not in covered:
+                names[component_id] = None
+        view = IncidentView(
+            incident=incident,
+            url=self.layout.incident_url(incident.id),
+            kind_label=KIND_LABELS[incident.kind],
+            status=status,
+            status_label=status_label,
+            is_open=is_open,
+            affected=tuple(self.component_link(entry_id) for entry_id in names),
+            start=start,
+            end=end,
+            duration=duration,
+            promise=next_update_promise(incident, now),
+            window=window,
+            summary=self.render(incident.summary) if incident.summary else Markup(""),
+            updates=tuple(
+                self.update_view(incident, update) for update in reversed(incident.updates)
+            ),
+            postmortem=self.render(incident.postmortem.body) if incident.postmortem else None,
+        )
+        self._incident_views[incident.id] = view
+        return view
+
+    def update_view(self, incident: Incident, update: Update) -> UpdateView:
+        if incident.is_maintenance:
+            label = MAINTENANCE_STATUS_LABELS[update.status]
+        else:
+            label = update.status.label
+        changes = []
+        for component_id, component_status in update.affected or ():
+            entry = self.catalog.get(component_id)
+            name = entry.name if entry else component_id
+            changes.append(f"{name}: {component_status.label.lower()}")
+        if update.scheduled_start or update.scheduled_end:
+            changes.append("The maintenance window changed.")
+        return UpdateView(update, label, self.render(update.message), tuple(changes))
+
+    def day_bars(self, entry_id: str) -> tuple[DayBar, ...]:
+        bars = []
+        for day in self.history.days(entry_id, self.history_days):
+            incidents = tuple(
+                (self.incident_by_id[incident_id].title, self.layout.incident_url(incident_id))
+                for incident_id in day.incident_ids
+            )
+            bars.append(DayBar(day.date, _bar_status(day), _day_summary(day, incidents), incidents))
+        return tuple(bars)
+
+    def component_row(self, entry: Component | Group) -> ComponentRow:
+        members: tuple[ComponentRow, ...] = ()
+        if isinstance(entry, Group):
+            members = tuple(self.component_row(member) for member in entry.components)
+        status = self.status_of(entry)
+        return ComponentRow(
+            id=entry.id,
+            name=entry.name,
+            description=entry.description,
+            url=self.layout.component_url(entry.id),
+            status=status,
+            uptime=self.history.uptime_over_days(entry.id, self.history_days),
+            days=self.day_bars(entry.id),
+            members=members,
+            hidden=entry.hidden_unless_affected and status is ComponentStatus.OPERATIONAL,
+        )
+
+    # -- pages -------------------------------------------------------------------------
+
+    def home(self, rows: Sequence[ComponentRow]) -> HomeView:
+        now = self.now
+        return HomeView(
+            now=now,
+            overall=overall_status(self.site, now),
+            open_incidents=tuple(map(self.incident_view, open_incidents(self.site, now))),
+            active_maintenance=tuple(map(self.incident_view, active_maintenance(self.site, now))),
+            upcoming_maintenance=tuple(
+                map(self.incident_view, upcoming_maintenance(self.site, now))
+            ),
+            open_notices=tuple(map(self.incident_view, open_notices(self.site, now))),
+            components=tuple(rows),
+            recent_days=self.recent(),
+            history_days=self.history_days,
+            history_url=self.layout.history_url(),
+        )
+
+    def recent(self) -> tuple[RecentDay, ...]:
+        """The last ``recent_days`` days, newest first, each with the incidents active then."""
+        today = self.now.astimezone(self.zone).date()
+        first = today - timedelta(days=self.recent_days - 1)
+        window_start = self.history.day_start(first)
+        by_day: dict[date, list[Incident]] = defaultdict(list)
+        for incident in self.site.incidents:
+            view_end = resolved_at(incident, self.now) or self.now
+            start = incident.start
+            if incident.is_maintenance:
+                start = maintenance_window(incident, self.now)[0]
+                if start > self.now:
+                    continue
+                view_end = min(view_end, self.now)
+            if view_end < window_start or start > self.now:
+                continue
+            day = max(start, window_start).astimezone(self.zone).date()
+            last = view_end.astimezone(self.zone).date()
+            while day <= last:
+                by_day[day].append(incident)
+                day += timedelta(days=1)
+        days = []
+        for offset in range(self.recent_days):
+            day = today - timedelta(days=offset)
+            incidents = sorted(
+                by_day.get(day, []), key=lambda incident: incident.start, reverse=True
+            )
+            days.append(RecentDay(day, day_text(day), tuple(map(self.incident_view, incidents))))
+        return tuple(days)
+
+    def month_key(self, incident: Incident) -> tuple[int, int]:
+        local = incident.start.astimezone(self.zone)
+        return local.year, local.month
+
+    def build(self) -> SiteViews:
+        """Every page's view."""
+        rows = [self.component_row(entry) for entry in self.catalog.entries]
+        views = SiteViews(home=self.home(rows))
+        for incident in self.site.incidents:
+            view = self.incident_view(incident)
+            views.incidents[view.url] = view
+        self.build_history(views)
+        self.build_components(views, rows)
+        return views
+
+    def build_history(self, views: SiteViews) -> None:
+        by_month: dict[tuple[int, int], list[Incident]] = defaultdict(list)
+        for incident in self.site.incidents:
+            by_month[self.month_key(incident)].append(incident)
+        keys = sorted(by_month, reverse=True)
+        links = [
+            MonthLink(
+                year,
+                month,
+                month_text(year, month),
+                self.layout.history_month_url(year, month),
+                len(by_month[(year, month)]),
+            )
+            for year, month in keys
+        ]
+        views.history = HistoryIndexView(tuple(links))
+        for index, link in enumerate(links):
+            incidents = sorted(
+                by_month[(link.year, link.month)], key=lambda incident: incident.start, reverse=True
+            )
+            views.months[link.url] = HistoryMonthView(
+                year=link.year,
+                month=link.month,
+                label=link.label,
+                url=link.url,
+                incidents=tuple(map(self.incident_view, incidents)),
+                newer=links[index - 1] if index > 0 else None,
+                older=links[index + 1] if index + 1 < len(links) else None,
+            )
+
+    def build_components(self, views: SiteViews, rows: Sequence[ComponentRow]) -> None:
+        touching: dict[str, list[Incident]] = defaultdict(list)
+        for incident in self.site.incidents:
+            for component_id in incident.component_ids:
+                touching[component_id].append(incident)
+        flat: list[tuple[ComponentRow, ComponentLink | None]] = []
+        for row in rows:
+            flat.append((row, None))
+            group: ComponentLink | None = ComponentLink(row.id, row.name, row.url, row.status)
+            flat.extend((member, group) for member in row.members)
+        for row, group in flat:
+            leaves = self.catalog.leaf_ids(row.id)
+            incidents = {
+                incident.id: incident for leaf in leaves for incident in touching.get(leaf, [])
+            }
+            ordered = sorted(incidents.values(), key=lambda incident: incident.start, reverse=True)
+            today = self.now.astimezone(self.zone).date()
+            uptimes = tuple(
+                (
+                    f"{days} days",
+                    self.history.uptime(
+                        row.id, self.history.day_start(today - timedelta(days=days - 1))
+                    ),
+                )
+                for days in (30, 90, 365)
+            )
+            views.components[row.url] = ComponentPageView(
+                row=row,
+                group=group,
+                uptimes=uptimes,
+                incidents=tuple(map(self.incident_view, ordered)),
+            )
+
+
+def _bar_status(day: Day) -> str:
+    return "none" if day.worst is None else day.worst.value
+
+
+def _day_summary(day: Day, incidents: tuple[tuple[str, str], ...]) -> str:
+    when = day_text(day.date)
+    if day.worst is None:
+        return f"{when}: no data"
+    parts = [f"{when}: {day.worst.label.lower()}" if incidents else f"{when}: no incidents"]
+    if day.major_minutes >= 1:
+        parts.append(f"major outage {minutes_text(day.major_minutes)}")
+    if day.partial_minutes >= 1:
+        parts.append(f"partial outage {minutes_text(day.partial_minutes)}")
+    text = ", ".join(parts)
+    if incidents:
+        text += ". " + "; ".join(title for title, _ in incidents)
+    return text
