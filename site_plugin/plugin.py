@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     import jinja2
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
 
 log = get_plugin_logger(__name__)
 
@@ -48,7 +50,7 @@ class GeneratedPage:
     description: str = ""
 
 
-class HeraldPlugin(BasePlugin[HeraldConfig]):
+class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
     """Turns ``components.yml`` and ``incidents/`` into a status site."""
 
     supports_multiple_instances = False
@@ -99,13 +101,13 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):
         return markdown
 
     def on_page_context(
-        self, context: dict[str, Any], /, *, page: Page, config: MkDocsConfig, nav: Any
-    ) -> dict[str, Any]:
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
-            context["herald"] = generated.view
-            context["herald_title"] = generated.title
-        context["herald_site"] = self.site_links
+            context["herald"] = generated.view  # type: ignore[typeddict-unknown-key]
+            context["herald_title"] = generated.title  # type: ignore[typeddict-unknown-key]
+        context["herald_site"] = self.site_links  # type: ignore[typeddict-unknown-key]
         return context
 
     def on_env(

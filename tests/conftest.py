@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -103,3 +106,34 @@ class StatusRepo:
 @pytest.fixture
 def repo(tmp_path: Path) -> StatusRepo:
     return StatusRepo(tmp_path)
+
+
+MKDOCS_YML = """\
+site_name: Test status
+site_url: https://status.test.example/
+theme:
+  name: material
+plugins:
+  - search
+  - herald
+"""
+
+
+def build_site(
+    root: Path, *, epoch: str = NOW_EPOCH, strict: bool = True, site_dir: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``mkdocs build`` in ``root`` at a fixed time."""
+    if not (root / "mkdocs.yml").exists():
+        (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (root / "docs").mkdir(exist_ok=True)
+    environment = dict(os.environ, SOURCE_DATE_EPOCH=epoch, NO_MKDOCS_2_WARNING="1")
+    command = [sys.executable, "-m", "mkdocs", "build", *(["--strict"] if strict else [])]
+    if site_dir is not None:
+        command += ["--site-dir", str(site_dir)]
+    return subprocess.run(
+        command, cwd=root, env=environment, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def epoch_of(moment: datetime) -> str:
+    return str(int(moment.timestamp()))
