@@ -139,7 +139,8 @@ def test_incident_page_tells_the_whole_story_newest_first(repo: StatusRepo) -> N
     repo.write(
         f"{INCIDENT}/2026-11-20T1430Z-monitoring.md",
         "---\nat: 2026-11-20T14:30:00Z\nstatus: monitoring\n"
-        "affected:\n  api: degraded_performance\n---\nA fix is in place and we are **watching** closely.\n",
+        "affected:\n  api: degraded_performance\n---\n"
+        "A fix is in place and we are **watching** closely.\n",
     )
     repo.write(
         f"{INCIDENT}/postmortem.md",
