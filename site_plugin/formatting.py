@@ -6,6 +6,7 @@ Every function returns text or escaped markup, so templates can use them as filt
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -27,13 +28,17 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@lru_cache(maxsize=65536)
 def time_element(moment: datetime, *, clock_only: bool = False) -> Markup:
-    """A ``<time>`` element showing UTC; a small script rewrites it to the reader's zone."""
+    """A ``<time>`` element showing UTC; a small script rewrites it to the reader's zone.
+
+    Cached: one build shows the same moments on many pages.
+    """
     text = utc_clock(moment) if clock_only else utc_text(moment)
     style = "clock" if clock_only else "full"
-    return Markup('<time datetime="{}" data-herald-time="{}">{}</time>').format(
-        iso(moment), style, text
-    )
+    # Every part is produced by strftime from a datetime: digits, ASCII month names,
+    # punctuation. Nothing here can carry markup, so no escaping is needed.
+    return Markup(f'<time datetime="{iso(moment)}" data-herald-time="{style}">{text}</time>')
 
 
 def day_text(day: date) -> str:

@@ -8,6 +8,7 @@ adds the generated pages; ``on_page_markdown`` picks each page's template and ti
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,7 +69,15 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
-        views = self.build_views(config)
+        # The model and views are many small long-lived objects: collecting garbage while
+        # they are built, and scanning them again on every later collection, costs more
+        # than building them. Freeze them until the build ends (on_post_build).
+        gc.disable()
+        try:
+            views = self.build_views(config)
+        finally:
+            gc.enable()
+        gc.freeze()
         self.pages = self.page_table(views)
         for src_uri in self.pages:
             if files.get_file_from_path(src_uri) is not None:
@@ -130,6 +139,12 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             herald_percent=formatting.percent_text,
         )
         return env
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.unfreeze()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

@@ -1,0 +1,113 @@
+"""How long a Herald site takes to build, beside the same text as plain MkDocs pages.
+
+For each N, generates a status repository of N incidents (four updates each, 50
+components, three years) and builds it with ``mkdocs build``; then builds the same text
+as N plain Markdown pages kept out of the navigation with the same theme and plugins, so
+the plugin's own cost shows as a ratio. Prints wall time, peak memory and output size.
+Budget: Herald within 1.5x the plain build at 1,000 and 10,000, under 1 GiB at 10,000.
+
+    python benchmarks/build.py              # N = 100, 1,000 and 10,000
+    python benchmarks/build.py 100 1000     # other sizes
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generate import END, generate
+
+THEME = """\
+site_name: Benchmark status
+site_url: https://status.bench.example/
+theme:
+  name: material
+  font: false
+"""
+RATIO_BUDGET = 1.5
+MEMORY_BUDGET_MIB = 1024
+
+
+def write_herald_site(root: Path, count: int) -> None:
+    generate(root, count)
+    (root / "docs").mkdir()
+    (root / "mkdocs.yml").write_text(THEME + "plugins:\n  - search\n  - herald\n", "utf-8")
+
+
+def write_plain_site(herald_root: Path, root: Path) -> None:
+    """The same incident text as one plain Markdown page per incident, out of the nav."""
+    docs = root / "docs" / "incidents"
+    docs.mkdir(parents=True)
+    (root / "docs" / "index.md").write_text("# Status\n", "utf-8")
+    for folder in sorted((herald_root / "incidents").iterdir()):
+        parts = []
+        for path in sorted(folder.glob("*.md")):
+            _, front, body = path.read_text("utf-8").split("---\n", 2)
+            parts.append(f"<!--\n{front}-->\n\n{body}")
+        (docs / f"{folder.name}.md").write_text("\n\n".join(parts), "utf-8")
+    (root / "mkdocs.yml").write_text(
+        THEME + "plugins:\n  - search\nnot_in_nav: |\n  /incidents/\n", "utf-8"
+    )
+
+
+def run_build(root: Path) -> tuple[float, float, int]:
+    """``mkdocs build`` once: wall seconds, peak MiB, bytes written."""
+    environment = dict(
+        os.environ, SOURCE_DATE_EPOCH=str(int(END.timestamp())), NO_MKDOCS_2_WARNING="1"
+    )
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet"],
+        cwd=root,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"mkdocs build failed in {root}")
+    size = sum(path.stat().st_size for path in (root / "site").rglob("*") if path.is_file())
+    return elapsed, usage.ru_maxrss / 1024, size
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1_000, 10_000])
+    arguments = parser.parse_args()
+    print(f"mkdocs build, {os.cpu_count()} CPUs")
+    print(
+        f"{'incidents':>10} {'herald s':>9} {'plain s':>8} {'ratio':>6}"
+        f" {'herald MiB':>11} {'plain MiB':>10} {'output MB':>10}  budget"
+    )
+    failed = False
+    with tempfile.TemporaryDirectory() as scratch:
+        for size in arguments.sizes:
+            herald_root = Path(scratch) / f"herald-{size}"
+            plain_root = Path(scratch) / f"plain-{size}"
+            write_herald_site(herald_root, size)
+            write_plain_site(herald_root, plain_root)
+            herald_time, herald_memory, herald_size = run_build(herald_root)
+            plain_time, plain_memory, _ = run_build(plain_root)
+            ratio = herald_time / plain_time
+            verdict = ""
+            if size >= 1_000:
+                within = ratio <= RATIO_BUDGET and (
+                    size < 10_000 or herald_memory < MEMORY_BUDGET_MIB
+                )
+                failed |= not within
+                verdict = "within" if within else "OVER"
+            print(
+                f"{size:>10} {herald_time:>9.2f} {plain_time:>8.2f} {ratio:>6.2f}"
+                f" {herald_memory:>11.0f} {plain_memory:>10.0f} {herald_size / 1e6:>10.1f}"
+                f"  {verdict}"
+            )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
