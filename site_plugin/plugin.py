@@ -103,6 +103,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             page.meta["template"] = generated.template
+            # Generated pages have no table of contents; give the content its width.
+            page.meta.setdefault("hide", ["toc"])
             # Material prints page.title unescaped in places: hand it escaped markup.
             page.title = escape(generated.title)
             if generated.description:

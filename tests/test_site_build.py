@@ -161,6 +161,7 @@ def test_incident_page_tells_the_whole_story_newest_first(repo: StatusRepo) -> N
         "Started": "20 Nov 2026, 14:10 UTC",
         "Resolved": "20 Nov 2026, 15:00 UTC",
         "Duration": "50m",
+        "Permalink": "https://status.test.example/incidents/2026-11-20-api-errors/",
         "Affected": "REST API",
     }
     assert "A bad deploy." in text_of(page.select_one(".herald-postmortem"))
@@ -251,3 +252,22 @@ def test_the_example_site_builds_strict(tmp_path: Path) -> None:
     home = read_page(tmp_path / "site", "")
     assert banner(home) == "Partially Degraded Service"
     assert len(home.select(".herald-section h2")) >= 4
+
+
+def test_one_partial_can_be_overridden_from_overrides(repo: StatusRepo) -> None:
+    (repo.root / "mkdocs.yml").write_text(
+        "site_name: Test status\ntheme:\n  name: material\n  custom_dir: overrides\n"
+        "plugins:\n  - herald\n",
+        encoding="utf-8",
+    )
+    repo.write(
+        "overrides/herald/partials/banner.html",
+        '<p class="team-banner">{{ herald.overall.description }} &amp; {{ herald_title }}</p>\n',
+    )
+    open_incident(repo)
+    home = read_page(built(repo), "")
+    assert text_of(home.select_one(".team-banner")) == "Partial System Outage & Current status"
+    assert home.select_one(".herald-banner") is None
+    # Everything else is still Herald's own.
+    assert component_status(home, "REST API") == "Partial outage"
+    assert home.select(".herald-card")
