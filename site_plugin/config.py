@@ -85,6 +85,9 @@ class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     history_month_url = UrlLayout("history/{year}-{month:02d}/", ("year", "month"))
     """One page per month of history."""
 
+    feed_size = c.Type(int, default=50)
+    """How many of the most recently updated incidents each feed holds."""
+
     home_title = c.Type(str, default="Current status")
     """Title of the status page."""
 

@@ -8,6 +8,7 @@ adds the generated pages; ``on_page_markdown`` picks each page's template and ti
 
 from __future__ import annotations
 
+import functools
 import gc
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from . import formatting
 from .clock import ClockError, build_time
 from .config import HeraldConfig
 from .loader import ContentPaths, load_status_site
+from .outputs import OutputOptions, build_outputs, feed_title
 from .problems import ContentError
 from .urls import UrlLayout, source_path
 from .views import SiteViews, ViewBuilder
@@ -59,9 +61,13 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.pages: dict[str, GeneratedPage] = {}
         self.root = Path()
+        self.site_url = ""
+        self.site_title = ""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.site_url = config.site_url or ""
+        self.site_title = feed_title(config.site_name)
         # Lowest priority: a team's overrides/ (custom_dir) and the theme come first.
         config.theme.dirs.append(str(TEMPLATES))
         if not self.config.web_fonts and config.theme.name == "material":
@@ -74,26 +80,25 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         # than building them. Freeze them until the build ends (on_post_build).
         gc.disable()
         try:
-            views = self.build_views(config)
+            views, outputs = self.build_site(config)
         finally:
             gc.enable()
         gc.freeze()
         self.pages = self.page_table(views)
-        for src_uri in self.pages:
+        for src_uri in [*self.pages, *outputs]:
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(
-                    f"{config.docs_dir}/{src_uri} is in the way of the page Herald generates"
+                    f"{config.docs_dir}/{src_uri} is in the way of the file Herald generates"
                     " there: rename it, or change the URL layout in the herald options"
                 )
-            in_nav = src_uri in (source_path(""), source_path(self.layout.history_url()))
-            files.append(
-                File.generated(
-                    config,
-                    src_uri,
-                    content="",
-                    inclusion=InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV,
-                )
+        nav_pages = (source_path(""), source_path(self.layout.history_url()))
+        for src_uri in self.pages:
+            inclusion = (
+                InclusionLevel.UNDEFINED if src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
             )
+            files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
+        for path, data in outputs.items():
+            files.append(File.generated(config, path, content=data))
         # The stylesheet and script under templates/assets/ arrive as theme files.
         return files
 
@@ -142,6 +147,10 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         )
         return env
 
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Let feed readers discover the feeds from every page, Herald's or not."""
+        return output.replace("</head>", self.feed_discovery(page) + "</head>", 1)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
 
@@ -175,7 +184,13 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             "support_label": self.config.support_label,
         }
 
-    def build_views(self, config: MkDocsConfig) -> SiteViews:
+    def build_site(self, config: MkDocsConfig) -> tuple[SiteViews, dict[str, bytes]]:
+        """Load the content once and compute every page view and every other file."""
+        if not config.site_url:
+            raise PluginError(
+                "mkdocs.yml has no site_url: Herald's feeds, API and messages link to"
+                " absolute URLs (set site_url: https://status.example.com/)"
+            )
         try:
             now = build_time()
         except ClockError as error:
@@ -198,16 +213,50 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             len(site.incidents),
             formatting.utc_text(now),
         )
-        builder = ViewBuilder(
+        # One renderer for pages and feeds: each message is converted once.
+        render = functools.cache(MarkdownRenderer(config))
+        views = ViewBuilder(
             site,
             now=now,
             zone=zone,
             layout=self.layout,
-            render=MarkdownRenderer(config),
+            render=render,
             history_days=self.config.history_days,
             recent_days=self.config.recent_days,
+        ).build()
+        options = OutputOptions(
+            site_name=config.site_name,
+            site_url=config.site_url,
+            layout=self.layout,
+            render=render,
+            now=now,
+            timezone=self.config.timezone,
+            feed_size=self.config.feed_size,
         )
-        return builder.build()
+        return views, build_outputs(site, options)
+
+    def feed_discovery(self, page: Page) -> str:
+        """``<link rel="alternate">`` tags for the site's feeds, and the page's component's."""
+        component = None
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None and generated.template == "herald/component.html":
+            component = generated.view.row
+        site_url = str(self.site_url)
+        tags = []
+        scopes = [(None, self.site_title)]
+        if component is not None:
+            scopes.append((component.id, f"{self.site_title}: {component.name}"))
+        for component_id, title in scopes:
+            for extension, kind in (
+                ("atom", "application/atom+xml"),
+                ("rss", "application/rss+xml"),
+            ):
+                href = site_url.rstrip("/") + "/" + self.layout.feed_url(component_id, extension)
+                tags.append(
+                    f'<link rel="alternate" type="{kind}" title="{escape(title)}"'
+                    f' href="{escape(href)}">'
+                )
+        return "".join(tags)
 
     def page_table(self, views: SiteViews) -> dict[str, GeneratedPage]:
         """Every generated page by source path."""

@@ -34,6 +34,11 @@ class UrlLayout:
     def history_month_url(self, year: int, month: int) -> str:
         return self.history_month.format(year=year, month=month)
 
+    def feed_url(self, component_id: str | None, extension: str) -> str:
+        """``history.atom`` / ``history.rss`` at the root, or beside a component's page."""
+        folder = self.component_url(component_id) if component_id else ""
+        return f"{folder}history.{extension}"
+
 
 def source_path(url: str) -> str:
     """The Markdown source path that MkDocs turns into ``url`` (``a/b/`` → ``a/b.md``)."""

@@ -169,6 +169,7 @@ class HomeView:
     recent_days: tuple[RecentDay, ...]
     history_days: int
     history_url: str
+    feeds: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,7 @@ class ComponentPageView:
     group: ComponentLink | None
     uptimes: tuple[tuple[str, float | None], ...]
     incidents: tuple[IncidentView, ...]
+    feeds: tuple[tuple[str, str], ...]
 
 
 @dataclass
@@ -337,6 +339,13 @@ class ViewBuilder:
             changes.append("The maintenance window changed.")
         return UpdateView(update, label, self.render(update.message), tuple(changes))
 
+    def feed_links(self, component_id: str | None) -> tuple[tuple[str, str], ...]:
+        """(label, URL) of the Atom and RSS feeds for the site or one component."""
+        return (
+            ("Atom feed", self.layout.feed_url(component_id, "atom")),
+            ("RSS feed", self.layout.feed_url(component_id, "rss")),
+        )
+
     def day_bars(self, entry_id: str) -> tuple[DayBar, ...]:
         bars = []
         for day in self.history.days(entry_id, self.history_days):
@@ -381,6 +390,7 @@ class ViewBuilder:
             recent_days=self.recent(),
             history_days=self.history_days,
             history_url=self.layout.history_url(),
+            feeds=self.feed_links(None),
         )
 
     def recent(self) -> tuple[RecentDay, ...]:
@@ -489,6 +499,7 @@ class ViewBuilder:
                 group=group,
                 uptimes=uptimes,
                 incidents=tuple(map(self.incident_view, ordered)),
+                feeds=self.feed_links(row.id),
             )
 
 

@@ -256,7 +256,8 @@ def test_the_example_site_builds_strict(tmp_path: Path) -> None:
 
 def test_one_partial_can_be_overridden_from_overrides(repo: StatusRepo) -> None:
     (repo.root / "mkdocs.yml").write_text(
-        "site_name: Test status\ntheme:\n  name: material\n  custom_dir: overrides\n"
+        "site_name: Test status\nsite_url: https://status.test.example/\n"
+        "theme:\n  name: material\n  custom_dir: overrides\n"
         "plugins:\n  - herald\n",
         encoding="utf-8",
     )
