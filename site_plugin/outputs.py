@@ -9,10 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .api import ApiSite, api_files
+from .badges import INDICATOR_COLOURS, STATUS_COLOURS, badge_svg, shields_endpoint
+from .calendar import maintenance_calendar
 from .feeds import FeedScope, FeedSite, build_feed
-from .model import Group, StatusSite
+from .model import Component, Group, StatusSite
+from .status import component_statuses_at, group_status, overall_status
 from .urls import UrlLayout
 from .views import RenderMarkdown
+
+API_PREFIX = "api/v2/"
+"""Where the JSON API lives, as on Statuspage pages, so clients only change the host."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,7 @@ def build_outputs(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
         size=options.feed_size,
     )
     scopes = [FeedScope(feed_title(options.site_name), None, layout.feed_url(None, "atom"), "")]
-    for entry in [*site.catalog.entries, *(c for g in site.catalog.groups for c in g.components)]:
+    for entry in _every_entry(site):
         leaves = entry.component_ids if isinstance(entry, Group) else (entry.id,)
         scopes.append(
             FeedScope(
@@ -62,4 +69,55 @@ def build_outputs(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
         feed = build_feed(feed_site, scope, site.incidents)
         files[scope.path] = feed.atom_str(pretty=True)
         files[scope.path[: -len("atom")] + "rss"] = feed.rss_str(pretty=True)
+    api_site = ApiSite(options.site_name, options.site_url, options.timezone, layout.incident_url)
+    files.update(api_files(site, options.now, api_site, API_PREFIX))
+    files.update(calendars(site, options, scopes))
+    files.update(badges(site, options))
     return files
+
+
+def calendars(
+    site: StatusSite, options: OutputOptions, scopes: list[FeedScope]
+) -> dict[str, bytes]:
+    """``maintenance.ics`` for the site and beside every component page."""
+    files = {}
+    for scope in scopes:
+        path = scope.path[: -len("history.atom")] + "maintenance.ics"
+        files[path] = maintenance_calendar(
+            (incident for incident in site.incidents if scope.covers(incident)),
+            name=scope.title.replace("incident history", "maintenance"),
+            site_url=options.site_url,
+            incident_url=options.layout.incident_url,
+            catalog=site.catalog,
+            now=options.now,
+        )
+    return files
+
+
+def badges(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
+    """``badge.svg`` and shields.io ``badge.json`` for the site and every component."""
+    layout = options.layout
+    overall = overall_status(site, options.now)
+    colour, named = INDICATOR_COLOURS[overall.indicator]
+    files = {
+        layout.beside(None, "badge.svg"): badge_svg("status", overall.description, colour),
+        layout.beside(None, "badge.json"): shields_endpoint("status", overall.description, named),
+    }
+    statuses = component_statuses_at(site, options.now)
+    for entry in _every_entry(site):
+        status = group_status(entry, statuses) if isinstance(entry, Group) else statuses[entry.id]
+        colour, named = STATUS_COLOURS[status]
+        message = status.label.lower()
+        files[layout.beside(entry.id, "badge.svg")] = badge_svg(entry.name, message, colour)
+        files[layout.beside(entry.id, "badge.json")] = shields_endpoint(entry.name, message, named)
+    return files
+
+
+def _every_entry(site: StatusSite) -> list[Component | Group]:
+    """Groups and components in display order, members after their group."""
+    entries: list[Component | Group] = []
+    for entry in site.catalog.entries:
+        entries.append(entry)
+        if isinstance(entry, Group):
+            entries.extend(entry.components)
+    return entries

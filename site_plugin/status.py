@@ -77,6 +77,19 @@ def maintenance_phase(incident: Incident, moment: datetime) -> UpdateStatus:
     return UpdateStatus.SCHEDULED
 
 
+def maintenance_cancelled(incident: Incident, moment: datetime) -> bool:
+    """Whether a maintenance was called off: completed by an update before its window."""
+    if not incident.is_maintenance:
+        return False
+    posted = incident.updates_until(moment)
+    if not posted or posted[-1].status is not UpdateStatus.COMPLETED:
+        return False
+    start, _ = maintenance_window(incident, moment)
+    return posted[-1].at < start and not any(
+        update.status in (UpdateStatus.IN_PROGRESS, UpdateStatus.VERIFYING) for update in posted
+    )
+
+
 def incident_status_at(incident: Incident, moment: datetime) -> UpdateStatus | None:
     """The status of an incident, maintenance or notice at ``moment``.
 

@@ -34,10 +34,14 @@ class UrlLayout:
     def history_month_url(self, year: int, month: int) -> str:
         return self.history_month.format(year=year, month=month)
 
+    def beside(self, component_id: str | None, file_name: str) -> str:
+        """A file at the site root, or beside a component's page."""
+        folder = self.component_url(component_id) if component_id else ""
+        return f"{folder}{file_name}"
+
     def feed_url(self, component_id: str | None, extension: str) -> str:
         """``history.atom`` / ``history.rss`` at the root, or beside a component's page."""
-        folder = self.component_url(component_id) if component_id else ""
-        return f"{folder}history.{extension}"
+        return self.beside(component_id, f"history.{extension}")
 
 
 def source_path(url: str) -> str:

@@ -35,6 +35,7 @@ from .status import (
     component_statuses_at,
     group_status,
     incident_status_at,
+    maintenance_cancelled,
     maintenance_window,
     next_update_promise,
     open_incidents,
@@ -281,6 +282,8 @@ class ViewBuilder:
         status = incident_status_at(incident, now)
         if incident.is_maintenance:
             status_label = MAINTENANCE_STATUS_LABELS[status] if status else "Announced"
+            if maintenance_cancelled(incident, now):
+                status_label = "Cancelled"
             window = maintenance_window(incident, now)
             start = window[0]
         else:
