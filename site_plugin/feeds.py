@@ -91,6 +91,8 @@ def build_feed(site: FeedSite, scope: FeedScope, incidents: Iterable[Incident]) 
     feed.link(href=site.absolute(scope.path), rel="self", type="application/atom+xml")
     feed.link(href=site.absolute(scope.page), rel="alternate", type="text/html")
     feed.language("en")
+    # RFC 4287: a feed has an author unless every entry has one.
+    feed.author(name=site.name, uri=site.absolute(""))
     feed.generator("Herald", __version__)
     feed.updated(entry_updated(chosen[0]) if chosen else site.now)
     for incident in chosen:

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import markdown
-from markupsafe import Markup, escape
+from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -27,6 +26,7 @@ from .config import HeraldConfig
 from .loader import ContentPaths, load_status_site
 from .outputs import OutputOptions, build_outputs, feed_title
 from .problems import ContentError
+from .rendering import MarkdownRenderer
 from .urls import UrlLayout, source_path
 from .views import SiteViews, ViewBuilder
 
@@ -214,7 +214,9 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             formatting.utc_text(now),
         )
         # One renderer for pages and feeds: each message is converted once.
-        render = functools.cache(MarkdownRenderer(config))
+        render = functools.cache(
+            MarkdownRenderer(config.markdown_extensions, config.mdx_configs)
+        )
         views = ViewBuilder(
             site,
             now=now,
@@ -284,16 +286,3 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
                 "herald/component.html", component.row.name, component
             )
         return pages
-
-
-class MarkdownRenderer:
-    """Renders update messages with the site's own Markdown extensions."""
-
-    def __init__(self, config: MkDocsConfig) -> None:
-        self.markdown = markdown.Markdown(
-            extensions=config.markdown_extensions, extension_configs=config.mdx_configs
-        )
-
-    def __call__(self, text: str) -> Markup:
-        html = self.markdown.reset().convert(text)
-        return Markup(html)

@@ -1,0 +1,38 @@
+"""Markdown to HTML for update messages, summaries and reports.
+
+Messages are written by the team, but they are shown on pages, in feeds and in emails:
+raw HTML in them is shown as text, never passed through, so that a ``<script>`` or a
+stray ``<`` in a message reads as written and can never run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import markdown
+from markupsafe import Markup
+
+
+class MarkdownRenderer:
+    """Renders Markdown with the site's extensions, raw HTML escaped.
+
+    Args:
+        extensions: Python-Markdown extensions (names or instances), as in mkdocs.yml.
+        extension_configs: Their options.
+    """
+
+    def __init__(
+        self,
+        extensions: Sequence[Any] = (),
+        extension_configs: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.markdown = markdown.Markdown(
+            extensions=list(extensions), extension_configs=dict(extension_configs or {})
+        )
+        # Raw HTML blocks and inline tags become text; Markdown's own syntax still works.
+        self.markdown.preprocessors.deregister("html_block")
+        self.markdown.inlinePatterns.deregister("html")
+
+    def __call__(self, text: str) -> Markup:
+        return Markup(self.markdown.reset().convert(text))
