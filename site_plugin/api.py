@@ -84,6 +84,7 @@ class StatusApi:
         # Content says nothing about when components were created: use the start of the
         # history, which stays the same from build to build.
         self.epoch = min((incident.start for incident in site.incidents), default=now)
+        self._components: dict[str, Json] = {}
 
     # -- objects -----------------------------------------------------------------------
 
@@ -103,6 +104,13 @@ class StatusApi:
         return {"indicator": overall.indicator.value, "description": overall.description}
 
     def component(self, entry: Component | Group, group: Group | None = None) -> Json:
+        """The component object (built once per component, shared by every document)."""
+        cached = self._components.get(entry.id)
+        if cached is None:
+            cached = self._components[entry.id] = self._component(entry, group)
+        return cached
+
+    def _component(self, entry: Component | Group, group: Group | None) -> Json:
         leaves = entry.component_ids if isinstance(entry, Group) else (entry.id,)
         status = (
             group_status(entry, self.statuses)
@@ -138,6 +146,10 @@ class StatusApi:
             body["components"] = [stable_id("component", leaf) for leaf in entry.component_ids]
         return body
 
+    def _group_of(self, component: Component) -> Group | None:
+        entry = self.site.catalog.get(component.group_id) if component.group_id else None
+        return entry if isinstance(entry, Group) else None
+
     def components(self) -> list[Json]:
         found = []
         for entry in self.site.catalog.entries:
@@ -171,7 +183,7 @@ class StatusApi:
                 for update in reversed(incident.updates)
             ],
             "components": [
-                self.component(component)
+                self.component(component, self._group_of(component))
                 for component_id in incident.component_ids
                 if isinstance(component := self.site.catalog.get(component_id), Component)
             ],

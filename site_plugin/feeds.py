@@ -8,7 +8,7 @@ published: they derive from the site's host, the incident's start date and its i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -44,10 +44,10 @@ class FeedScope:
     def covers(self, incident: Incident) -> bool:
         if self.component_ids is None:
             return True
-        return not self.component_ids.isdisjoint(incident.component_ids)
+        return not self.component_ids.isdisjoint(incident.component_set)
 
 
-@dataclass(frozen=True)
+@dataclass
 class FeedSite:
     """What every feed needs to know about the site."""
 
@@ -58,6 +58,8 @@ class FeedSite:
     render: RenderMarkdown
     now: datetime
     size: int = 50
+    entries: dict[str, str] = field(default_factory=dict)
+    """Each incident's entry HTML, built once and shared by every feed that lists it."""
 
     def absolute(self, path: str) -> str:
         return self.url.rstrip("/") + "/" + path.lstrip("/")
@@ -114,7 +116,10 @@ def add_entry(feed: FeedGenerator, site: FeedSite, incident: Incident) -> None:
         component = site.catalog.get(component_id)
         if component is not None:
             entry.category(term=component.id, label=component.name)
-    entry.content(entry_html(site, incident), type="html")
+    html = site.entries.get(incident.id)
+    if html is None:
+        html = site.entries[incident.id] = entry_html(site, incident)
+    entry.content(html, type="html")
     entry.summary(summary_text(site, incident))
 
 

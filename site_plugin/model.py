@@ -310,7 +310,7 @@ class Incident:
         """The updates posted at or before ``moment``."""
         return tuple(update for update in self.updates if update.at <= moment)
 
-    @property
+    @cached_property
     def component_ids(self) -> tuple[str, ...]:
         """Every leaf component this incident touches, at any time, in first-seen order."""
         seen: dict[str, None] = {cid: None for cid, _ in self.affected}
@@ -318,6 +318,11 @@ class Incident:
             for cid, _ in update.affected or ():
                 seen.setdefault(cid, None)
         return tuple(seen)
+
+    @cached_property
+    def component_set(self) -> frozenset[str]:
+        """``component_ids`` as a set, for fast membership tests."""
+        return frozenset(self.component_ids)
 
 
 @dataclass(frozen=True)

@@ -214,9 +214,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             formatting.utc_text(now),
         )
         # One renderer for pages and feeds: each message is converted once.
-        render = functools.cache(
-            MarkdownRenderer(config.markdown_extensions, config.mdx_configs)
-        )
+        render = functools.cache(MarkdownRenderer(config.markdown_extensions, config.mdx_configs))
         views = ViewBuilder(
             site,
             now=now,

@@ -58,23 +58,61 @@ def maintenance_window(incident: Incident, moment: datetime) -> tuple[datetime, 
 def maintenance_phase(incident: Incident, moment: datetime) -> UpdateStatus:
     """Where a maintenance stands at ``moment``.
 
-    A ``completed`` update ends it (before the window, that is a cancellation). Otherwise
-    it is completed once its window (as last rescheduled) has passed; an ``in_progress``
-    or ``verifying`` update makes it so even before the window (work started early);
-    inside the window it is in progress; before it, scheduled.
+    A ``completed`` update ends it (posted before the window, that is a cancellation).
+    An ``in_progress`` or ``verifying`` update puts it in that state, even before the
+    window (work started early). The window's end (as last moved) completes it, unless
+    the latest update was posted at or after that end saying the work goes on: then it
+    stays open until a ``completed`` update. Without such updates it is scheduled before
+    its window and in progress inside it.
     """
     posted = incident.updates_until(moment)
-    latest = posted[-1].status if posted else None
-    if latest is UpdateStatus.COMPLETED:
+    latest = posted[-1] if posted else None
+    if latest is not None and latest.status is UpdateStatus.COMPLETED:
         return UpdateStatus.COMPLETED
     start, end = maintenance_window(incident, moment)
+    working = latest is not None and latest.status in (
+        UpdateStatus.IN_PROGRESS,
+        UpdateStatus.VERIFYING,
+    )
+    if working and latest is not None and (moment < end or latest.at >= end):
+        return latest.status
     if moment >= end:
         return UpdateStatus.COMPLETED
-    if latest in (UpdateStatus.IN_PROGRESS, UpdateStatus.VERIFYING):
-        return latest
     if moment >= start:
         return UpdateStatus.IN_PROGRESS
     return UpdateStatus.SCHEDULED
+
+
+def maintenance_overrun(incident: Incident, moment: datetime) -> datetime | None:
+    """The end of the window of a maintenance still in progress after it, else ``None``."""
+    if not incident.is_maintenance:
+        return None
+    if incident_status_at(incident, moment) not in (
+        UpdateStatus.IN_PROGRESS,
+        UpdateStatus.VERIFYING,
+    ):
+        return None
+    _, end = maintenance_window(incident, moment)
+    return end if moment >= end else None
+
+
+def maintenance_span(incident: Incident, moment: datetime) -> tuple[datetime, datetime] | None:
+    """When the work actually ran, as known at ``moment``: from the window's start (or an
+    earlier ``in_progress`` update) to its completion (or ``moment`` while it runs).
+
+    ``None`` before the work starts and for a cancelled maintenance.
+    """
+    if maintenance_cancelled(incident, moment):
+        return None
+    start, _ = maintenance_window(incident, moment)
+    for update in incident.updates_until(moment):
+        if update.status in (UpdateStatus.IN_PROGRESS, UpdateStatus.VERIFYING):
+            start = min(start, update.at)
+            break
+    if start > moment:
+        return None
+    end = resolved_at(incident, moment) or moment
+    return start, max(start, end)
 
 
 def maintenance_cancelled(incident: Incident, moment: datetime) -> bool:

@@ -36,6 +36,7 @@ from .status import (
     group_status,
     incident_status_at,
     maintenance_cancelled,
+    maintenance_span,
     maintenance_window,
     next_update_promise,
     open_incidents,
@@ -114,6 +115,7 @@ class IncidentView:
     duration: str
     promise: Promise | None
     window: tuple[datetime, datetime] | None
+    cancelled: bool
     summary: Markup
     updates: tuple[UpdateView, ...]
     postmortem: Markup | None
@@ -280,26 +282,35 @@ class ViewBuilder:
             return cached
         now = self.now
         status = incident_status_at(incident, now)
+        window = None
+        cancelled = False
         if incident.is_maintenance:
-            status_label = MAINTENANCE_STATUS_LABELS[status] if status else "Announced"
-            if maintenance_cancelled(incident, now):
-                status_label = "Cancelled"
             window = maintenance_window(incident, now)
-            start = window[0]
+            cancelled = maintenance_cancelled(incident, now)
+            span = maintenance_span(incident, now)
+            status_label = MAINTENANCE_STATUS_LABELS[status] if status else "Announced"
+            if cancelled:
+                status_label = "Cancelled"
+            start = span[0] if span else window[0]
+            end = None if cancelled else resolved_at(incident, now)
+            if cancelled:
+                duration = ""
+            elif span is not None:
+                duration = format_duration(span[1] - span[0])
+            else:
+                # Not started yet: how long the work is planned to take.
+                duration = format_duration(window[1] - window[0])
         else:
             status_label = status.label if status else "Investigating"
-            window = None
             start = incident.start
-        end = resolved_at(incident, now)
-        is_open = end is None
-        if incident.is_notice:
-            duration = ""
-        elif end is not None:
-            duration = format_duration(end - start) if end > start else ""
-        elif incident.is_maintenance and now < start:
-            duration = format_duration(window[1] - window[0]) if window else ""
-        else:
-            duration = format_duration(now - start)
+            end = resolved_at(incident, now)
+            if incident.is_notice:
+                duration = ""
+            elif end is not None:
+                duration = format_duration(end - start) if end > start else ""
+            else:
+                duration = format_duration(now - start)
+        is_open = status is None or not status.is_final
         # As written in index.md (groups stay groups), then what updates added.
         names = dict.fromkeys(incident.affected_ids)
         covered = {leaf for entry_id in names for leaf in self.catalog.leaf_ids(entry_id)}
@@ -319,6 +330,7 @@ class ViewBuilder:
             duration=duration,
             promise=next_update_promise(incident, now),
             window=window,
+            cancelled=cancelled,
             summary=self.render(incident.summary) if incident.summary else Markup(""),
             updates=tuple(
                 self.update_view(incident, update) for update in reversed(incident.updates)
@@ -403,13 +415,14 @@ class ViewBuilder:
         window_start = self.history.day_start(first)
         by_day: dict[date, list[Incident]] = defaultdict(list)
         for incident in self.site.incidents:
-            view_end = resolved_at(incident, self.now) or self.now
-            start = incident.start
             if incident.is_maintenance:
-                start = maintenance_window(incident, self.now)[0]
-                if start > self.now:
+                span = maintenance_span(incident, self.now)
+                if span is None:
                     continue
-                view_end = min(view_end, self.now)
+                start, view_end = span
+            else:
+                start = incident.start
+                view_end = resolved_at(incident, self.now) or self.now
             if view_end < window_start or start > self.now:
                 continue
             day = max(start, window_start).astimezone(self.zone).date()
@@ -426,8 +439,14 @@ class ViewBuilder:
             days.append(RecentDay(day, day_text(day), tuple(map(self.incident_view, incidents))))
         return tuple(days)
 
+    def listed_at(self, incident: Incident) -> datetime:
+        """Where an incident sits in time in lists: its start; maintenance: its window."""
+        if incident.is_maintenance:
+            return maintenance_window(incident, self.now)[0]
+        return incident.start
+
     def month_key(self, incident: Incident) -> tuple[int, int]:
-        local = incident.start.astimezone(self.zone)
+        local = self.listed_at(incident).astimezone(self.zone)
         return local.year, local.month
 
     def build(self) -> SiteViews:
@@ -458,9 +477,7 @@ class ViewBuilder:
         ]
         views.history = HistoryIndexView(tuple(links))
         for index, link in enumerate(links):
-            incidents = sorted(
-                by_month[(link.year, link.month)], key=lambda incident: incident.start, reverse=True
-            )
+            incidents = sorted(by_month[(link.year, link.month)], key=self.listed_at, reverse=True)
             views.months[link.url] = HistoryMonthView(
                 year=link.year,
                 month=link.month,
@@ -486,7 +503,7 @@ class ViewBuilder:
             incidents = {
                 incident.id: incident for leaf in leaves for incident in touching.get(leaf, [])
             }
-            ordered = sorted(incidents.values(), key=lambda incident: incident.start, reverse=True)
+            ordered = sorted(incidents.values(), key=self.listed_at, reverse=True)
             today = self.now.astimezone(self.zone).date()
             uptimes = tuple(
                 (

@@ -339,3 +339,12 @@ def test_tricky_text_is_escaped_and_intact_everywhere(sites: dict[str, Path]) ->
     )
     assert page.select_one(".herald-incident h1").get_text() == TRICKY  # type: ignore[union-attr]
     assert all("alert(" not in (script.string or "") for script in page.find_all("script"))
+    timeline = page.select_one(".herald-timeline")
+    assert timeline is not None and f"Body: {TRICKY}" in timeline.get_text()
+    api = load_api(site, "incidents.json")["incidents"]
+    assert (
+        next(item for item in api if item["name"] == TRICKY)["incident_updates"][0]["body"]
+        == f"Body: {TRICKY}"
+    )
+    calendar_text = (site / "maintenance.ics").read_text("utf-8")
+    assert "<script>" not in calendar_text

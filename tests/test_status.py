@@ -41,6 +41,8 @@ from site_plugin.status import (
     incident_status_at,
     is_open,
     maintenance_phase,
+    maintenance_overrun,
+    maintenance_span,
     maintenance_window,
     next_update_promise,
     open_incidents,
@@ -1197,3 +1199,34 @@ def test_today_starting_this_moment_shows_what_is_going_on_now() -> None:
     assert today.uptime is None
     quiet = History(site(), midnight, UTC).days("api", 1)[-1]
     assert quiet.worst is ComponentStatus.OPERATIONAL
+
+
+def test_maintenance_that_runs_over_its_window_stays_open_until_completed() -> None:
+    work = maintenance(
+        "overrun",
+        WINDOW,
+        ANNOUNCED,
+        update("2026-11-22 02:00", "in_progress"),
+        update(WINDOW[1], "in_progress"),
+        update("2026-11-22 05:10", "completed"),
+        affected=("api",),
+    )
+    status_site = site(work)
+    assert incident_status_at(work, t("2026-11-22 04:30")) is UpdateStatus.IN_PROGRESS
+    assert not_operational(status_site, "2026-11-22 04:30") == {"api": MAINTENANCE}
+    assert maintenance_overrun(work, t("2026-11-22 04:30")) == t(WINDOW[1])
+    assert maintenance_overrun(work, t("2026-11-22 03:30")) is None
+    assert incident_status_at(work, t("2026-11-22 05:10")) is UpdateStatus.COMPLETED
+    assert resolved_at(work, NOW) == t("2026-11-22 05:10")
+    assert maintenance_span(work, NOW) == (t("2026-11-22 02:00"), t("2026-11-22 05:10"))
+
+
+def test_span_of_maintenance_started_early_and_cancelled() -> None:
+    early = maintenance("early", WINDOW, ANNOUNCED, update("2026-11-22 01:30", "in_progress"))
+    assert maintenance_span(early, t("2026-11-22 01:20")) is None
+    assert maintenance_span(early, t("2026-11-22 02:00")) == (
+        t("2026-11-22 01:30"),
+        t("2026-11-22 02:00"),
+    )
+    cancelled = maintenance("cancelled", WINDOW, ANNOUNCED, update("2026-11-21 12:00", "completed"))
+    assert maintenance_span(cancelled, NOW) is None
