@@ -54,6 +54,8 @@ from .values import (
 T = TypeVar("T")
 
 INDEX_FILE = "index.md"
+UPDATE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+"""Endings of files that look like updates; only ``.md`` is read, the rest are reported."""
 POSTMORTEM_FILE = "postmortem.md"
 
 COMPONENT_KEYS = ("id", "name", "description", "components", "hidden_unless_affected", "since")
@@ -101,6 +103,8 @@ def load_status_site(paths: ContentPaths, *, now: datetime, zone: tzinfo) -> Sta
     """
     reader = _ContentReader(paths, now=now, zone=zone)
     catalog = reader.read_catalog()
+    # With components.yml broken, every id would look unknown: report only the real cause.
+    reader.catalog_complete = not reader.problems
     incidents = reader.read_incidents(catalog)
     if reader.problems:
         raise ContentError(reader.problems)
@@ -115,6 +119,7 @@ class _ContentReader:
         self.now = now
         self.zone = zone
         self.problems: list[Problem] = []
+        self.catalog_complete = True
 
     # -- reporting -------------------------------------------------------------------
 
@@ -185,8 +190,9 @@ class _ContentReader:
         relative = self.paths.components
         path = self.paths.root / relative
         if not path.is_file():
+            what = "is a folder, not a file" if path.is_dir() else "is missing"
             self.report(
-                relative, 1, "the components file is missing", "create it with a 'components:' list"
+                relative, 1, f"the components file {what}", "create it with a 'components:' list"
             )
             return Catalog(())
         text = self.read_text_file(str(path), relative)
@@ -331,25 +337,30 @@ class _ContentReader:
         relative = self.paths.incidents.rstrip("/")
         folder = self.paths.root / relative
         if not folder.is_dir():
+            what = "is a file, not a folder" if folder.exists() else "is missing"
             self.report(
                 relative,
                 1,
-                "the incidents folder is missing",
+                f"the incidents folder {what}",
                 "create it, with an empty .gitkeep file so that git keeps it",
             )
             return ()
         incidents: list[Incident] = []
-        with os.scandir(folder) as entries:
-            listing = sorted(entries, key=lambda entry: entry.name)
+        listing = self.list_folder(str(folder), relative)
         for entry in listing:
             if entry.name.startswith((".", "_")):
                 continue
             entry_relative = f"{relative}/{entry.name}"
-            if entry.is_dir():
+            try:
+                is_folder = entry.is_dir()
+            except OSError as error:
+                self.report(entry_relative, 1, f"cannot be read: {error.strerror}", "check it")
+                continue
+            if is_folder:
                 incident = self.read_incident(entry.path, entry.name, entry_relative, catalog)
                 if incident is not None:
                     incidents.append(incident)
-            elif entry.name.endswith(".md") and entry.name.lower() != "readme.md":
+            elif entry.name.lower().endswith(UPDATE_SUFFIXES) and entry.name.lower() != "readme.md":
                 self.report(
                     entry_relative,
                     1,
@@ -360,11 +371,30 @@ class _ContentReader:
         incidents.sort(key=lambda incident: (incident.start, incident.id))
         return tuple(incidents)
 
+    def list_folder(self, folder: str, relative: str) -> list[os.DirEntry[str]]:
+        """The entries of a folder, sorted by name; a problem when it cannot be read."""
+        try:
+            with os.scandir(folder) as entries:
+                return sorted(entries, key=lambda entry: entry.name)
+        except OSError as error:
+            self.report(relative, 1, f"cannot be read: {error.strerror}", "check its permissions")
+            return []
+
     def read_incident(
         self, folder: str, incident_id: str, relative: str, catalog: Catalog
     ) -> Incident | None:
-        with os.scandir(folder) as entries:
-            names = sorted(entry.name for entry in entries if entry.is_file())
+        names = sorted(
+            entry.name for entry in self.list_folder(folder, relative) if _is_file(entry)
+        )
+        for name in names:
+            if not name.endswith(".md") and name.lower().endswith(UPDATE_SUFFIXES):
+                stem = name.rsplit(".", 1)[0]
+                self.report(
+                    f"{relative}/{name}",
+                    1,
+                    "Herald reads only files ending in .md; this one is skipped",
+                    f"rename it to {stem}.md",
+                )
         markdown = [name for name in names if name.endswith(".md")]
         update_names = [name for name in markdown if name not in (INDEX_FILE, POSTMORTEM_FILE)]
         if not markdown:
@@ -549,6 +579,8 @@ class _ContentReader:
         expanded: dict[str, ComponentStatus] = {}
         for key, value, key_line in items:
             entry = catalog.get(key) if isinstance(key, str) else None
+            if entry is None and not self.catalog_complete:
+                continue
             if entry is None:
                 known = [component.id for component in catalog.components]
                 known += [group.id for group in catalog.groups]
@@ -817,6 +849,13 @@ def _enum_parser(enum_type: type[E], key: str) -> Callable[[object], E]:
 _parse_kind = _enum_parser(IncidentKind, "kind")
 _parse_impact = _enum_parser(Impact, "impact")
 _parse_update_status = _enum_parser(UpdateStatus, "status")
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _declared_kind(index: FrontMatterDocument | None) -> IncidentKind | None:

@@ -2,7 +2,8 @@
 
 Messages are written by the team, but they are shown on pages, in feeds and in emails:
 raw HTML in them is shown as text, never passed through, so that a ``<script>`` or a
-stray ``<`` in a message reads as written and can never run.
+stray ``<`` in a message reads as written and can never run; links keep only web, mail
+and phone targets.
 """
 
 from __future__ import annotations
@@ -11,7 +12,28 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import markdown
+from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
+
+SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+
+
+class _SafeLinks(Treeprocessor):
+    """Drops link and image targets with a scheme that could run code (``javascript:``)."""
+
+    def run(self, root: Any) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                target = element.get(attribute)
+                if target is not None and not _is_safe(target):
+                    del element.attrib[attribute]
+
+
+def _is_safe(target: str) -> bool:
+    squashed = "".join(target.split()).lower()
+    if ":" not in squashed.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
+        return True  # relative, or an anchor
+    return squashed.startswith(SAFE_SCHEMES)
 
 
 class MarkdownRenderer:
@@ -33,6 +55,7 @@ class MarkdownRenderer:
         # Raw HTML blocks and inline tags become text; Markdown's own syntax still works.
         self.markdown.preprocessors.deregister("html_block")
         self.markdown.inlinePatterns.deregister("html")
+        self.markdown.treeprocessors.register(_SafeLinks(self.markdown), "herald_safe_links", 0)
 
     def __call__(self, text: str) -> Markup:
         return Markup(self.markdown.reset().convert(text))

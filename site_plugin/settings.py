@@ -8,6 +8,7 @@ The MkDocs plugin validates the same options with MkDocs' own config classes
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,21 @@ def _ignore_tag(loader: _PermissiveLoader, suffix: str, node: yaml.Node) -> Any:
     return None
 
 
+def _environment_tag(loader: _PermissiveLoader, node: yaml.Node) -> Any:
+    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``, as MkDocs reads it."""
+    if isinstance(node, yaml.ScalarNode):
+        return os.environ.get(str(loader.construct_scalar(node)))
+    if isinstance(node, yaml.SequenceNode):
+        names = [loader.construct_object(item) for item in node.value]
+        for name in names[:-1]:
+            if isinstance(name, str) and name in os.environ:
+                return os.environ[name]
+        return names[-1] if names else None
+    return None
+
+
 _PermissiveLoader.add_multi_constructor("", _ignore_tag)
+_PermissiveLoader.add_constructor("!ENV", _environment_tag)
 
 
 def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
@@ -74,7 +89,7 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_PermissiveLoader)
     except (yaml.YAMLError, UnicodeDecodeError, OSError) as error:
         return Settings(root=root), [Problem(name, 1, f"cannot be read: {error}", "fix its YAML")]
-    options = _plugin_options(config)
+    options = {key: value for key, value in _plugin_options(config).items() if value is not None}
     settings = Settings(
         root=root,
         components=str(options.get("components", Settings.components)),

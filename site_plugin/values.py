@@ -22,6 +22,10 @@ class ValueProblem(ValueError):
 
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ISO 8601 extended format only: the compact forms (20261120, 2026-W47-5) read as
+# midnight, which would silently add hours to an outage.
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+MAX_DURATION = timedelta(days=366)
 _DURATION = re.compile(r"^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -44,6 +48,8 @@ def parse_timestamp(value: object, default_zone: tzinfo) -> datetime:
                 f"add the time and its zone, e.g. {text}T14:10:00Z",
             )
         try:
+            if not _TIMESTAMP.match(text):
+                raise ValueError(text)
             moment = datetime.fromisoformat(text)
         except ValueError:
             raise ValueProblem(
@@ -56,10 +62,48 @@ def parse_timestamp(value: object, default_zone: tzinfo) -> datetime:
             f"write it as ISO 8601 with its offset, e.g. {TIMESTAMP_EXAMPLE}",
         )
     if moment.tzinfo is None or moment.utcoffset() is None:
-        moment = moment.replace(tzinfo=default_zone)
-    # Kept in UTC: Python compares and subtracts two datetimes that share a tzinfo
-    # as wall-clock times, which is wrong across a DST change.
-    return moment.astimezone(UTC)
+        moment = _localise(moment, default_zone)
+    try:
+        # Kept in UTC: Python compares and subtracts two datetimes that share a tzinfo
+        # as wall-clock times, which is wrong across a DST change.
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueProblem(
+            f"'{value}' is out of range", f"give a real date, e.g. {TIMESTAMP_EXAMPLE}"
+        ) from None
+
+
+def _localise(naive: datetime, zone: tzinfo) -> datetime:
+    """Read a wall-clock time in ``zone``, refusing times a DST change skips or repeats."""
+    first = naive.replace(tzinfo=zone, fold=0)
+    second = naive.replace(tzinfo=zone, fold=1)
+    try:
+        offsets = (first.utcoffset(), second.utcoffset())
+        round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        raise ValueProblem(
+            f"'{naive.isoformat(sep=' ')}' is out of range",
+            f"give a real date, e.g. {TIMESTAMP_EXAMPLE}",
+        ) from None
+    written = naive.isoformat(sep=" ", timespec="minutes")
+    if round_trip != naive.replace(fold=0):
+        raise ValueProblem(
+            f"'{written}' does not exist in {zone} (the clocks skip it)",
+            "check the time, and write it with its UTC offset",
+        )
+    if offsets[0] != offsets[1]:
+        choices = " or ".join(_offset_text(offset) for offset in offsets)
+        raise ValueProblem(
+            f"'{written}' happens twice in {zone} (the clocks go back)",
+            f"add the UTC offset you mean: {choices}",
+        )
+    return first
+
+
+def _offset_text(offset: timedelta | None) -> str:
+    minutes = int((offset or timedelta()).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def parse_date(value: object) -> date:
@@ -74,9 +118,12 @@ def parse_date(value: object) -> date:
             f"{_describe(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2026-03-01"
         )
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValueProblem(f"'{text}' is not a real date", "check the month and day") from None
+    if not 1970 <= day.year <= 9998:
+        raise ValueProblem(f"'{text}' is out of range", "give a date after 1970")
+    return day
 
 
 def parse_duration(value: object) -> timedelta:
@@ -99,6 +146,8 @@ def parse_duration(value: object) -> timedelta:
     )
     if seconds <= 0:
         raise ValueProblem(f"'{text}' is zero", "give a positive duration, e.g. 30m")
+    if seconds > MAX_DURATION.total_seconds():
+        raise ValueProblem(f"'{text}' is longer than a year", "give a shorter duration")
     return timedelta(seconds=seconds)
 
 
