@@ -18,7 +18,7 @@ from .loader import ContentPaths, load_status_site
 from .model import StatusSite, format_duration
 from .problems import ContentError, Problem
 from .settings import Settings, read_settings
-from .status import promises
+from .status import maintenance_overrun, promises
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -105,8 +105,22 @@ def run_check(arguments: argparse.Namespace, settings: Settings, now: datetime) 
 
 
 def overdue_warnings(site: StatusSite, now: datetime) -> list[Problem]:
-    """A warning for every open incident whose promised next update is overdue."""
+    """A warning for every broken promise: an overdue next update, or maintenance still
+    in progress after its window."""
     warnings = []
+    for incident in site.incidents:
+        end = maintenance_overrun(incident, now)
+        if end is not None:
+            latest = incident.updates_until(now)[-1]
+            warnings.append(
+                Problem(
+                    latest.source.path,
+                    latest.source.line,
+                    f"the maintenance is still in progress {format_duration(now - end)} after"
+                    f" its window ended ({end:%Y-%m-%d %H:%M} UTC)",
+                    "post a completed update, or move scheduled_end in a new update",
+                )
+            )
     for promise in promises(site, now):
         if not promise.overdue:
             continue

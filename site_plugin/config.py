@@ -54,6 +54,20 @@ class UrlLayout(c.Type[str]):
         return layout
 
 
+class Count(c.Type[int]):
+    """A whole number within bounds."""
+
+    def __init__(self, default: int, low: int, high: int) -> None:
+        super().__init__(int, default=default)
+        self.low, self.high = low, high
+
+    def run_validation(self, value: object) -> int:
+        number = super().run_validation(value)
+        if not self.low <= number <= self.high:
+            raise ValidationError(f"{number} is not between {self.low} and {self.high}")
+        return number
+
+
 class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     """Options of the ``herald`` plugin."""
 
@@ -66,10 +80,10 @@ class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     timezone = TimeZone()
     """Zone for timestamps written without an offset, and for the days of the history."""
 
-    history_days = c.Type(int, default=90)
+    history_days = Count(90, 1, 3660)
     """How many days of bars the status page and component pages show."""
 
-    recent_days = c.Type(int, default=7)
+    recent_days = Count(7, 1, 90)
     """How many days of incidents the status page lists, day by day."""
 
     incident_url = UrlLayout("incidents/{id}/", ("id",))
@@ -85,7 +99,7 @@ class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     history_month_url = UrlLayout("history/{year}-{month:02d}/", ("year", "month"))
     """One page per month of history."""
 
-    feed_size = c.Type(int, default=50)
+    feed_size = Count(50, 1, 1000)
     """How many of the most recently updated incidents each feed holds."""
 
     home_title = c.Type(str, default="Current status")

@@ -5,6 +5,7 @@ Every function returns text or escaped markup, so templates can use them as filt
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
@@ -65,7 +66,9 @@ def percent_text(fraction: float | None) -> str:
     """``99.98%`` (floored, so 99.999 % never reads as 100 %); ``no data`` for ``None``."""
     if fraction is None:
         return "no data"
-    hundredths = int(fraction * 10000)
+    # The small epsilon keeps binary rounding (0.2 * 10000 = 1999.9999...) from flooring
+    # a value one hundredth too low.
+    hundredths = math.floor(fraction * 10000 + 1e-6)
     return f"{hundredths / 100:.2f}%"
 
 

@@ -702,7 +702,10 @@ class _ContentReader:
         line = doc.line_of("next_update")
         try:
             promise = parse_duration(raw)
-        except ValueProblem:
+        except ValueProblem as problem:
+            if not problem.message.endswith("is not a duration"):
+                self.report(relative, line, f"'next_update': {problem.message}", problem.fix)
+                return None
             promise = None
         try:
             due = self.timestamp(raw) if promise is None else None

@@ -65,6 +65,11 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         self.site_title = ""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not config.use_directory_urls:
+            raise PluginError(
+                "Herald's pages need use_directory_urls: true (the default): its links and"
+                " feed URLs are folders such as incidents/<id>/"
+            )
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.site_url = config.site_url or ""
         self.site_title = feed_title(config.site_name)
@@ -115,6 +120,18 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             if generated.description:
                 page.meta["description"] = str(escape(generated.description))
         return markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Put the support link on the site's own pages too (Herald's pages have it)."""
+        if page.file.src_uri in self.pages or not self.config.support_url:
+            return html
+        link = (
+            f'<p class="herald-support">Need help? <a href="{escape(self.config.support_url)}">'
+            f"{escape(self.config.support_label)}</a></p>"
+        )
+        return html + link
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation

@@ -528,15 +528,17 @@ def _bar_status(day: Day) -> str:
 
 
 def _day_summary(day: Day, incidents: tuple[tuple[str, str], ...]) -> str:
+    """``Fri 20 Nov 2026: partial outage 50m. Elevated error rates on the REST API``."""
     when = day_text(day.date)
     if day.worst is None:
         return f"{when}: no data"
-    parts = [f"{when}: {day.worst.label.lower()}" if incidents else f"{when}: no incidents"]
+    if not incidents:
+        return f"{when}: no incidents"
+    parts = []
     if day.major_minutes >= 1:
         parts.append(f"major outage {minutes_text(day.major_minutes)}")
     if day.partial_minutes >= 1:
         parts.append(f"partial outage {minutes_text(day.partial_minutes)}")
-    text = ", ".join(parts)
-    if incidents:
-        text += ". " + "; ".join(title for title, _ in incidents)
-    return text
+    if not parts:
+        parts.append(day.worst.label.lower())
+    return f"{when}: {', '.join(parts)}. " + "; ".join(title for title, _ in incidents)

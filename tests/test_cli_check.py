@@ -143,3 +143,23 @@ def test_console_script_is_installed() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("herald ")
+
+
+def test_maintenance_running_over_its_window_warns(repo: StatusRepo, tmp_path: Path) -> None:
+    folder = "incidents/2026-11-25-upgrade"
+    repo.write(
+        f"{folder}/index.md",
+        "---\ntitle: Upgrade\nkind: maintenance\naffected: [api]\n"
+        "scheduled_start: 2026-11-25T09:00:00Z\nscheduled_end: 2026-11-25T11:00:00Z\n---\n",
+    )
+    repo.write(
+        f"{folder}/2026-11-25T1100Z-in_progress.md",
+        "---\nat: 2026-11-25T11:00:00Z\nstatus: in_progress\n---\nStill working on it.\n",
+    )
+    result = run_herald("check", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0] == (
+        f"{folder}/2026-11-25T1100Z-in_progress.md:2: the maintenance is still in progress"
+        " 1h after its window ended (2026-11-25 11:00 UTC) (post a completed update, or move"
+        " scheduled_end in a new update) [warning]"
+    )

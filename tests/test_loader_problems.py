@@ -489,3 +489,76 @@ def test_missing_components_file_and_incidents_folder(tmp_path) -> None:  # type
         "incidents:1: the incidents folder is missing"
         " (create it, with an empty .gitkeep file so that git keeps it)",
     ]
+
+
+def test_compact_and_out_of_range_times_are_refused(repo: StatusRepo) -> None:
+    repo.write(INDEX, "---\ntitle: API errors\nimpact: major\nstarted: 20261120\n---\n")
+    repo.write(UPDATE, "---\nat: 9999-12-31T23:59:59-01:00\nstatus: investigating\n---\nText.\n")
+    repo.write(RESOLVED, "---\nat: 2026-11-20T15:00:00Z\nstatus: resolved\n---\nFixed.\n")
+    repo.write(
+        f"{INCIDENT}/2026-11-20T1420Z-identified.md",
+        "---\nat: 2026-11-20T14:20:00Z\nstatus: identified\nnext_update: 3000000d\n---\nFound.\n",
+    )
+    assert repo.problems() == [
+        f"{INCIDENT}/2026-11-20T1410Z-investigating.md:2: 'at': '9999-12-31T23:59:59-01:00'"
+        " is out of range (give a real date, e.g. 2026-11-20T14:10:00Z)",
+        f"{INCIDENT}/2026-11-20T1420Z-identified.md:4: 'next_update': '3000000d' is longer"
+        " than a year (give a shorter duration)",
+        f"{INDEX}:4: 'started': '20261120' is not a timestamp"
+        " (write it as ISO 8601 with its offset, e.g. 2026-11-20T14:10:00Z)",
+    ]
+
+
+def test_local_times_that_a_dst_change_skips_or_repeats(repo: StatusRepo) -> None:
+    from zoneinfo import ZoneInfo
+
+    repo.write(UPDATE, "---\nat: 2026-03-29 02:40\nstatus: investigating\n---\nText.\n")
+    repo.write(RESOLVED, "---\nat: 2026-10-25 02:30\nstatus: resolved\n---\nFixed.\n")
+    assert repo.problems(zone=ZoneInfo("Europe/Berlin")) == [
+        f"{UPDATE}:2: 'at': '2026-03-29 02:40' does not exist in Europe/Berlin (the clocks skip"
+        " it) (check the time, and write it with its UTC offset)",
+        f"{RESOLVED}:2: 'at': '2026-10-25 02:30' happens twice in Europe/Berlin (the clocks go"
+        " back) (add the UTC offset you mean: +02:00 or +01:00)",
+    ]
+
+
+def test_an_update_saved_with_another_ending_is_reported(repo: StatusRepo) -> None:
+    repo.remove(RESOLVED)
+    repo.write(
+        f"{INCIDENT}/2026-11-20T1500Z-resolved.MD",
+        "---\nat: 2026-11-20T15:00:00Z\nstatus: resolved\n---\nFixed.\n",
+    )
+    assert repo.problems() == [
+        f"{INCIDENT}/2026-11-20T1500Z-resolved.MD:1: Herald reads only files ending in .md;"
+        " this one is skipped (rename it to 2026-11-20T1500Z-resolved.md)"
+    ]
+
+
+def test_a_broken_components_file_is_the_only_problem_reported(repo: StatusRepo) -> None:
+    repo.write("components.yml", "components:\n  - id: api\n   name: REST API\n")
+    problems = repo.problems()
+    assert len(problems) == 1
+    assert problems[0].startswith("components.yml:3: invalid YAML")
+
+
+def test_paths_of_the_wrong_kind(repo: StatusRepo) -> None:
+    import shutil
+
+    shutil.rmtree(repo.root / "incidents")
+    repo.write("incidents", "not a folder")
+    repo.remove("components.yml")
+    (repo.root / "components.yml").mkdir()
+    assert repo.problems() == [
+        "components.yml:1: the components file is a folder, not a file"
+        " (create it with a 'components:' list)",
+        "incidents:1: the incidents folder is a file, not a folder"
+        " (create it, with an empty .gitkeep file so that git keeps it)",
+    ]
+
+
+def test_an_unreadable_folder_is_a_problem_not_a_crash(repo: StatusRepo) -> None:
+    loop = repo.root / "incidents" / "2026-11-21-loop"
+    loop.symlink_to(loop)
+    assert repo.problems() == [
+        "incidents/2026-11-21-loop:1: cannot be read: Too many levels of symbolic links (check it)"
+    ]

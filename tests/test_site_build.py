@@ -272,3 +272,40 @@ def test_one_partial_can_be_overridden_from_overrides(repo: StatusRepo) -> None:
     # Everything else is still Herald's own.
     assert component_status(home, "REST API") == "Partial outage"
     assert home.select(".herald-card")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("use_directory_urls: false\n", "Herald's pages need use_directory_urls: true"),
+        (
+            "plugins:\n  - herald:\n      history_days: 0\n",
+            "0 is not between 1 and 3660",
+        ),
+    ],
+    ids=["flat URLs", "history_days out of range"],
+)
+def test_settings_herald_cannot_honour_fail_the_build(
+    repo: StatusRepo, extra: str, message: str
+) -> None:
+    base = "site_name: Test status\nsite_url: https://status.test.example/\ntheme: material\n"
+    if "plugins" not in extra:
+        extra += "plugins:\n  - herald\n"
+    (repo.root / "mkdocs.yml").write_text(base + extra, encoding="utf-8")
+    result = build_site(repo.root)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_support_link_on_every_page(repo: StatusRepo) -> None:
+    (repo.root / "mkdocs.yml").write_text(
+        "site_name: Test status\nsite_url: https://status.test.example/\ntheme: material\n"
+        "plugins:\n  - herald:\n      support_url: mailto:help@test.example\n",
+        encoding="utf-8",
+    )
+    repo.write("docs/about.md", "# About\n\nHow this page works.\n")
+    site = built(repo)
+    for url in ("", "about", "incidents/2026-11-20-api-errors", "history", "components/api"):
+        link = read_page(site, url).select_one(".herald-support a")
+        assert link is not None and link["href"] == "mailto:help@test.example", url
