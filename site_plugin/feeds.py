@@ -80,12 +80,18 @@ def entry_id(site_url: str, incident: Incident) -> str:
 
 
 def build_feed(site: FeedSite, scope: FeedScope, incidents: Iterable[Incident]) -> FeedGenerator:
-    """The feed of ``scope``: the ``site.size`` most recently updated entries, newest first."""
-    chosen = sorted(
-        (incident for incident in incidents if scope.covers(incident)),
-        key=lambda incident: (entry_updated(incident), incident.id),
-        reverse=True,
-    )[: site.size]
+    """The feed of ``scope``: the ``site.size`` most recently updated entries, newest first.
+
+    ``incidents`` may come in any order; pass them newest first and only the first
+    ``site.size`` that ``scope`` covers are looked at.
+    """
+    chosen: list[Incident] = []
+    for incident in incidents:
+        if scope.covers(incident):
+            chosen.append(incident)
+            if len(chosen) == site.size:
+                break
+    chosen.sort(key=lambda incident: (entry_updated(incident), incident.id), reverse=True)
     feed = FeedGenerator()
     feed.id(site.absolute(scope.path))
     feed.title(scope.title)

@@ -12,7 +12,7 @@ from datetime import datetime
 from .api import ApiSite, api_files
 from .badges import INDICATOR_COLOURS, STATUS_COLOURS, badge_svg, shields_endpoint
 from .calendar import maintenance_calendar
-from .feeds import FeedScope, FeedSite, build_feed
+from .feeds import FeedScope, FeedSite, build_feed, entry_updated
 from .model import Component, Group, StatusSite
 from .status import component_statuses_at, group_status, overall_status
 from .urls import UrlLayout
@@ -65,8 +65,11 @@ def build_outputs(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
                 layout.component_url(entry.id),
             )
         )
+    newest_first = sorted(
+        site.incidents, key=lambda incident: (entry_updated(incident), incident.id), reverse=True
+    )
     for scope in scopes:
-        feed = build_feed(feed_site, scope, site.incidents)
+        feed = build_feed(feed_site, scope, newest_first)
         files[scope.path] = feed.atom_str(pretty=True)
         files[scope.path[: -len("atom")] + "rss"] = feed.rss_str(pretty=True)
     api_site = ApiSite(options.site_name, options.site_url, options.timezone, layout.incident_url)
