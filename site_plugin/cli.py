@@ -6,16 +6,35 @@ Exit codes: 0 when all is well, 1 when the content has problems, 2 for usage err
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
+import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .authoring import (
+    AuthoringError,
+    NewIncident,
+    NewUpdate,
+    Workspace,
+    find_incident,
+    new_incident,
+    prepare_update,
+    preview_new,
+    render_template,
+    write_update,
+)
+from .changes import summarise_change
 from .clock import ClockError, build_time
+from .listing import open_items
 from .loader import ContentPaths, load_status_site
-from .model import StatusSite, format_duration
+from .model import Impact, IncidentKind, StatusSite, UpdateStatus, format_duration
 from .problems import ContentError, Problem
 from .settings import Settings, read_settings
 from .status import maintenance_overrun, promises
@@ -75,7 +94,261 @@ def _parser() -> argparse.ArgumentParser:
         help="also fail on warnings, such as an overdue next-update promise",
     )
     check.set_defaults(handler=run_check)
+
+    new = commands.add_parser(
+        "new",
+        help="start an incident, maintenance or notice with its first update",
+        description="Create incidents/<date>-<slug>/index.md and a first update written from"
+        " a message template, then print the files written.",
+    )
+    new.add_argument("title", help="what customers see, e.g. 'Elevated API errors'")
+    new.add_argument("--kind", choices=[k.value for k in IncidentKind], default="incident")
+    new.add_argument("--impact", choices=[i.value for i in Impact])
+    _add_update_options(new, status_required=False)
+    new.add_argument("--start", help="maintenance window start: a time, or +2d from now")
+    new.add_argument("--end", help="maintenance window end: a time, or +2d2h from now")
+    new.add_argument("--id", dest="incident_id", help="folder name (default: <date>-<slug>)")
+    new.set_defaults(handler=run_new)
+
+    update = commands.add_parser(
+        "update",
+        help="post an update to an open incident",
+        description="Add one update file to an incident. Without -m the message opens in"
+        " $EDITOR, prefilled from the template for the status (or is taken from the template"
+        " when no editor is set).",
+    )
+    update.add_argument("incident", help="folder, id, or the unique beginning of an id")
+    _add_update_options(update, status_required=True)
+    update.set_defaults(handler=run_update)
+
+    resolve = commands.add_parser(
+        "resolve",
+        help="close an incident (resolved) or a maintenance (completed)",
+        description="Add the final update: resolved for incidents and notices, completed for"
+        " maintenance.",
+    )
+    resolve.add_argument("incident", help="folder, id, or the unique beginning of an id")
+    _add_message_options(resolve)
+    resolve.add_argument("--at", default="now", help="when: now (default), -15m or a time")
+    resolve.add_argument(
+        "--component", action="append", default=[], metavar="ID=STATUS", help=argparse.SUPPRESS
+    )
+    resolve.set_defaults(handler=run_resolve)
+
+    listing = commands.add_parser(
+        "list",
+        help="show open incidents, maintenance and overdue promises",
+    )
+    listing.set_defaults(handler=run_list)
+
+    summary = commands.add_parser(
+        "summary",
+        help="say in plain words what a change will show customers (Markdown)",
+        description="Compare this content with the same site before the change (for a pull"
+        " request: a checkout of its base) and print what customers will see differently.",
+    )
+    summary.add_argument(
+        "--before", required=True, metavar="FOLDER", help="the site's folder before the change"
+    )
+    summary.set_defaults(handler=run_summary)
     return parser
+
+
+def _add_message_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-m", "--message", help="the message, in Markdown")
+    parser.add_argument(
+        "--message-file", metavar="FILE", help="read the message from FILE (- for standard input)"
+    )
+    parser.add_argument("--template", help="message template to start from (default: by status)")
+    parser.add_argument("--edit", action="store_true", help="open $EDITOR on the message first")
+
+
+def _add_update_options(parser: argparse.ArgumentParser, *, status_required: bool) -> None:
+    parser.add_argument(
+        "--status",
+        required=status_required,
+        choices=[status.value for status in UpdateStatus],
+        help="the update's status",
+    )
+    parser.add_argument(
+        "--component",
+        action="append",
+        default=[],
+        metavar="ID=STATUS",
+        help="a component (or group) and its status from this update on; repeat for more",
+    )
+    parser.add_argument("--next", dest="next_update", help="next update promise: 30m, 1h or a time")
+    parser.add_argument("--at", default="now", help="when: now (default), -15m or a time")
+    _add_message_options(parser)
+
+
+def workspace(settings: Settings, now: datetime) -> Workspace:
+    templates = settings.root / settings.message_templates
+    return Workspace(
+        paths=ContentPaths(
+            root=settings.root, components=settings.components, incidents=settings.incidents
+        ),
+        zone=settings.zone,
+        now=now,
+        templates=templates if templates.is_dir() else None,
+    )
+
+
+def _given_message(arguments: argparse.Namespace) -> str | None:
+    if arguments.message is not None and arguments.message_file is not None:
+        raise AuthoringError("give -m or --message-file, not both")
+    if arguments.message_file == "-":
+        return sys.stdin.read()
+    if arguments.message_file is not None:
+        try:
+            return Path(arguments.message_file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise AuthoringError(f"cannot read {arguments.message_file}: {error}") from None
+    return str(arguments.message) if arguments.message is not None else None
+
+
+def _edit(text: str) -> str:
+    """Open $VISUAL or $EDITOR on ``text``; the saved file is the message."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise AuthoringError("--edit needs $EDITOR", "set EDITOR, or give the message with -m")
+    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as file:
+        file.write(text)
+        path = Path(file.name)
+    try:
+        result = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        if result.returncode != 0:
+            raise AuthoringError(f"the editor exited with {result.returncode}; nothing was written")
+        return path.read_text(encoding="utf-8")
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _report_written(space: Workspace, paths: list[Path], note: str = "") -> None:
+    for path in paths:
+        print(f"wrote {space.relative(path)}")
+    if note:
+        print(note)
+    print("Check it with herald check, then open a pull request.")
+
+
+def run_new(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
+    """``herald new``: an incident folder with index.md and a first update."""
+    space = workspace(settings, now)
+    try:
+        message = _given_message(arguments)
+        request = NewIncident(
+            title=arguments.title,
+            kind=IncidentKind(arguments.kind),
+            impact=Impact(arguments.impact) if arguments.impact else None,
+            components=tuple(arguments.component),
+            template=arguments.template,
+            status=UpdateStatus(arguments.status) if arguments.status else None,
+            message=message,
+            at=arguments.at,
+            next_update=arguments.next_update,
+            start=arguments.start,
+            end=arguments.end,
+            incident_id=arguments.incident_id,
+        )
+        if arguments.edit:
+            request = replace(request, message=_edit(message or preview_new(space, request)))
+        written = new_incident(space, request)
+    except AuthoringError as error:
+        return _refuse(error)
+    note = "" if message else "The message comes from a template: read it before you merge."
+    _report_written(space, written, note)
+    return EXIT_OK
+
+
+def run_update(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
+    """``herald update``: one more update file."""
+    return _post(arguments, settings, now, UpdateStatus(arguments.status))
+
+
+def run_resolve(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
+    """``herald resolve``: the final update."""
+    space = workspace(settings, now)
+    try:
+        incident = find_incident(space.load(), arguments.incident, space)
+    except AuthoringError as error:
+        return _refuse(error)
+    final = UpdateStatus.COMPLETED if incident.is_maintenance else UpdateStatus.RESOLVED
+    arguments.next_update = None
+    return _post(arguments, settings, now, final)
+
+
+def _post(
+    arguments: argparse.Namespace, settings: Settings, now: datetime, status: UpdateStatus
+) -> int:
+    space = workspace(settings, now)
+    try:
+        message = _given_message(arguments)
+        request = NewUpdate(
+            incident=arguments.incident,
+            status=status,
+            message=message,
+            at=arguments.at,
+            next_update=arguments.next_update,
+            components=tuple(arguments.component),
+            template=arguments.template,
+        )
+        path, fields, template, context = prepare_update(space, request)
+        note = ""
+        if message is None:
+            message = render_template(space, template, context)
+            editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+            if arguments.edit or editor:
+                message = _edit(message)
+            else:
+                note = (
+                    f"The message comes from the '{template}' template: read it before you merge."
+                )
+        written = write_update(space, path, fields, message)
+    except AuthoringError as error:
+        return _refuse(error)
+    _report_written(space, written, note)
+    return EXIT_OK
+
+
+def run_list(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
+    """``herald list``: what is open right now, and which promises are due."""
+    try:
+        site = load(settings, now)
+    except ContentError as error:
+        _print_problems(error.problems, sys.stdout)
+        return EXIT_PROBLEMS
+    for line in open_items(site, now):
+        print(line)
+    return EXIT_OK
+
+
+def run_summary(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
+    """``herald summary``: the change between two versions of the content, for people."""
+    try:
+        after = load(settings, now)
+    except ContentError as error:
+        _print_problems(error.problems, sys.stdout)
+        return EXIT_PROBLEMS
+    before_settings, problems = read_settings(Path(arguments.before) / settings_name(arguments))
+    try:
+        before = load(before_settings, now) if not problems else None
+    except ContentError:
+        before = None
+    if before is None:
+        print("The content before this change does not load; everything is shown as new.\n")
+        before = StatusSite(catalog=after.catalog, incidents=())
+    print(summarise_change(before, after, now), end="")
+    return EXIT_OK
+
+
+def settings_name(arguments: argparse.Namespace) -> str:
+    return Path(arguments.config).name
+
+
+def _refuse(error: AuthoringError) -> int:
+    print(f"herald: {error}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def load(settings: Settings, now: datetime) -> StatusSite:

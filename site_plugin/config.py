@@ -77,6 +77,10 @@ class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     incidents = c.Type(str, default="incidents")
     """The incidents folder, relative to ``mkdocs.yml``."""
 
+    message_templates = c.Type(str, default="templates")
+    """A folder of the team's own message templates (``<name>.md``) for ``herald new`` and
+    ``herald update``; Herald's own are used for names it does not have."""
+
     timezone = TimeZone()
     """Zone for timestamps written without an offset, and for the days of the history."""
 

@@ -36,6 +36,8 @@ class Settings:
     components: str = "components.yml"
     incidents: str = "incidents"
     timezone: str = "UTC"
+    message_templates: str = "templates"
+    site_name: str = "Status"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -95,6 +97,10 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         components=str(options.get("components", Settings.components)),
         incidents=str(options.get("incidents", Settings.incidents)),
         timezone=str(options.get("timezone", Settings.timezone)),
+        message_templates=str(options.get("message_templates", Settings.message_templates)),
+        site_name=str(config.get("site_name") or Settings.site_name)
+        if isinstance(config, dict)
+        else Settings.site_name,
     )
     problems = []
     try:
