@@ -1,0 +1,106 @@
+"""The GitHub workflows: linted by actionlint and zizmor, pinned, and safe with inputs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from .conftest import REPO_ROOT
+
+WORKFLOWS = REPO_ROOT / ".github" / "workflows"
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name, path=str(BIN)) or shutil.which(name)
+    assert found, f"{name} is not installed (it is a test dependency)"
+    return found
+
+
+def test_actionlint_finds_nothing() -> None:
+    result = subprocess.run(
+        [tool("actionlint"), "-no-color"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing() -> None:
+    result = subprocess.run(
+        [tool("zizmor"), "--offline", "--no-progress", str(WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+
+
+def workflows() -> dict[str, Any]:
+    return {
+        path.name: yaml.load(path.read_text("utf-8"), Loader=yaml.BaseLoader)
+        for path in sorted(WORKFLOWS.glob("*.yml"))
+    }
+
+
+def steps(workflow: Any) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+@pytest.mark.parametrize("name", ["check.yml", "publish.yml", "post-update.yml"])
+def test_actions_are_pinned_and_inputs_never_reach_a_shell(name: str) -> None:
+    workflow = workflows()[name]
+    for step in steps(workflow):
+        if "uses" in step:
+            assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+        if "run" in step:
+            assert "${{" not in step["run"], f"{name}: expression inside run: {step['run']}"
+
+
+def test_pull_requests_run_without_write_access_or_secrets() -> None:
+    check = workflows()["check.yml"]
+    assert set(check["on"]) == {"pull_request"}
+    assert check["permissions"] == {}
+    for job in check["jobs"].values():
+        assert job["permissions"] == {"contents": "read"}
+    text = (WORKFLOWS / "check.yml").read_text("utf-8")
+    assert "pull_request_target" not in text and "secrets." not in text
+
+
+def test_publish_runs_on_push_schedule_and_by_hand_and_never_races() -> None:
+    publish = workflows()["publish.yml"]
+    assert set(publish["on"]) == {"push", "schedule", "workflow_dispatch"}
+    assert publish["on"]["schedule"] == [{"cron": "*/10 * * * *"}]
+    assert publish["concurrency"] == {"group": "publish", "cancel-in-progress": "true"}
+    assert publish["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert publish["jobs"]["notify-subscribers"]["needs"] == "deploy"
+
+
+def test_problem_matcher_reads_herald_check_lines() -> None:
+    import json
+
+    matcher = json.loads((REPO_ROOT / ".github/herald-problem-matcher.json").read_text("utf-8"))
+    (pattern,) = matcher["problemMatcher"][0]["pattern"]
+    regexp = re.compile(pattern["regexp"])
+    line = (
+        "incidents/2026-11-20-api-errors/index.md:7: unknown component 'apii' in 'affected'"
+        " (did you mean 'api'? ids are listed in components.yml)"
+    )
+    match = regexp.match(line)
+    assert match is not None
+    assert match.group(pattern["file"]) == "incidents/2026-11-20-api-errors/index.md"
+    assert match.group(pattern["line"]) == "7"
+    assert match.group(pattern["message"]).startswith("unknown component 'apii'")
+    assert regexp.match("Found 1 problem in 1 file; nothing was published.") is None
