@@ -1,0 +1,307 @@
+"""``herald new``, ``update``, ``resolve``, ``list`` and ``summary`` on real folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import INCIDENT, MKDOCS_YML, StatusRepo, build_site
+
+HERALD = [sys.executable, "-m", "site_plugin.cli"]
+T1200 = "1795608000"  # 2026-11-25 12:00 UTC
+T1210 = "1795608600"
+T1230 = "1795609800"
+
+
+def herald(
+    root: Path, *arguments: str, epoch: str = T1200, stdin: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SOURCE_DATE_EPOCH", "EDITOR", "VISUAL")
+    }
+    environment.update(SOURCE_DATE_EPOCH=epoch, **env)
+    return subprocess.run(
+        [*HERALD, *arguments],
+        cwd=root,
+        env=environment,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): path.read_text("utf-8")
+        for path in sorted((root / "incidents").rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def site(repo: StatusRepo) -> Path:
+    (repo.root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    return repo.root
+
+
+NEW = "incidents/2026-11-25-elevated-api-errors"
+
+
+def test_new_update_resolve_walkthrough(site: Path) -> None:
+    created = herald(
+        site, "new", "Elevated API errors", "--component", "api=partial_outage", "--impact", "major"
+    )
+    assert created.returncode == 0, created.stderr
+    assert created.stdout.splitlines()[:2] == [
+        f"wrote {NEW}/index.md",
+        f"wrote {NEW}/2026-11-25T1200Z-investigating.md",
+    ]
+    assert (site / NEW / "index.md").read_text("utf-8") == (
+        "---\ntitle: Elevated API errors\nkind: incident\nimpact: major\n"
+        "affected:\n  api: partial_outage\n---\n"
+    )
+    first = (site / NEW / "2026-11-25T1200Z-investigating.md").read_text("utf-8")
+    assert first == (
+        "---\nat: 2026-11-25T12:00:00Z\nstatus: investigating\nnext_update: 2026-11-25T12:30:00Z\n"
+        "---\nWe are investigating a problem with REST API. Some customers may see errors or"
+        " failed requests.\nWe are working to find the cause and will post another update by"
+        " 12:30 UTC.\n"
+    )
+    assert herald(site, "check").returncode == 0
+
+    updated = herald(
+        site,
+        "update",
+        "elevated",
+        "--status",
+        "identified",
+        "--next",
+        "20m",
+        "--component",
+        "api=degraded_performance",
+        "-m",
+        "We found a **faulty deploy**.",
+        epoch=T1210,
+    )
+    assert updated.returncode == 0, updated.stderr
+    assert (site / NEW / "2026-11-25T1210Z-identified.md").read_text("utf-8") == (
+        "---\nat: 2026-11-25T12:10:00Z\nstatus: identified\nnext_update: 2026-11-25T12:30:00Z\n"
+        "affected:\n  api: degraded_performance\n---\nWe found a **faulty deploy**.\n"
+    )
+    listed = herald(site, "list", epoch=T1210)
+    assert listed.stdout.splitlines()[:3] == [
+        "Open incidents (1)",
+        "  2026-11-25-elevated-api-errors  identified, major impact, since 25 Nov 2026,"
+        " 12:00 UTC: Elevated API errors",
+        "    next update due by 25 Nov 2026, 12:30 UTC (in 20m)",
+    ]
+
+    resolved = herald(site, "resolve", f"{NEW}/", epoch=T1230)
+    assert resolved.returncode == 0, resolved.stderr
+    assert (site / NEW / "2026-11-25T1230Z-resolved.md").read_text("utf-8") == (
+        "---\nat: 2026-11-25T12:30:00Z\nstatus: resolved\n---\nThis incident is resolved."
+        " REST API has been working normally since 25 Nov 2026, 12:30 UTC, after 30m.\n"
+        "We are sorry for the trouble this caused.\n"
+    )
+    assert "The message comes from the 'resolved' template" in resolved.stdout
+    assert herald(site, "check", epoch=T1230).returncode == 0
+    build = build_site(site, epoch=T1230)
+    assert build.returncode == 0, build.stderr
+
+
+def test_maintenance_and_notice(site: Path) -> None:
+    maintenance = herald(
+        site,
+        "new",
+        "Database upgrade",
+        "--kind",
+        "maintenance",
+        "--component",
+        "regions",
+        "--start",
+        "2026-12-02T06:00Z",
+        "--end",
+        "+7d",
+    )
+    assert maintenance.returncode == 0, maintenance.stderr
+    folder = site / "incidents/2026-11-25-database-upgrade"
+    assert (folder / "index.md").read_text("utf-8") == (
+        "---\ntitle: Database upgrade\nkind: maintenance\naffected:\n  regions: under_maintenance\n"
+        "scheduled_start: 2026-12-02T06:00:00Z\nscheduled_end: 2026-12-02T12:00:00Z\n---\n"
+    )
+    announcement = (folder / "2026-11-25T1200Z-scheduled.md").read_text("utf-8")
+    assert "2 Dec 2026, 06:00 UTC to 2 Dec 2026, 12:00 UTC" in announcement
+    assert "During the window, Regions may be unavailable" in announcement
+    notice = herald(
+        site, "new", "API v1 retires", "--kind", "notice", "-m", "Version 1 retires in March."
+    )
+    assert notice.returncode == 0, notice.stderr
+    assert herald(site, "check").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error"),
+    [
+        (
+            ("update", "nothing-like-this", "--status", "identified", "-m", "x"),
+            "herald: no incident 'nothing-like-this' in incidents/ (give a folder name such as"
+            " 2026-11-20-api-errors, 2026-11-21-api-errors)",
+        ),
+        (
+            ("update", "2026-11-2", "--status", "identified", "-m", "x"),
+            "herald: '2026-11-2' matches 2 incidents: 2026-11-20-api-errors,"
+            " 2026-11-21-api-errors (type more of the id)",
+        ),
+        (
+            ("update", "2026-11-21", "--status", "in_progress", "-m", "x"),
+            "herald: 'in_progress' is not a status for 2026-11-21-api-errors (incident)"
+            " (use one of: investigating, identified, monitoring, resolved)",
+        ),
+        (
+            ("update", "2026-11-20", "--status", "identified", "-m", "x"),
+            "herald: 2026-11-20-api-errors is already closed (20 Nov 2026, 15:00 UTC)"
+            " (open a new incident with herald new if the problem is back)",
+        ),
+        (
+            ("update", "2026-11-21", "--status", "identified", "-m", "x", "--next", "soon"),
+            "herald: --next: 'soon' is not a timestamp (use now, -15m, +2h or a time such as"
+            " 2026-11-20T14:10Z)",
+        ),
+        (
+            ("update", "2026-11-21", "--status", "identified", "-m", "x", "--component", "apii"),
+            "herald: unknown component 'apii' (did you mean 'api'? known ids: api, dashboard,"
+            " eu-west, us-east, sso, regions)",
+        ),
+        (
+            ("new", "Slow", "--component", "api=slow"),
+            "herald: 'slow' is not a component status (use one of: operational,"
+            " under_maintenance, degraded_performance, partial_outage, major_outage)",
+        ),
+        (
+            ("new", "Slow", "--at", "+10m"),
+            "herald: --at +10m is in the future (post updates when they happen; announce future"
+            " work with --kind maintenance)",
+        ),
+        (
+            ("new", "Work", "--kind", "maintenance"),
+            "herald: maintenance needs its window (give --start and --end, e.g. --start +2d"
+            " --end +2d2h)",
+        ),
+        (
+            ("new", "Slow", "--template", "nope"),
+            "herald: no message template 'nope' (use one of: completed, degraded, identified,"
+            " in_progress, investigating, maintenance, monitoring, notice, outage, postmortem,"
+            " resolved, scheduled, security, third-party, verifying)",
+        ),
+    ],
+    ids=[
+        "unknown incident",
+        "ambiguous prefix",
+        "status wrong for the kind",
+        "update to a resolved incident",
+        "bad duration",
+        "unknown component",
+        "unknown component status",
+        "time in the future",
+        "maintenance without window",
+        "unknown template",
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_written(
+    site: Path, repo: StatusRepo, arguments: tuple[str, ...], error: str
+) -> None:
+    repo.write(
+        "incidents/2026-11-21-api-errors/index.md", "---\ntitle: Slow API\nimpact: minor\n---\n"
+    )
+    repo.write(
+        "incidents/2026-11-21-api-errors/2026-11-21T1000Z-investigating.md",
+        "---\nat: 2026-11-21T10:00:00Z\nstatus: investigating\n---\nLooking.\n",
+    )
+    before = snapshot(site)
+    result = herald(site, *arguments)
+    assert result.returncode == 2
+    assert result.stderr.strip() == error
+    assert result.stdout == ""
+    assert snapshot(site) == before
+
+
+def test_broken_content_is_refused_before_anything_is_written(site: Path, repo: StatusRepo) -> None:
+    repo.write(f"{INCIDENT}/index.md", "---\ntitle: API\nimpact: majr\n---\n")
+    before = snapshot(site)
+    result = herald(site, "new", "Slow API")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[:2] == [
+        "herald: the content already has problems:",
+        f"{INCIDENT}/index.md:3: 'impact': 'majr' is not a known impact (did you mean 'major'?)"
+        " (fix them first; herald check lists them)",
+    ]
+    assert snapshot(site) == before
+
+
+def test_message_from_standard_input_and_from_an_editor(site: Path, tmp_path: Path) -> None:
+    assert (
+        herald(site, "new", "Slow API", "--component", "api=degraded_performance").returncode == 0
+    )
+    piped = herald(
+        site,
+        "update",
+        "slow",
+        "--status",
+        "identified",
+        "--message-file",
+        "-",
+        stdin="A slow query. We are fixing it.\n",
+        epoch=T1210,
+    )
+    assert piped.returncode == 0, piped.stderr
+    folder = site / "incidents/2026-11-25-slow-api"
+    assert (
+        (folder / "2026-11-25T1210Z-identified.md")
+        .read_text("utf-8")
+        .endswith("---\nA slow query. We are fixing it.\n")
+    )
+    # A real editor: a script that appends a line to the prefilled message.
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\necho "Edited by the on-call engineer." >> "$1"\n', "utf-8")
+    editor.chmod(0o755)
+    edited = herald(
+        site, "update", "slow", "--status", "monitoring", epoch=T1230, EDITOR=str(editor)
+    )
+    assert edited.returncode == 0, edited.stderr
+    text = (folder / "2026-11-25T1230Z-monitoring.md").read_text("utf-8")
+    assert "A fix is in place and REST API is recovering." in text
+    assert text.endswith("Edited by the on-call engineer.\n")
+    failing = tmp_path / "fail.sh"
+    failing.write_text("#!/bin/sh\nexit 3\n", "utf-8")
+    failing.chmod(0o755)
+    before = snapshot(site)
+    refused = herald(site, "resolve", "slow", "--edit", epoch="1795610000", EDITOR=str(failing))
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == "herald: the editor exited with 3; nothing was written"
+    assert snapshot(site) == before
+
+
+def test_summary_says_what_customers_will_see(site: Path, tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    shutil.copytree(site, base)
+    herald(site, "new", "Login failures", "--component", "dashboard=major_outage", "-m", "x")
+    result = herald(site, "summary", "--before", str(base))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "## What this change shows customers",
+        "",
+        "As of 25 Nov 2026, 12:00 UTC.",
+        "",
+        "- **Overall status:** All Systems Operational → **Major System Outage**",
+        "- **Dashboard:** Operational → **Major outage**",
+        "- **New incident:** “Login failures” (critical impact, investigating), with 1 update.",
+    ]
