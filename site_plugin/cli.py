@@ -371,10 +371,15 @@ def run_check(arguments: argparse.Namespace, settings: Settings, now: datetime) 
         print(f"{warning} [warning]")
     components = len(site.catalog.components)
     print(
-        f"Checked {components} components and {len(site.incidents)} incidents:"
-        f" no problems{f', {len(warnings)} warnings' if warnings else ''}."
+        f"Checked {_count(components, 'component')} and"
+        f" {_count(len(site.incidents), 'incident')}: no problems"
+        f"{', ' + _count(len(warnings), 'warning') if warnings else ''}."
     )
     return EXIT_PROBLEMS if warnings and arguments.strict else EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def overdue_warnings(site: StatusSite, now: datetime) -> list[Problem]:

@@ -81,7 +81,7 @@ def test_config_option_points_at_another_folder(repo: StatusRepo, tmp_path: Path
     elsewhere = tmp_path.parent
     result = run_herald("--config", str(tmp_path / "mkdocs.yml"), "check", cwd=elsewhere)
     assert result.returncode == 0, result.stdout
-    assert result.stdout == "Checked 5 components and 1 incidents: no problems.\n"
+    assert result.stdout == "Checked 5 components and 1 incident: no problems.\n"
 
 
 def test_unknown_time_zone_is_a_problem(repo: StatusRepo, tmp_path: Path) -> None:
@@ -104,7 +104,7 @@ def test_overdue_promise_warns_and_strict_fails(repo: StatusRepo, tmp_path: Path
         f"{INCIDENT}/2026-11-20T1410Z-investigating.md:2: the next update was promised by"
         " 2026-11-20 14:40 UTC and is 4d 21h overdue"
         " (post an update now, even if there is no news) [warning]",
-        "Checked 5 components and 1 incidents: no problems, 1 warnings.",
+        "Checked 5 components and 1 incident: no problems, 1 warning.",
     ]
     strict = run_herald("check", "--strict", cwd=tmp_path)
     assert strict.returncode == 1
