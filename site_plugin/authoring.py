@@ -20,7 +20,7 @@ import jinja2
 import yaml
 
 from .formatting import utc_clock, utc_text
-from .loader import INDEX_FILE, ContentPaths, load_status_site
+from .loader import INDEX_FILE, POSTMORTEM_FILE, ContentPaths, load_status_site
 from .model import (
     STATUSES_BY_KIND,
     Catalog,
@@ -575,3 +575,26 @@ def _without_date(incident_id: str) -> str:
 def _close(text: str, choices: Sequence[str]) -> str:
     close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'? " if close else ""
+
+
+def new_postmortem(workspace: Workspace, reference: str, message: str | None) -> list[Path]:
+    """Write ``postmortem.md`` beside the updates, from the ``postmortem`` template."""
+    site = workspace.load()
+    incident = find_incident(site, reference, workspace)
+    path = workspace.incidents_dir / incident.id / POSTMORTEM_FILE
+    if path.exists():
+        raise AuthoringError(f"{workspace.relative(path)} already exists", "edit it instead")
+    ended = resolved_at(incident, workspace.now)
+    context = template_context(
+        site.catalog,
+        list(incident.component_ids),
+        title=incident.title,
+        at=workspace.now,
+        next_update=None,
+        start=incident.start,
+        end=ended,
+        duration=format_duration(ended - incident.start) if ended else "",
+    )
+    body = message or render_template(workspace, "postmortem", context)
+    commit_files(workspace, {path: front_matter({"published": stamp(workspace.now)}) + body}, None)
+    return [path]

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -25,6 +25,7 @@ from .authoring import (
     Workspace,
     find_incident,
     new_incident,
+    new_postmortem,
     prepare_update,
     preview_new,
     render_template,
@@ -37,7 +38,7 @@ from .loader import ContentPaths, load_status_site
 from .model import Impact, IncidentKind, StatusSite, UpdateStatus, format_duration
 from .problems import ContentError, Problem
 from .settings import Settings, read_settings
-from .status import maintenance_overrun, promises
+from .status import maintenance_overrun, next_update_promise, open_incidents, promises
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -134,6 +135,16 @@ def _parser() -> argparse.ArgumentParser:
         "--component", action="append", default=[], metavar="ID=STATUS", help=argparse.SUPPRESS
     )
     resolve.set_defaults(handler=run_resolve)
+
+    report = commands.add_parser(
+        "postmortem",
+        help="start the post-incident report of an incident",
+        description="Write postmortem.md beside the updates from the postmortem template:"
+        " what happened, why, and what changes so it does not happen again.",
+    )
+    report.add_argument("incident", help="folder, id, or the unique beginning of an id")
+    _add_message_options(report)
+    report.set_defaults(handler=run_postmortem)
 
     listing = commands.add_parser(
         "list",
@@ -311,6 +322,18 @@ def _post(
     return EXIT_OK
 
 
+def run_postmortem(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
+    """``herald postmortem``: postmortem.md from its template."""
+    space = workspace(settings, now)
+    try:
+        message = _given_message(arguments)
+        written = new_postmortem(space, arguments.incident, message)
+    except AuthoringError as error:
+        return _refuse(error)
+    _report_written(space, written, "" if message else "Fill in the report before you merge.")
+    return EXIT_OK
+
+
 def run_list(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
     """``herald list``: what is open right now, and which promises are due."""
     try:
@@ -366,7 +389,7 @@ def run_check(arguments: argparse.Namespace, settings: Settings, now: datetime) 
     except ContentError as error:
         _print_problems(error.problems, sys.stdout)
         return EXIT_PROBLEMS
-    warnings = overdue_warnings(site, now)
+    warnings = overdue_warnings(site, now, settings.stale_after)
     for warning in warnings:
         print(f"{warning} [warning]")
     components = len(site.catalog.components)
@@ -382,10 +405,26 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def overdue_warnings(site: StatusSite, now: datetime) -> list[Problem]:
+def overdue_warnings(
+    site: StatusSite, now: datetime, stale_after: timedelta = timedelta(hours=1)
+) -> list[Problem]:
     """A warning for every broken promise: an overdue next update, or maintenance still
     in progress after its window."""
     warnings = []
+    for incident in open_incidents(site, now):
+        latest = incident.updates_until(now)[-1]
+        promise = next_update_promise(incident, now)
+        silent = now - latest.at
+        if promise is None and silent > stale_after:
+            warnings.append(
+                Problem(
+                    latest.source.path,
+                    latest.source.line,
+                    f"the incident has had no update for {format_duration(silent)}"
+                    f" (more than {format_duration(stale_after)}) and promises none",
+                    "post an update, and say when the next one comes with next_update",
+                )
+            )
     for incident in site.incidents:
         end = maintenance_overrun(incident, now)
         if end is not None:

@@ -8,6 +8,8 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
+from .values import ValueProblem, parse_duration
+
 
 class TimeZone(c.Type[str]):
     """An IANA time zone name such as ``Europe/Berlin``."""
@@ -68,6 +70,18 @@ class Count(c.Type[int]):
         return number
 
 
+class Duration(c.Type[str]):
+    """A duration such as ``45m`` or ``2h``."""
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        try:
+            parse_duration(text)
+        except ValueProblem as problem:
+            raise ValidationError(f"{problem.message} ({problem.fix})") from None
+        return text
+
+
 class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     """Options of the ``herald`` plugin."""
 
@@ -80,6 +94,10 @@ class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     message_templates = c.Type(str, default="templates")
     """A folder of the team's own message templates (``<name>.md``) for ``herald new`` and
     ``herald update``; Herald's own are used for names it does not have."""
+
+    stale_after = Duration(str, default="1h")
+    """``herald check`` warns when an open incident has had no update for longer than this
+    and promises none (a duration such as 45m or 2h)."""
 
     timezone = TimeZone()
     """Zone for timestamps written without an offset, and for the days of the history."""

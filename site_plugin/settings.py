@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import yaml
 
 from .problems import Problem
+from .values import ValueProblem, parse_duration
 
 PLUGIN_NAME = "herald"
 
@@ -37,6 +39,7 @@ class Settings:
     incidents: str = "incidents"
     timezone: str = "UTC"
     message_templates: str = "templates"
+    stale_after: timedelta = timedelta(hours=1)
     site_name: str = "Status"
 
     @property
@@ -103,6 +106,11 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         else Settings.site_name,
     )
     problems = []
+    if "stale_after" in options:
+        try:
+            settings = replace(settings, stale_after=parse_duration(options["stale_after"]))
+        except ValueProblem as problem:
+            problems.append(Problem(name, 1, f"stale_after: {problem.message}", problem.fix))
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):

@@ -305,3 +305,17 @@ def test_summary_says_what_customers_will_see(site: Path, tmp_path: Path) -> Non
         "- **Dashboard:** Operational → **Major outage**",
         "- **New incident:** “Login failures” (critical impact, investigating), with 1 update.",
     ]
+
+
+def test_postmortem_starts_from_its_template(site: Path) -> None:
+    result = herald(site, "postmortem", "2026-11-20")
+    assert result.returncode == 0, result.stderr
+    report = (site / f"{INCIDENT}/postmortem.md").read_text("utf-8")
+    assert report.startswith("---\npublished: 2026-11-25T12:00:00Z\n---\n## What happened\n")
+    assert "REST API was affected for 50m" in report
+    assert herald(site, "check").returncode == 0
+    again = herald(site, "postmortem", "2026-11-20")
+    assert again.returncode == 2
+    assert again.stderr.strip() == (
+        f"herald: {INCIDENT}/postmortem.md already exists (edit it instead)"
+    )

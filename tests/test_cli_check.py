@@ -163,3 +163,20 @@ def test_maintenance_running_over_its_window_warns(repo: StatusRepo, tmp_path: P
         " 1h after its window ended (2026-11-25 11:00 UTC) (post a completed update, or move"
         " scheduled_end in a new update) [warning]"
     )
+
+
+def test_an_open_incident_gone_quiet_warns(repo: StatusRepo, tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: Status\nplugins:\n  - herald:\n      stale_after: 2h\n", encoding="utf-8"
+    )
+    repo.remove(f"{INCIDENT}/2026-11-20T1500Z-resolved.md")
+    repo.write(
+        f"{INCIDENT}/2026-11-25T0930Z-identified.md",
+        "---\nat: 2026-11-25T09:30:00Z\nstatus: identified\n---\nFound the cause.\n",
+    )
+    result = run_herald("check", cwd=tmp_path)
+    assert result.stdout.splitlines()[0] == (
+        f"{INCIDENT}/2026-11-25T0930Z-identified.md:2: the incident has had no update for"
+        " 2h 30m (more than 2h) and promises none (post an update, and say when the next one"
+        " comes with next_update) [warning]"
+    )
