@@ -6,6 +6,7 @@ Exit codes: 0 when all is well, 1 when the content has problems, 2 for usage err
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import shlex
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .api import ApiSite
 from .authoring import (
     AuthoringError,
     NewIncident,
@@ -26,6 +28,7 @@ from .authoring import (
     find_incident,
     new_incident,
     new_postmortem,
+    parse_moment,
     prepare_update,
     preview_new,
     render_template,
@@ -33,12 +36,18 @@ from .authoring import (
 )
 from .changes import summarise_change
 from .clock import ClockError, build_time
+from .delivery import SettingsError
+from .digest import DigestSite, all_keys, digest_message, pending_for
+from .ledger import Ledger, LedgerError
 from .listing import open_items
 from .loader import ContentPaths, load_status_site
 from .model import Impact, IncidentKind, StatusSite, UpdateStatus, format_duration
+from .notify import CHANNELS, NotifyRun, notify, read_subscribers
 from .problems import ContentError, Problem
+from .rendering import MarkdownRenderer
 from .settings import Settings, read_settings
 from .status import maintenance_overrun, next_update_promise, open_incidents, promises
+from .urls import UrlLayout
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -151,6 +160,48 @@ def _parser() -> argparse.ArgumentParser:
         help="show open incidents, maintenance and overdue promises",
     )
     listing.set_defaults(handler=run_list)
+
+    notifying = commands.add_parser(
+        "notify",
+        help="send what is new by email, chat and webhook, each update once",
+        description="Deliver every update not yet delivered to each configured channel and"
+        " record it in the ledger. SMTP and webhook settings come from HERALD_* environment"
+        " variables (see the README).",
+    )
+    notifying.add_argument("--dry-run", action="store_true", help="say what would be sent")
+    notifying.add_argument(
+        "--channel",
+        action="append",
+        choices=["email", "slack", "discord", "webhook"],
+        help="only this channel (repeat for more)",
+    )
+    notifying.add_argument(
+        "--since", help="on a target's first run, send updates from this time on (e.g. -1h)"
+    )
+    notifying.add_argument("--ledger", help="the ledger file (default: the ledger option)")
+    notifying.add_argument("--subscribers", help="the subscribers file (default: the option)")
+    notifying.add_argument(
+        "--daily", action="store_true", help="this is the daily run (for email_mode: daily)"
+    )
+    notifying.add_argument(
+        "--retry-delay",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="first wait before retrying a failed delivery (doubles each time)",
+    )
+    notifying.set_defaults(handler=run_notify)
+
+    digesting = commands.add_parser(
+        "digest",
+        help="render the email digest without sending it",
+        description="Write the digest of recent updates (all components) as an .eml file,"
+        " or its HTML part with --html.",
+    )
+    digesting.add_argument("--since", default="-24h", help="updates from this time (default -24h)")
+    digesting.add_argument("--out", default="-", help="file to write (default: standard output)")
+    digesting.add_argument("--html", action="store_true", help="write only the HTML part")
+    digesting.set_defaults(handler=run_digest)
 
     summary = commands.add_parser(
         "summary",
@@ -367,6 +418,117 @@ def run_summary(arguments: argparse.Namespace, settings: Settings, now: datetime
 
 def settings_name(arguments: argparse.Namespace) -> str:
     return Path(arguments.config).name
+
+
+def _notify_sites(settings: Settings) -> tuple[DigestSite, ApiSite]:
+    layout = UrlLayout()
+    if not settings.site_url:
+        raise SettingsError("mkdocs.yml has no site_url: messages link to the status page")
+    digest_site = DigestSite(
+        settings.site_name,
+        settings.site_url,
+        layout.incident_url,
+        unsubscribe=settings.unsubscribe,
+        support_url=settings.support_url,
+    )
+    return digest_site, ApiSite(
+        settings.site_name, settings.site_url, settings.timezone, layout.incident_url
+    )
+
+
+def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
+    """``herald notify``: deliver what is new, once, and record it."""
+    try:
+        site = load(settings, now)
+    except ContentError as error:
+        _print_problems(error.problems, sys.stdout)
+        return EXIT_PROBLEMS
+    space = workspace(settings, now)
+    try:
+        digest_site, api_site = _notify_sites(settings)
+        since = parse_moment(arguments.since, space, "--since") if arguments.since else None
+        subscribers_text, source = _subscribers_source(arguments, settings)
+        subscribers = (
+            read_subscribers(subscribers_text, site.catalog, source) if subscribers_text else []
+        )
+        ledger = Ledger.load(settings.root / (arguments.ledger or settings.ledger))
+        run = NotifyRun(
+            site=site,
+            now=now,
+            digest_site=digest_site,
+            api_site=api_site,
+            render=functools.cache(MarkdownRenderer(["tables", "fenced_code"])),
+            environ=os.environ,
+            subscribers=subscribers,
+            channels=frozenset(arguments.channel or CHANNELS),
+            dry_run=arguments.dry_run,
+            since=since,
+            send_email_now=settings.email_mode == "immediate" or arguments.daily,
+            retry_delay=arguments.retry_delay,
+        )
+        results = notify(run, ledger)
+    except (SettingsError, LedgerError, AuthoringError) as error:
+        print(f"herald: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not results:
+        print("No channel is configured: set HERALD_SMTP_HOST or a HERALD_*_WEBHOOK_URL.")
+    for result in results:
+        print(result.describe(arguments.dry_run))
+    return EXIT_PROBLEMS if any(result.error for result in results) else EXIT_OK
+
+
+def _subscribers_source(arguments: argparse.Namespace, settings: Settings) -> tuple[str, str]:
+    if os.environ.get("HERALD_SUBSCRIBERS"):
+        return os.environ["HERALD_SUBSCRIBERS"], "HERALD_SUBSCRIBERS"
+    path = arguments.subscribers or settings.subscribers
+    if not path:
+        return "", ""
+    try:
+        return (settings.root / path).read_text(encoding="utf-8"), path
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"cannot read the subscribers file {path}: {error}") from None
+
+
+def run_digest(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
+    """``herald digest``: the email for recent updates, written instead of sent."""
+    try:
+        site = load(settings, now)
+    except ContentError as error:
+        _print_problems(error.problems, sys.stdout)
+        return EXIT_PROBLEMS
+    try:
+        digest_site, _ = _notify_sites(settings)
+        since = parse_moment(arguments.since, workspace(settings, now), "--since")
+    except (SettingsError, AuthoringError) as error:
+        print(f"herald: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    old = all_keys(site, now, posted_before=since)
+    pending = pending_for(site, old.__contains__, now)
+    if not pending:
+        print(f"Nothing was posted since {since:%Y-%m-%d %H:%M} UTC.", file=sys.stderr)
+        return EXIT_OK
+    render = functools.cache(MarkdownRenderer(["tables", "fenced_code"]))
+    message = digest_message(
+        digest_site,
+        pending,
+        site.catalog,
+        now,
+        render,
+        sender=os.environ.get("HERALD_SMTP_FROM", f"{settings.site_name} <status@localhost>"),
+        recipient="subscriber@example.com",
+    )
+    if arguments.html:
+        html_part = message.get_body(preferencelist=("html",))
+        assert html_part is not None
+        data = html_part.get_content().encode("utf-8")
+    else:
+        data = bytes(message)
+    if arguments.out == "-":
+        sys.stdout.buffer.write(data)
+    else:
+        Path(arguments.out).write_bytes(data)
+        print(f"wrote {arguments.out}")
+    return EXIT_OK
 
 
 def _refuse(error: AuthoringError) -> int:

@@ -136,5 +136,19 @@ class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     support_label = c.Type(str, default="Contact support")
     """The text of the support link."""
 
+    email_mode = c.Choice(("immediate", "daily"), default="immediate")
+    """``immediate``: every ``herald notify`` emails what is new; ``daily``: only the daily
+    run (``herald notify --daily``) does, as one digest. Chat and webhooks are immediate."""
+
+    unsubscribe = c.Optional(c.Type(str))
+    """A mailto: or https: address for the List-Unsubscribe header and the email footer."""
+
+    subscribers = c.Optional(c.Type(str))
+    """A YAML file of subscribers (address: all, or address: [component ids]); the
+    HERALD_SUBSCRIBERS environment variable, holding the same YAML, takes precedence."""
+
+    ledger = c.Type(str, default=".herald-ledger/ledger.json")
+    """Where ``herald notify`` records what each channel has received."""
+
     web_fonts = c.Type(bool, default=False)
     """Let the theme load web fonts from a third-party host (off: no third-party requests)."""

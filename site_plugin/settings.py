@@ -41,6 +41,12 @@ class Settings:
     message_templates: str = "templates"
     stale_after: timedelta = timedelta(hours=1)
     site_name: str = "Status"
+    site_url: str = ""
+    support_url: str | None = None
+    unsubscribe: str | None = None
+    email_mode: str = "immediate"
+    subscribers: str | None = None
+    ledger: str = ".herald-ledger/ledger.json"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -104,6 +110,12 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         site_name=str(config.get("site_name") or Settings.site_name)
         if isinstance(config, dict)
         else Settings.site_name,
+        site_url=str(config.get("site_url") or "") if isinstance(config, dict) else "",
+        support_url=_optional_text(options.get("support_url")),
+        unsubscribe=_optional_text(options.get("unsubscribe")),
+        email_mode=str(options.get("email_mode", Settings.email_mode)),
+        subscribers=_optional_text(options.get("subscribers")),
+        ledger=str(options.get("ledger", Settings.ledger)),
     )
     problems = []
     if "stale_after" in options:
@@ -111,6 +123,10 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
             settings = replace(settings, stale_after=parse_duration(options["stale_after"]))
         except ValueProblem as problem:
             problems.append(Problem(name, 1, f"stale_after: {problem.message}", problem.fix))
+    if settings.email_mode not in ("immediate", "daily"):
+        problems.append(
+            Problem(name, 1, f"email_mode: '{settings.email_mode}'", "use immediate or daily")
+        )
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -118,6 +134,10 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         fix = f"did you mean '{close[0]}'?" if close else "use an IANA name such as Europe/Berlin"
         problems.append(Problem(name, 1, f"unknown time zone '{settings.timezone}'", fix))
     return settings, problems
+
+
+def _optional_text(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None
 
 
 def _plugin_options(config: object) -> dict[str, Any]:

@@ -1,0 +1,145 @@
+"""Sending: SMTP for the digest, HTTP for Slack, Discord and generic webhooks.
+
+Each function either delivers or raises ``DeliveryError`` with what went wrong; the caller
+records a delivery in the ledger only when the function returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import smtplib
+import ssl
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import __version__
+
+ENV_PREFIX = "HERALD_"
+
+
+class DeliveryError(Exception):
+    """A delivery failed; ``retry`` says whether trying again could help."""
+
+    def __init__(self, message: str, *, retry: bool) -> None:
+        super().__init__(message)
+        self.retry = retry
+
+
+class SettingsError(Exception):
+    """A channel is configured only partly, or wrongly."""
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str
+    user: str | None
+    password: str | None
+    sender: str
+    cafile: str | None = None
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> SmtpSettings | None:
+        """``None`` when email is not configured at all; an error when half configured."""
+        host = environ.get("HERALD_SMTP_HOST", "").strip()
+        if not host:
+            return None
+        sender = environ.get("HERALD_SMTP_FROM", "").strip()
+        if not sender:
+            raise SettingsError(
+                "HERALD_SMTP_FROM is not set (the address digests come from,"
+                " e.g. Acme status <status@acme.example>)"
+            )
+        security = environ.get("HERALD_SMTP_SECURITY", "starttls").strip().lower()
+        if security not in ("starttls", "ssl", "none"):
+            raise SettingsError(f"HERALD_SMTP_SECURITY={security!r} is not starttls, ssl or none")
+        default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
+        port_text = environ.get("HERALD_SMTP_PORT", "").strip() or str(default_port)
+        if not port_text.isdigit():
+            raise SettingsError(f"HERALD_SMTP_PORT={port_text!r} is not a port number")
+        user = environ.get("HERALD_SMTP_USER") or None
+        password = environ.get("HERALD_SMTP_PASSWORD") or None
+        if user and not password:
+            raise SettingsError("HERALD_SMTP_PASSWORD is not set (HERALD_SMTP_USER is)")
+        return cls(
+            host,
+            int(port_text),
+            security,
+            user,
+            password,
+            sender,
+            environ.get("HERALD_SMTP_CA_FILE") or None,
+        )
+
+
+def send_email(settings: SmtpSettings, message: EmailMessage, timeout: float = 30) -> None:
+    """Deliver one message over SMTP (STARTTLS, TLS or plain, with AUTH when given)."""
+    context = ssl.create_default_context(cafile=settings.cafile)
+    try:
+        if settings.security == "ssl":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=timeout, context=context
+            )
+        else:
+            client = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
+        with client:
+            if settings.security == "starttls":
+                client.starttls(context=context)
+            if settings.user and settings.password:
+                client.login(settings.user, settings.password)
+            refused = client.send_message(message)
+    except smtplib.SMTPAuthenticationError as error:
+        raise DeliveryError(f"SMTP login refused: {error.smtp_code}", retry=False) from None
+    except smtplib.SMTPRecipientsRefused as error:
+        raise DeliveryError(f"recipient refused: {error.recipients}", retry=False) from None
+    except (smtplib.SMTPException, OSError) as error:
+        raise DeliveryError(f"SMTP {settings.host}:{settings.port}: {error}", retry=True) from None
+    if refused:
+        raise DeliveryError(f"recipients refused: {refused}", retry=False)
+
+
+def post_json(url: str, payload: Any, *, secret: str | None = None, timeout: float = 15) -> None:
+    """POST a JSON payload; 2xx is delivered, 4xx is final, 5xx and network errors retry."""
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": f"Herald/{__version__}",
+    }
+    if secret:
+        signature = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+        headers["X-Herald-Signature"] = f"sha256={signature}"
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        detail = error.read(2000).decode("utf-8", "replace").strip()
+        retry = error.code >= 500 or error.code == 429
+        raise DeliveryError(f"HTTP {error.code} from {_host(url)}: {detail}", retry=retry) from None
+    except (urllib.error.URLError, OSError) as error:
+        raise DeliveryError(f"{_host(url)}: {error}", retry=True) from None
+
+
+def with_retries(attempt: Callable[[], None], *, tries: int = 3, delay: float = 1.0) -> None:
+    """Run ``attempt``; retry what may pass next time, waiting ``delay``, then twice that."""
+    for number in range(1, tries + 1):
+        try:
+            attempt()
+            return
+        except DeliveryError as error:
+            if not error.retry or number == tries:
+                raise
+            time.sleep(delay * 2 ** (number - 1))
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or "the webhook"

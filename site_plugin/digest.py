@@ -1,0 +1,216 @@
+"""What is new for a subscriber, and the email that tells them: the digest.
+
+Pure: takes the model, what was delivered and a moment; returns messages. Sending is in
+``delivery.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from .formatting import utc_text
+from .ledger import update_key
+from .model import Catalog, Incident, StatusSite, Update
+from .status import is_open, next_update_promise
+from .views import KIND_LABELS, MAINTENANCE_STATUS_LABELS
+
+TEMPLATES = Path(__file__).parent / "email_templates"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An incident with the updates a target has not received yet (oldest first)."""
+
+    incident: Incident
+    updates: tuple[Update, ...]
+
+    @property
+    def keys(self) -> list[str]:
+        return [update_key(self.incident, update) for update in self.updates]
+
+
+def touches(incident: Incident, catalog: Catalog, component_ids: frozenset[str] | None) -> bool:
+    """Whether a subscriber to ``component_ids`` (``None``: everything) hears of it."""
+    if component_ids is None:
+        return True
+    leaves = {leaf for entry in component_ids for leaf in catalog.leaf_ids(entry)}
+    return not leaves.isdisjoint(incident.component_set)
+
+
+def pending_for(
+    site: StatusSite,
+    delivered: Callable[[str], bool],
+    now: datetime,
+    *,
+    component_ids: frozenset[str] | None = None,
+) -> list[Pending]:
+    """Updates posted by ``now`` that ``delivered`` does not know, grouped by incident."""
+    found = []
+    for incident in site.incidents:
+        if not touches(incident, site.catalog, component_ids):
+            continue
+        fresh = tuple(
+            update
+            for update in incident.updates_until(now)
+            if not delivered(update_key(incident, update))
+        )
+        if fresh:
+            found.append(Pending(incident, fresh))
+    found.sort(key=lambda pending: pending.updates[-1].at, reverse=True)
+    return found
+
+
+def all_keys(site: StatusSite, now: datetime, *, posted_before: datetime | None = None) -> set[str]:
+    """Every update key posted by ``now`` (and before ``posted_before``, when given)."""
+    return {
+        update_key(incident, update)
+        for incident in site.incidents
+        for update in incident.updates_until(now)
+        if posted_before is None or update.at < posted_before
+    }
+
+
+@dataclass(frozen=True)
+class DigestSite:
+    """What the digest says about the site."""
+
+    name: str
+    url: str
+    incident_url: Callable[[str], str]
+    unsubscribe: str | None = None
+    support_url: str | None = None
+
+    def absolute(self, path: str) -> str:
+        return self.url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def status_label(incident: Incident, update: Update) -> str:
+    if incident.is_maintenance:
+        return MAINTENANCE_STATUS_LABELS[update.status]
+    return update.status.label
+
+
+def one_line(text: str) -> str:
+    """Header-safe: no line breaks, no control characters, no runaway length."""
+    cleaned = "".join(" " if ch in "\r\n\t" or ord(ch) < 32 else ch for ch in text)
+    cleaned = " ".join(cleaned.split())
+    return cleaned if len(cleaned) <= 150 else cleaned[:149] + "…"
+
+
+def subject(site: DigestSite, pending: Sequence[Pending]) -> str:
+    prefix = f"[{one_line(site.name)}]"
+    if len(pending) == 1:
+        item = pending[0]
+        latest = item.updates[-1]
+        return f"{prefix} {status_label(item.incident, latest)}: {one_line(item.incident.title)}"
+    worst = max((item.incident.impact for item in pending), key=lambda impact: impact.rank)
+    updates = sum(len(item.updates) for item in pending)
+    return f"{prefix} {updates} updates on {len(pending)} incidents (worst impact: {worst.value})"
+
+
+def _environment(autoescape: bool) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["utc"] = utc_text
+    return environment
+
+
+_TEXT = _environment(autoescape=False)
+_HTML = _environment(autoescape=True)
+
+
+def render_digest(
+    site: DigestSite,
+    pending: Sequence[Pending],
+    catalog: Catalog,
+    now: datetime,
+    render: Callable[[str], Markup],
+) -> tuple[str, str]:
+    """The plain-text and HTML bodies."""
+    items = []
+    for item in pending:
+        incident = item.incident
+        names = [
+            component.name
+            for component_id in incident.component_ids
+            if (component := catalog.get(component_id)) is not None
+        ]
+        promise = next_update_promise(incident, now)
+        items.append(
+            {
+                "title": incident.title,
+                "kind": KIND_LABELS[incident.kind],
+                "impact": incident.impact.value,
+                "show_impact": not (incident.is_notice or incident.is_maintenance),
+                "components": names,
+                "url": site.absolute(site.incident_url(incident.id)),
+                "open": is_open(incident, now),
+                "promise": promise.due if promise else None,
+                "updates": [
+                    {
+                        "status": status_label(incident, update),
+                        "at": update.at,
+                        "text": update.message.strip(),
+                        "html": render(update.message),
+                    }
+                    for update in reversed(item.updates)
+                ],
+            }
+        )
+    context = {"site": site, "items": items, "now": now}
+    return _TEXT.get_template("digest.txt").render(context), _HTML.get_template(
+        "digest.html"
+    ).render(context)
+
+
+def digest_message(
+    site: DigestSite,
+    pending: Sequence[Pending],
+    catalog: Catalog,
+    now: datetime,
+    render: Callable[[str], Markup],
+    *,
+    sender: str,
+    recipient: str,
+) -> EmailMessage:
+    """The whole email: multipart/alternative, stable Message-ID, bulk-mail headers."""
+    text, html = render_digest(site, pending, catalog, now, render)
+    message = EmailMessage()
+    message["Subject"] = subject(site, pending)
+    message["From"] = sender
+    message["To"] = recipient
+    message["Date"] = format_datetime(now)
+    keys = sorted(key for item in pending for key in item.keys)
+    digest = hashlib.sha256("\n".join([recipient, *keys]).encode("utf-8")).hexdigest()[:32]
+    host = urlsplit(site.url).hostname or "localhost"
+    # The same updates to the same person always get the same id: a resend after a
+    # failure is recognisably the same message.
+    message["Message-ID"] = f"<{digest}@{host}>"
+    message["Auto-Submitted"] = "auto-generated"
+    message["Precedence"] = "bulk"
+    message["X-Auto-Response-Suppress"] = "All"
+    if site.unsubscribe:
+        message["List-Unsubscribe"] = f"<{site.unsubscribe}>"
+    message["List-Id"] = f"{one_line(site.name)} <status.{host}>"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def keys_of(pending: Iterable[Pending]) -> list[str]:
+    return [key for item in pending for key in item.keys]

@@ -1,0 +1,220 @@
+"""``herald notify``: every published update to every channel, once.
+
+For each target (one per email subscriber, one per chat or webhook channel) it works out
+what the ledger says the target has not received, sends it, and records it only after the
+send succeeded. A target seen for the first time is given the past as delivered (or
+everything before ``--since``), so turning notifications on never floods anyone. One
+failing target does not stop the others; the run then fails so the next one retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import yaml
+from markupsafe import Markup
+
+from .api import ApiSite, StatusApi
+from .delivery import (
+    DeliveryError,
+    SettingsError,
+    SmtpSettings,
+    post_json,
+    send_email,
+    with_retries,
+)
+from .digest import DigestSite, Pending, all_keys, digest_message, keys_of, pending_for
+from .ledger import Ledger
+from .model import Catalog, StatusSite
+from .webhooks import discord_payload, slack_payload, statuspage_payload
+
+CHANNELS = ("email", "slack", "discord", "webhook")
+WEBHOOK_VARIABLES = {
+    "slack": "HERALD_SLACK_WEBHOOK_URL",
+    "discord": "HERALD_DISCORD_WEBHOOK_URL",
+    "webhook": "HERALD_WEBHOOK_URL",
+}
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    address: str
+    component_ids: frozenset[str] | None  # None: everything
+
+
+def read_subscribers(text: str, catalog: Catalog, source: str) -> list[Subscriber]:
+    """``address: all`` or ``address: [component or group ids]``, one per line."""
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        raise SettingsError(f"{source}: not YAML ({error})") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"{source}: write one 'address: all' or 'address: [ids]' per line")
+    subscribers = []
+    for address, wanted in data.items():
+        if not isinstance(address, str) or "@" not in address or any(c in address for c in "\r\n"):
+            raise SettingsError(f"{source}: {address!r} is not an email address")
+        if wanted == "all" or wanted is None:
+            subscribers.append(Subscriber(address, None))
+            continue
+        ids = [wanted] if isinstance(wanted, str) else wanted
+        if not isinstance(ids, list) or not all(isinstance(item, str) for item in ids):
+            raise SettingsError(f"{source}: {address}: give 'all' or a list of component ids")
+        unknown = [item for item in ids if catalog.get(item) is None]
+        if unknown:
+            raise SettingsError(
+                f"{source}: {address}: unknown component {', '.join(unknown)}"
+                " (ids are listed in components.yml)"
+            )
+        subscribers.append(Subscriber(address, frozenset(ids)))
+    return subscribers
+
+
+@dataclass
+class TargetResult:
+    target: str
+    sent: list[str] = field(default_factory=list)
+    incidents: int = 0
+    error: str | None = None
+    first_run: bool = False
+
+    def describe(self, dry_run: bool) -> str:
+        if self.error:
+            return f"{self.target}: FAILED, nothing recorded, the next run retries: {self.error}"
+        if self.first_run and not self.sent:
+            return f"{self.target}: first run, the past is recorded as delivered"
+        if not self.sent:
+            return f"{self.target}: nothing new"
+        verb = "would send" if dry_run else "sent"
+        return (
+            f"{self.target}: {verb} {len(self.sent)} update{'s' if len(self.sent) != 1 else ''}"
+            f" on {self.incidents} incident{'s' if self.incidents != 1 else ''}"
+        )
+
+
+@dataclass(frozen=True)
+class NotifyRun:
+    """One ``herald notify`` run's inputs."""
+
+    site: StatusSite
+    now: datetime
+    digest_site: DigestSite
+    api_site: ApiSite
+    render: Callable[[str], Markup]
+    environ: Mapping[str, str]
+    subscribers: list[Subscriber]
+    channels: frozenset[str] = frozenset(CHANNELS)
+    dry_run: bool = False
+    since: datetime | None = None
+    send_email_now: bool = True
+    retry_delay: float = 1.0
+
+
+def notify(run: NotifyRun, ledger: Ledger) -> list[TargetResult]:
+    """Deliver what is new to every configured target; see the module docstring."""
+    results: list[TargetResult] = []
+    smtp = SmtpSettings.from_environment(run.environ) if "email" in run.channels else None
+    if smtp is not None and run.send_email_now:
+        for subscriber in run.subscribers:
+            results.append(_deliver_digest(run, ledger, smtp, subscriber))
+    api = StatusApi(run.site, run.now, run.api_site)
+    for channel, variable in WEBHOOK_VARIABLES.items():
+        url = run.environ.get(variable, "").strip()
+        if channel not in run.channels or not url:
+            continue
+        secret = run.environ.get("HERALD_WEBHOOK_SECRET") if channel == "webhook" else None
+        build = {
+            "slack": lambda item: slack_payload(run.digest_site, item),
+            "discord": lambda item: discord_payload(run.digest_site, item),
+            "webhook": lambda item: statuspage_payload(api, item, run.now),
+        }[channel]
+        results.append(_deliver_each(run, ledger, channel, url, secret, build))
+    return results
+
+
+def _first_run(run: NotifyRun, ledger: Ledger, target: str) -> bool:
+    if ledger.knows(target):
+        return False
+    if not run.dry_run:
+        ledger.record(target, all_keys(run.site, run.now, posted_before=run.since))
+    return True
+
+
+def _deliver_digest(
+    run: NotifyRun, ledger: Ledger, smtp: SmtpSettings, subscriber: Subscriber
+) -> TargetResult:
+    """Email: one digest per subscriber with everything new for their components."""
+    target = f"email:{subscriber.address}"
+    component_ids = subscriber.component_ids
+    result = TargetResult(target, first_run=_first_run(run, ledger, target))
+    known = ledger.delivered.get(target, set())
+    if result.first_run and run.dry_run:
+        known = all_keys(run.site, run.now, posted_before=run.since)
+    pending = pending_for(run.site, known.__contains__, run.now, component_ids=component_ids)
+    if not pending:
+        return result
+    result.incidents = len(pending)
+    if run.dry_run:
+        result.sent = keys_of(pending)
+        return result
+
+    def send() -> None:
+        _send_digest(run, smtp, subscriber, pending)
+
+    try:
+        with_retries(send, delay=run.retry_delay)
+    except DeliveryError as error:
+        result.error = str(error)
+        return result
+    result.sent = keys_of(pending)
+    ledger.record(target, result.sent)
+    return result
+
+
+def _deliver_each(
+    run: NotifyRun,
+    ledger: Ledger,
+    target: str,
+    url: str,
+    secret: str | None,
+    build: Callable[[Pending], Any],
+) -> TargetResult:
+    """Chat and webhooks: one post per incident, each recorded as soon as it arrived."""
+    result = TargetResult(target, first_run=_first_run(run, ledger, target))
+    known = ledger.delivered.get(target, set())
+    if result.first_run and run.dry_run:
+        known = all_keys(run.site, run.now, posted_before=run.since)
+    for item in reversed(pending_for(run.site, known.__contains__, run.now)):
+        if not run.dry_run:
+            payload = build(item)
+
+            def post(payload: Any = payload) -> None:
+                post_json(url, payload, secret=secret)
+
+            try:
+                with_retries(post, delay=run.retry_delay)
+            except DeliveryError as error:
+                result.error = str(error)
+                return result
+            ledger.record(target, item.keys)
+        result.sent.extend(item.keys)
+        result.incidents += 1
+    return result
+
+
+def _send_digest(
+    run: NotifyRun, smtp: SmtpSettings, subscriber: Subscriber, pending: list[Pending]
+) -> None:
+    message = digest_message(
+        run.digest_site,
+        pending,
+        run.site.catalog,
+        run.now,
+        run.render,
+        sender=smtp.sender,
+        recipient=subscriber.address,
+    )
+    send_email(smtp, message)
