@@ -6,6 +6,7 @@ Pure: takes the model, what was delivered and a moment; returns messages. Sendin
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -190,7 +191,8 @@ def digest_message(
 ) -> EmailMessage:
     """The whole email: multipart/alternative, stable Message-ID, bulk-mail headers."""
     text, html = render_digest(site, pending, catalog, now, render)
-    message = EmailMessage()
+    # Long subjects stay on one line (RFC 5322 allows 998 characters).
+    message = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
     message["Subject"] = subject(site, pending)
     message["From"] = sender
     message["To"] = recipient
@@ -206,7 +208,7 @@ def digest_message(
     message["X-Auto-Response-Suppress"] = "All"
     if site.unsubscribe:
         message["List-Unsubscribe"] = f"<{site.unsubscribe}>"
-    message["List-Id"] = f"{one_line(site.name)} <status.{host}>"
+    message["List-Id"] = f"{one_line(site.name)} <{host}>"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message

@@ -82,10 +82,14 @@ def test_pull_requests_run_without_write_access_or_secrets() -> None:
 def test_publish_runs_on_push_schedule_and_by_hand_and_never_races() -> None:
     publish = workflows()["publish.yml"]
     assert set(publish["on"]) == {"push", "schedule", "workflow_dispatch"}
-    assert publish["on"]["schedule"] == [{"cron": "*/10 * * * *"}]
-    assert publish["concurrency"] == {"group": "publish", "cancel-in-progress": "true"}
+    assert publish["on"]["schedule"] == [{"cron": "*/10 * * * *"}, {"cron": "5 7 * * *"}]
+    for job in ("build", "deploy"):
+        assert publish["jobs"][job]["concurrency"]["cancel-in-progress"] == "true"
     assert publish["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
-    assert publish["jobs"]["notify-subscribers"]["needs"] == "deploy"
+    notify = publish["jobs"]["notify-subscribers"]
+    assert notify["needs"] == "deploy"
+    assert notify["concurrency"] == {"group": "notify-subscribers", "cancel-in-progress": "false"}
+    assert any("herald notify" in step.get("run", "") for step in notify["steps"])
 
 
 def test_problem_matcher_reads_herald_check_lines() -> None:

@@ -1,0 +1,374 @@
+"""``herald notify`` against a real SMTP server and a real HTTP receiver on loopback."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import hmac
+import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from .conftest import INCIDENT, StatusRepo
+
+HERALD = [sys.executable, "-m", "site_plugin.cli"]
+NOW = "1795608000"  # 2026-11-25 12:00 UTC
+LATER = "1795609800"  # 12:30
+OPEN = "incidents/2026-11-25-webhooks-late"
+MKDOCS = (
+    "site_name: Test status\nsite_url: https://status.test.example/\ntheme: material\n"
+    "plugins:\n  - herald:\n      unsubscribe: mailto:leave@test.example\n"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        return "250 OK"
+
+
+class Receiver:
+    """A real HTTP server that records posts and answers with a scripted sequence."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, dict[str, str], bytes]] = []
+        self.answers: list[tuple[int, str]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.requests.append((self.path, dict(self.headers), body))
+                code, text = receiver.answers.pop(0) if receiver.answers else (200, "ok")
+                self.send_response(code)
+                self.end_headers()
+                self.wfile.write(text.encode())
+
+            def log_message(self, *arguments: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def posts(self, path: str) -> list[Any]:
+        return [json.loads(body) for request_path, _, body in self.requests if request_path == path]
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    server = Receiver()
+    yield server
+    server.server.shutdown()
+
+
+@pytest.fixture
+def site(repo: StatusRepo) -> Path:
+    (repo.root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    repo.write(
+        f"{OPEN}/index.md",
+        "---\ntitle: Webhooks are late\nimpact: minor\naffected:\n  api: degraded_performance\n"
+        "---\n",
+    )
+    repo.write(
+        f"{OPEN}/2026-11-25T1100Z-investigating.md",
+        "---\nat: 2026-11-25T11:00:00Z\nstatus: investigating\nnext_update: 1h\n---\n"
+        "Webhook events arrive up to **20 minutes** late.\n",
+    )
+    repo.write(
+        "subscribers.yml",
+        "ops@test.example: all\napi-only@test.example: [api]\nregions@test.example: [regions]\n",
+    )
+    return repo.root
+
+
+def herald(
+    site: Path, *arguments: str, epoch: str = NOW, **env: str
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
+    environment.update(SOURCE_DATE_EPOCH=epoch, **env)
+    return subprocess.run(
+        [*HERALD, *arguments],
+        cwd=site,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def channels(port: int, receiver: Receiver) -> dict[str, str]:
+    return {
+        "HERALD_SMTP_HOST": "127.0.0.1",
+        "HERALD_SMTP_PORT": str(port),
+        "HERALD_SMTP_SECURITY": "none",
+        "HERALD_SMTP_FROM": "Test status <status@test.example>",
+        "HERALD_SLACK_WEBHOOK_URL": f"{receiver.url}/slack",
+        "HERALD_DISCORD_WEBHOOK_URL": f"{receiver.url}/discord",
+        "HERALD_WEBHOOK_URL": f"{receiver.url}/hook",
+        "HERALD_WEBHOOK_SECRET": "s3cret",
+    }
+
+
+NOTIFY = ("notify", "--subscribers", "subscribers.yml", "--since=-2h", "--retry-delay", "0.01")
+
+
+def test_each_channel_gets_the_open_incident_once(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    handler, port = inbox
+    env = channels(port, receiver)
+    first = herald(site, *NOTIFY, **env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.stdout.splitlines() == [
+        "email:ops@test.example: sent 1 update on 1 incident",
+        "email:api-only@test.example: sent 1 update on 1 incident",
+        "email:regions@test.example: first run, the past is recorded as delivered",
+        "slack: sent 1 update on 1 incident",
+        "discord: sent 1 update on 1 incident",
+        "webhook: sent 1 update on 1 incident",
+    ]
+    assert sorted(rcpt[0] for rcpt, _ in handler.messages) == [
+        "api-only@test.example",
+        "ops@test.example",
+    ]
+    _, message = handler.messages[0]
+    assert message["Subject"] == "[Test status] Investigating: Webhooks are late"
+    assert message.get_content_type() == "multipart/alternative"
+    text = message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    html = message.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+    assert "Webhook events arrive up to **20 minutes** late." in text
+    assert "Next update by 25 Nov 2026, 12:00 UTC." in text
+    assert "<strong>20 minutes</strong>" in html and "<script" not in html
+    assert message["List-Unsubscribe"] == "<mailto:leave@test.example>"
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Precedence"] == "bulk"
+    assert message["Message-ID"].endswith("@status.test.example>")
+
+    (slack,) = receiver.posts("/slack")
+    assert "Webhooks are late" in slack["blocks"][0]["text"]["text"]
+    (discord,) = receiver.posts("/discord")
+    assert discord["embeds"][0]["url"].endswith("/incidents/2026-11-25-webhooks-late/")
+    assert discord["allowed_mentions"] == {"parse": []}
+    ((_, headers, body),) = [r for r in receiver.requests if r[0] == "/hook"]
+    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert headers["X-Herald-Signature"] == f"sha256={expected}"
+    hook = json.loads(body)
+    assert hook["incident"]["name"] == "Webhooks are late"
+    assert hook["page"]["status_indicator"] == "minor"
+    assert [u["status"] for u in hook["incident"]["incident_updates"]] == ["investigating"]
+
+    second = herald(site, *NOTIFY, **env)
+    assert second.returncode == 0
+    assert all(line.endswith("nothing new") for line in second.stdout.splitlines())
+    assert len(handler.messages) == 2 and len(receiver.requests) == 3
+
+
+def test_first_run_on_a_long_history_sends_nothing(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    handler, port = inbox
+    result = herald(site, "notify", "--subscribers", "subscribers.yml", **channels(port, receiver))
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0] == (
+        "email:ops@test.example: first run, the past is recorded as delivered"
+    )
+    assert handler.messages == [] and receiver.requests == []
+    ledger = json.loads((site / ".herald-ledger/ledger.json").read_text("utf-8"))
+    assert f"{INCIDENT.split('/')[1]}/2026-11-20T1500Z-resolved" in ledger["delivered"]["slack"]
+
+
+def test_a_new_update_after_the_first_run_is_sent(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver, repo: StatusRepo
+) -> None:
+    handler, port = inbox
+    env = channels(port, receiver)
+    herald(site, "notify", "--subscribers", "subscribers.yml", **env)
+    repo.write(
+        f"{OPEN}/2026-11-25T1230Z-resolved.md",
+        "---\nat: 2026-11-25T12:30:00Z\nstatus: resolved\n---\nAll caught up. Sorry.\n",
+    )
+    result = herald(site, "notify", "--subscribers", "subscribers.yml", epoch=LATER, **env)
+    assert result.returncode == 0, result.stdout
+    assert [m["Subject"] for _, m in handler.messages] == [
+        "[Test status] Resolved: Webhooks are late",
+        "[Test status] Resolved: Webhooks are late",
+    ]
+    assert len(receiver.posts("/slack")) == 1
+
+
+def test_smtp_down_fails_visibly_and_the_next_run_delivers(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    handler, port = inbox
+    env = channels(port, receiver)
+    down = dict(env, HERALD_SMTP_PORT=str(free_port()))
+    failed = herald(site, *NOTIFY, "--channel", "email", "--channel", "slack", **down)
+    assert failed.returncode == 1
+    lines = failed.stdout.splitlines()
+    assert lines[0].startswith("email:ops@test.example: FAILED, nothing recorded")
+    assert lines[-1] == "slack: sent 1 update on 1 incident"
+    retried = herald(site, *NOTIFY, "--channel", "email", "--channel", "slack", **env)
+    assert retried.returncode == 0, retried.stdout
+    assert len(handler.messages) == 2
+    assert len(receiver.posts("/slack")) == 1
+
+
+def test_webhook_500_twice_then_200_is_delivered_once(site: Path, receiver: Receiver) -> None:
+    receiver.answers = [(500, "busy"), (500, "busy")]
+    env = {"HERALD_WEBHOOK_URL": f"{receiver.url}/hook"}
+    result = herald(site, *NOTIFY, **env)
+    assert result.returncode == 0, result.stdout
+    assert len(receiver.requests) == 3
+    assert herald(site, *NOTIFY, **env).stdout.strip() == "webhook: nothing new"
+    assert len(receiver.requests) == 3
+
+
+def test_webhook_4xx_is_reported_with_its_body_and_not_retried(
+    site: Path, receiver: Receiver
+) -> None:
+    receiver.answers = [(404, "no such hook")]
+    result = herald(site, *NOTIFY, HERALD_SLACK_WEBHOOK_URL=f"{receiver.url}/gone")
+    assert result.returncode == 1
+    assert result.stdout.strip() == (
+        "slack: FAILED, nothing recorded, the next run retries: HTTP 404 from 127.0.0.1:"
+        " no such hook"
+    )
+    assert len(receiver.requests) == 1
+
+
+def test_starttls_and_auth(site: Path, tmp_path: Path) -> None:
+    certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certificate, key)
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> Any:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"herald", b"pw")
+        return AuthResult(success=ok)
+
+    handler = Inbox()
+    port = free_port()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=authenticate,
+        auth_require_tls=True,
+    )
+    controller.start()
+    try:
+        env = {
+            "HERALD_SMTP_HOST": "127.0.0.1",
+            "HERALD_SMTP_PORT": str(port),
+            "HERALD_SMTP_FROM": "status@test.example",
+            "HERALD_SMTP_USER": "herald",
+            "HERALD_SMTP_PASSWORD": "pw",
+            "HERALD_SMTP_CA_FILE": str(certificate),
+        }
+        result = herald(site, *NOTIFY, "--channel", "email", **env)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert len(handler.messages) == 2
+    finally:
+        controller.stop()
+
+
+def test_missing_settings_are_named(site: Path) -> None:
+    result = herald(site, *NOTIFY, HERALD_SMTP_HOST="127.0.0.1")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "herald: HERALD_SMTP_FROM is not set (the address digests come from,"
+        " e.g. Acme status <status@acme.example>)"
+    )
+
+
+def test_hostile_titles_stay_in_their_place(
+    site: Path, repo: StatusRepo, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    handler, port = inbox
+    repo.write(
+        f"{OPEN}/index.md",
+        '---\ntitle: "Evil\\r\\nBcc: victim@test.example <script>x</script> & co"\n'
+        "impact: minor\n---\n",
+    )
+    result = herald(site, *NOTIFY, **channels(port, receiver))
+    assert result.returncode == 0, result.stdout + result.stderr
+    rcpts, message = handler.messages[0]
+    assert "victim@test.example" not in rcpts
+    assert message["Bcc"] is None
+    assert message["Subject"] == (
+        "[Test status] Investigating: Evil Bcc: victim@test.example <script>x</script> & co"
+    )
+    html = message.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; co" in html
+    (slack,) = receiver.posts("/slack")
+    assert "&lt;script&gt;" in slack["blocks"][0]["text"]["text"]
+    (hook,) = receiver.posts("/hook")
+    assert hook["incident"]["name"] == "Evil\r\nBcc: victim@test.example <script>x</script> & co"
+
+
+def test_digest_renders_without_sending(site: Path) -> None:
+    result = herald(site, "digest", "--html", "--out", "digest.html")
+    assert result.returncode == 0, result.stderr
+    html = (site / "digest.html").read_text("utf-8")
+    assert "Webhooks are late" in html and "<script" not in html
