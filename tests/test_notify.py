@@ -372,3 +372,17 @@ def test_digest_renders_without_sending(site: Path) -> None:
     assert result.returncode == 0, result.stderr
     html = (site / "digest.html").read_text("utf-8")
     assert "Webhooks are late" in html and "<script" not in html
+
+
+def test_daily_mode_emails_only_on_the_daily_run(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    handler, port = inbox
+    (site / "mkdocs.yml").write_text(MKDOCS + "      email_mode: daily\n", encoding="utf-8")
+    env = channels(port, receiver)
+    publish_run = herald(site, *NOTIFY, "--channel", "email", "--channel", "slack", **env)
+    assert publish_run.stdout.splitlines() == ["slack: sent 1 update on 1 incident"]
+    assert handler.messages == []
+    daily = herald(site, *NOTIFY, "--channel", "email", "--daily", **env)
+    assert daily.returncode == 0, daily.stdout
+    assert len(handler.messages) == 2
