@@ -137,3 +137,35 @@ def build_site(
 
 def epoch_of(moment: datetime) -> str:
     return str(int(moment.timestamp()))
+
+
+HERALD = [sys.executable, "-m", "site_plugin.cli"]
+CLEARED = ("SOURCE_DATE_EPOCH", "EDITOR", "VISUAL")
+
+
+def run_herald(
+    cwd: Path,
+    *arguments: str,
+    epoch: str | None = NOW_EPOCH,
+    stdin: str | None = None,
+    **env: str,
+) -> subprocess.CompletedProcess[str]:
+    """The real ``herald`` command in ``cwd`` at a fixed time, with only the given settings."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in CLEARED and not key.startswith("HERALD_")
+    }
+    if epoch is not None:
+        environment["SOURCE_DATE_EPOCH"] = epoch
+    environment.update(env)
+    return subprocess.run(
+        [*HERALD, *arguments],
+        cwd=cwd,
+        env=environment,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

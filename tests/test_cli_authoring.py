@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import INCIDENT, MKDOCS_YML, StatusRepo, build_site
+from .conftest import INCIDENT, MKDOCS_YML, StatusRepo, build_site, run_herald
 
-HERALD = [sys.executable, "-m", "site_plugin.cli"]
 T1200 = "1795608000"  # 2026-11-25 12:00 UTC
 T1210 = "1795608600"
 T1230 = "1795609800"
@@ -21,22 +18,7 @@ T1230 = "1795609800"
 def herald(
     root: Path, *arguments: str, epoch: str = T1200, stdin: str | None = None, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("SOURCE_DATE_EPOCH", "EDITOR", "VISUAL")
-    }
-    environment.update(SOURCE_DATE_EPOCH=epoch, **env)
-    return subprocess.run(
-        [*HERALD, *arguments],
-        cwd=root,
-        env=environment,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_herald(root, *arguments, epoch=epoch, stdin=stdin, **env)
 
 
 def snapshot(root: Path) -> dict[str, str]:

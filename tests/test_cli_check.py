@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -10,26 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from . import conftest
 from .conftest import INCIDENT, NOW_EPOCH, REPO_ROOT, StatusRepo
-
-HERALD = [sys.executable, "-m", "site_plugin.cli"]
 
 
 def run_herald(
     *arguments: str, cwd: Path, epoch: str | None = NOW_EPOCH
 ) -> subprocess.CompletedProcess[str]:
-    environment = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
-    if epoch is not None:
-        environment["SOURCE_DATE_EPOCH"] = epoch
-    return subprocess.run(
-        [*HERALD, *arguments],
-        cwd=cwd,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return conftest.run_herald(cwd, *arguments, epoch=epoch)
 
 
 @pytest.fixture

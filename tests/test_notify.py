@@ -7,11 +7,9 @@ import email.policy
 import hashlib
 import hmac
 import json
-import os
 import socket
 import ssl
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,9 +20,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from .conftest import INCIDENT, StatusRepo
+from .conftest import INCIDENT, StatusRepo, run_herald
 
-HERALD = [sys.executable, "-m", "site_plugin.cli"]
 NOW = "1795608000"  # 2026-11-25 12:00 UTC
 LATER = "1795609800"  # 12:30
 OPEN = "incidents/2026-11-25-webhooks-late"
@@ -120,17 +117,7 @@ def site(repo: StatusRepo) -> Path:
 def herald(
     site: Path, *arguments: str, epoch: str = NOW, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
-    environment.update(SOURCE_DATE_EPOCH=epoch, **env)
-    return subprocess.run(
-        [*HERALD, *arguments],
-        cwd=site,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_herald(site, *arguments, epoch=epoch, **env)
 
 
 def channels(port: int, receiver: Receiver) -> dict[str, str]:
