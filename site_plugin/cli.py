@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -35,18 +35,18 @@ from .authoring import (
     write_update,
 )
 from .changes import summarise_change
+from .checks import overdue_warnings
 from .clock import ClockError, build_time
 from .delivery import SettingsError
 from .digest import DigestSite, all_keys, digest_message, pending_for
 from .ledger import Ledger, LedgerError
 from .listing import open_items
 from .loader import ContentPaths, load_status_site
-from .model import Impact, IncidentKind, StatusSite, UpdateStatus, format_duration
+from .model import Impact, IncidentKind, StatusSite, UpdateStatus
 from .notify import CHANNELS, NotifyRun, notify, read_subscribers
 from .problems import ContentError, Problem
 from .rendering import MarkdownRenderer
 from .settings import Settings, read_settings
-from .status import maintenance_overrun, next_update_promise, open_incidents, promises
 from .urls import UrlLayout
 
 EXIT_OK = 0
@@ -387,10 +387,8 @@ def run_postmortem(arguments: argparse.Namespace, settings: Settings, now: datet
 
 def run_list(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
     """``herald list``: what is open right now, and which promises are due."""
-    try:
-        site = load(settings, now)
-    except ContentError as error:
-        _print_problems(error.problems, sys.stdout)
+    site = load_or_report(settings, now)
+    if site is None:
         return EXIT_PROBLEMS
     for line in open_items(site, now):
         print(line)
@@ -399,10 +397,8 @@ def run_list(arguments: argparse.Namespace, settings: Settings, now: datetime) -
 
 def run_summary(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
     """``herald summary``: the change between two versions of the content, for people."""
-    try:
-        after = load(settings, now)
-    except ContentError as error:
-        _print_problems(error.problems, sys.stdout)
+    after = load_or_report(settings, now)
+    if after is None:
         return EXIT_PROBLEMS
     before_settings, problems = read_settings(Path(arguments.before) / settings_name(arguments))
     try:
@@ -438,10 +434,8 @@ def _notify_sites(settings: Settings) -> tuple[DigestSite, ApiSite]:
 
 def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
     """``herald notify``: deliver what is new, once, and record it."""
-    try:
-        site = load(settings, now)
-    except ContentError as error:
-        _print_problems(error.problems, sys.stdout)
+    site = load_or_report(settings, now)
+    if site is None:
         return EXIT_PROBLEMS
     space = workspace(settings, now)
     try:
@@ -491,10 +485,8 @@ def _subscribers_source(arguments: argparse.Namespace, settings: Settings) -> tu
 
 def run_digest(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
     """``herald digest``: the email for recent updates, written instead of sent."""
-    try:
-        site = load(settings, now)
-    except ContentError as error:
-        _print_problems(error.problems, sys.stdout)
+    site = load_or_report(settings, now)
+    if site is None:
         return EXIT_PROBLEMS
     try:
         digest_site, _ = _notify_sites(settings)
@@ -536,6 +528,15 @@ def _refuse(error: AuthoringError) -> int:
     return EXIT_USAGE
 
 
+def load_or_report(settings: Settings, now: datetime) -> StatusSite | None:
+    """The site, or ``None`` after printing its problems."""
+    try:
+        return load(settings, now)
+    except ContentError as error:
+        _print_problems(error.problems, sys.stdout)
+        return None
+
+
 def load(settings: Settings, now: datetime) -> StatusSite:
     """Load the site the settings point at (raises ContentError)."""
     paths = ContentPaths(
@@ -546,10 +547,8 @@ def load(settings: Settings, now: datetime) -> StatusSite:
 
 def run_check(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
     """``herald check``: validate everything, report every problem at once."""
-    try:
-        site = load(settings, now)
-    except ContentError as error:
-        _print_problems(error.problems, sys.stdout)
+    site = load_or_report(settings, now)
+    if site is None:
         return EXIT_PROBLEMS
     warnings = overdue_warnings(site, now, settings.stale_after)
     for warning in warnings:
@@ -565,56 +564,6 @@ def run_check(arguments: argparse.Namespace, settings: Settings, now: datetime) 
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def overdue_warnings(
-    site: StatusSite, now: datetime, stale_after: timedelta = timedelta(hours=1)
-) -> list[Problem]:
-    """A warning for every broken promise: an overdue next update, or maintenance still
-    in progress after its window."""
-    warnings = []
-    for incident in open_incidents(site, now):
-        latest = incident.updates_until(now)[-1]
-        promise = next_update_promise(incident, now)
-        silent = now - latest.at
-        if promise is None and silent > stale_after:
-            warnings.append(
-                Problem(
-                    latest.source.path,
-                    latest.source.line,
-                    f"the incident has had no update for {format_duration(silent)}"
-                    f" (more than {format_duration(stale_after)}) and promises none",
-                    "post an update, and say when the next one comes with next_update",
-                )
-            )
-    for incident in site.incidents:
-        end = maintenance_overrun(incident, now)
-        if end is not None:
-            latest = incident.updates_until(now)[-1]
-            warnings.append(
-                Problem(
-                    latest.source.path,
-                    latest.source.line,
-                    f"the maintenance is still in progress {format_duration(now - end)} after"
-                    f" its window ended ({end:%Y-%m-%d %H:%M} UTC)",
-                    "post a completed update, or move scheduled_end in a new update",
-                )
-            )
-    for promise in promises(site, now):
-        if not promise.overdue:
-            continue
-        latest = promise.incident.updates_until(now)[-1]
-        late = format_duration(now - promise.due)
-        warnings.append(
-            Problem(
-                latest.source.path,
-                latest.source.line,
-                f"the next update was promised by {promise.due:%Y-%m-%d %H:%M} UTC"
-                f" and is {late} overdue",
-                "post an update now, even if there is no news",
-            )
-        )
-    return warnings
 
 
 def _print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
