@@ -46,6 +46,7 @@ class SmtpSettings:
     password: str | None
     sender: str
     cafile: str | None = None
+    timeout: float = 30.0
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> SmtpSettings | None:
@@ -70,6 +71,11 @@ class SmtpSettings:
         password = environ.get("HERALD_SMTP_PASSWORD") or None
         if user and not password:
             raise SettingsError("HERALD_SMTP_PASSWORD is not set (HERALD_SMTP_USER is)")
+        timeout_text = environ.get("HERALD_SMTP_TIMEOUT", "").strip() or "30"
+        try:
+            timeout = float(timeout_text)
+        except ValueError:
+            raise SettingsError(f"HERALD_SMTP_TIMEOUT={timeout_text!r} is not seconds") from None
         return cls(
             host,
             int(port_text),
@@ -78,12 +84,14 @@ class SmtpSettings:
             password,
             sender,
             environ.get("HERALD_SMTP_CA_FILE") or None,
+            timeout,
         )
 
 
-def send_email(settings: SmtpSettings, message: EmailMessage, timeout: float = 30) -> None:
+def send_email(settings: SmtpSettings, message: EmailMessage) -> None:
     """Deliver one message over SMTP (STARTTLS, TLS or plain, with AUTH when given)."""
     context = ssl.create_default_context(cafile=settings.cafile)
+    timeout = settings.timeout
     try:
         if settings.security == "ssl":
             client: smtplib.SMTP = smtplib.SMTP_SSL(
@@ -95,7 +103,7 @@ def send_email(settings: SmtpSettings, message: EmailMessage, timeout: float = 3
             if settings.security == "starttls":
                 client.starttls(context=context)
             if settings.user and settings.password:
-                client.login(settings.user, settings.password)
+                _login(client, settings.user, settings.password)
             refused = client.send_message(message)
     except smtplib.SMTPAuthenticationError as error:
         raise DeliveryError(f"SMTP login refused: {error.smtp_code}", retry=False) from None
@@ -105,6 +113,16 @@ def send_email(settings: SmtpSettings, message: EmailMessage, timeout: float = 3
         raise DeliveryError(f"SMTP {settings.host}:{settings.port}: {error}", retry=True) from None
     if refused:
         raise DeliveryError(f"recipients refused: {refused}", retry=False)
+
+
+def _login(client: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; a refused login is final, retrying it would only lock the account."""
+    try:
+        client.login(user, password)
+    except smtplib.SMTPAuthenticationError as error:
+        raise DeliveryError(f"SMTP login refused: {error.smtp_code}", retry=False) from None
+    except (smtplib.SMTPException, OSError) as error:
+        raise DeliveryError(f"SMTP login failed: {error}", retry=False) from None
 
 
 def post_json(url: str, payload: Any, *, secret: str | None = None, timeout: float = 15) -> None:

@@ -316,6 +316,21 @@ def test_starttls_and_auth(site: Path, tmp_path: Path) -> None:
         result = herald(site, *NOTIFY, "--channel", "email", **env)
         assert result.returncode == 0, result.stdout + result.stderr
         assert len(handler.messages) == 2
+        wrong = herald(
+            site,
+            *NOTIFY,
+            "--channel",
+            "email",
+            "--ledger",
+            "other-ledger.json",
+            **dict(env, HERALD_SMTP_PASSWORD="nope", HERALD_SMTP_TIMEOUT="3"),
+        )
+        assert wrong.returncode == 1
+        first_line = wrong.stdout.splitlines()[0]
+        assert first_line.startswith(
+            "email:ops@test.example: FAILED, nothing recorded, the next run retries: SMTP login"
+        )
+        assert len(handler.messages) == 2
     finally:
         controller.stop()
 
