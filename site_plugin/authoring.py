@@ -34,7 +34,7 @@ from .model import (
 )
 from .problems import ContentError
 from .status import is_open, maintenance_window, resolved_at
-from .values import ValueProblem, parse_duration, parse_timestamp
+from .values import SLUG, ValueProblem, parse_duration, parse_timestamp
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "message_templates"
 DEFAULT_NEXT_UPDATE = timedelta(minutes=30)
@@ -293,11 +293,17 @@ def template_context(
         "components": names,
         "components_text": names_text(names),
         "at_text": utc_text(at),
-        "next_text": utc_clock(next_update) if next_update else "soon",
+        "next_text": _promise_text(next_update, at) if next_update else "",
         "start_text": utc_text(start) if start else "",
         "end_text": utc_text(end) if end else "",
         "duration": duration,
     }
+
+
+def _promise_text(due: datetime, at: datetime) -> str:
+    """``14:40 UTC`` on the day of the update, ``26 Nov 2026, 09:00 UTC`` otherwise."""
+    same_day = due.astimezone(UTC).date() == at.astimezone(UTC).date()
+    return utc_clock(due) if same_day else utc_text(due)
 
 
 def commit_files(workspace: Workspace, files: dict[Path, str], created_folder: Path | None) -> None:
@@ -306,7 +312,7 @@ def commit_files(workspace: Workspace, files: dict[Path, str], created_folder: P
         if path.exists():
             raise AuthoringError(f"{workspace.relative(path)} already exists")
     if created_folder is not None:
-        created_folder.mkdir(parents=True)
+        created_folder.mkdir()
     written = []
     try:
         for path, text in files.items():
@@ -389,6 +395,13 @@ def prepare_new(workspace: Workspace, request: NewIncident) -> PreparedIncident:
     title = request.title.strip()
     if not title:
         raise AuthoringError("the title is empty", 'give one, e.g. herald new "Slow API"')
+    if "\n" in title or "\r" in title:
+        raise AuthoringError("the title has a line break", "write it on one line")
+    if request.incident_id is not None and not SLUG.fullmatch(request.incident_id):
+        raise AuthoringError(
+            f"--id {request.incident_id!r} cannot be an incident folder",
+            "use lowercase letters, digits and hyphens, e.g. 2026-11-20-api-errors",
+        )
     at = posted_at(request.at, workspace)
     kind = request.kind
     default_status = ComponentStatus.UNDER_MAINTENANCE if kind is IncidentKind.MAINTENANCE else None

@@ -85,7 +85,7 @@ def _changed_incident(previous: Incident, incident: Incident, now: datetime) -> 
 
 def _text(value: str) -> str:
     """User text inside Markdown: keep it from turning into links, emphasis or HTML."""
-    escaped = value.replace("\\", "\\\\")
-    for character in "`*_[]<>|#":
+    escaped = " ".join(value.split()).replace("\\", "\\\\")
+    for character in "`*_[]<>|#~":
         escaped = escaped.replace(character, "\\" + character)
     return escaped

@@ -451,7 +451,7 @@ def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime)
             now=now,
             digest_site=digest_site,
             api_site=api_site,
-            render=functools.cache(MarkdownRenderer(["tables", "fenced_code"])),
+            render=functools.cache(MarkdownRenderer(["tables", "fenced_code"], images=False)),
             environ=os.environ,
             subscribers=subscribers,
             channels=frozenset(arguments.channel or CHANNELS),
@@ -499,7 +499,7 @@ def run_digest(arguments: argparse.Namespace, settings: Settings, now: datetime)
     if not pending:
         print(f"Nothing was posted since {since:%Y-%m-%d %H:%M} UTC.", file=sys.stderr)
         return EXIT_OK
-    render = functools.cache(MarkdownRenderer(["tables", "fenced_code"]))
+    render = functools.cache(MarkdownRenderer(["tables", "fenced_code"], images=False))
     message = digest_message(
         digest_site,
         pending,

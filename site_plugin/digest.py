@@ -71,6 +71,11 @@ def pending_for(
     return found
 
 
+def all_keys_of(incident: Incident, now: datetime) -> list[str]:
+    """The keys of one incident's updates posted by ``now``."""
+    return [update_key(incident, update) for update in incident.updates_until(now)]
+
+
 def all_keys(site: StatusSite, now: datetime, *, posted_before: datetime | None = None) -> set[str]:
     """Every update key posted by ``now`` (and before ``posted_before``, when given)."""
     return {

@@ -47,6 +47,7 @@ from .values import (
     parse_date,
     parse_duration,
     parse_flag,
+    parse_line,
     parse_text,
     parse_timestamp,
 )
@@ -253,7 +254,7 @@ class _ContentReader:
         self.check_keys(raw, COMPONENT_KEYS, relative, "a component")
         entry_id = self.value(raw, "id", self.component_id, relative, required="add 'id: a-slug'")
         name = self.value(
-            raw, "name", parse_text, relative, required="add the customer-facing name"
+            raw, "name", parse_line, relative, required="add the customer-facing name"
         )
         description = self.value(raw, "description", parse_text, relative) or ""
         hidden = self.value(raw, "hidden_unless_affected", parse_flag, relative) or False
@@ -474,7 +475,7 @@ class _ContentReader:
         doc = document.front_matter
         problems_before = len(self.problems)
         self.check_keys(doc, INDEX_KEYS, relative, INDEX_FILE)
-        title = self.value(doc, "title", parse_text, relative, required="add 'title: ...'")
+        title = self.value(doc, "title", parse_line, relative, required="add 'title: ...'")
         kind = self.value(doc, "kind", _parse_kind, relative)
         kind = kind or IncidentKind.INCIDENT
         impact = self.value(

@@ -26,7 +26,16 @@ from .delivery import (
     send_email,
     with_retries,
 )
-from .digest import DigestSite, Pending, all_keys, digest_message, keys_of, pending_for
+from .digest import (
+    DigestSite,
+    Pending,
+    all_keys,
+    all_keys_of,
+    digest_message,
+    keys_of,
+    pending_for,
+    touches,
+)
 from .ledger import Ledger
 from .model import Catalog, StatusSite
 from .webhooks import discord_payload, slack_payload, statuspage_payload
@@ -153,6 +162,18 @@ def _deliver_digest(
     known = ledger.delivered.get(target, set())
     if result.first_run and run.dry_run:
         known = all_keys(run.site, run.now, posted_before=run.since)
+    if component_ids is not None and not run.dry_run:
+        # What does not concern this subscriber is "delivered" too: widening the
+        # subscription later must not send them months of old news.
+        elsewhere = {
+            key
+            for incident in run.site.incidents
+            if not touches(incident, run.site.catalog, component_ids)
+            for key in all_keys_of(incident, run.now)
+        }
+        if not elsewhere <= known:
+            ledger.record(target, elsewhere)
+            known = ledger.delivered[target]
     pending = pending_for(run.site, known.__contains__, run.now, component_ids=component_ids)
     if not pending:
         return result

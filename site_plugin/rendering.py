@@ -18,6 +18,21 @@ from markupsafe import Markup
 SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 
 
+class _NoImages(Treeprocessor):
+    """Turns images into their alt text: an email must not load anything remote."""
+
+    def run(self, root: Any) -> None:
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag == "img":
+                    alt = child.get("alt") or ""
+                    replacement = type(child)("span")
+                    replacement.text = f"[{alt}]" if alt else "[image]"
+                    replacement.tail = child.tail
+                    parent.remove(child)
+                    parent.insert(index, replacement)
+
+
 class _SafeLinks(Treeprocessor):
     """Drops link and image targets with a scheme that could run code (``javascript:``)."""
 
@@ -42,12 +57,15 @@ class MarkdownRenderer:
     Args:
         extensions: Python-Markdown extensions (names or instances), as in mkdocs.yml.
         extension_configs: Their options.
+        images: Keep images; without them an image becomes its alt text (for email).
     """
 
     def __init__(
         self,
         extensions: Sequence[Any] = (),
         extension_configs: Mapping[str, Any] | None = None,
+        *,
+        images: bool = True,
     ) -> None:
         self.markdown = markdown.Markdown(
             extensions=list(extensions), extension_configs=dict(extension_configs or {})
@@ -56,6 +74,8 @@ class MarkdownRenderer:
         self.markdown.preprocessors.deregister("html_block")
         self.markdown.inlinePatterns.deregister("html")
         self.markdown.treeprocessors.register(_SafeLinks(self.markdown), "herald_safe_links", 0)
+        if not images:
+            self.markdown.treeprocessors.register(_NoImages(self.markdown), "herald_no_images", 1)
 
     def __call__(self, text: str) -> Markup:
         return Markup(self.markdown.reset().convert(text))

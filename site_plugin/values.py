@@ -165,6 +165,18 @@ def parse_text(value: object) -> str:
     return text
 
 
+def parse_line(value: object) -> str:
+    """Read a non-empty single line of text (titles and names go into headers and lists).
+
+    Raises:
+        ValueProblem: Not text, empty, or with a line break.
+    """
+    text = parse_text(value)
+    if "\n" in text or "\r" in text:
+        raise ValueProblem("it has a line break", "write it on one line")
+    return text
+
+
 def parse_flag(value: object) -> bool:
     """Read ``true`` or ``false``.
 

@@ -28,7 +28,7 @@ def _first_line(text: str, limit: int = 300) -> str:
 
 
 def _slack_text(text: str) -> str:
-    """Slack mrkdwn needs &, < and > escaped; everything else is shown as typed."""
+    """Escape &, < and > for Slack mrkdwn, so no text becomes a link or a mention."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -38,7 +38,7 @@ def slack_payload(site: DigestSite, item: Pending) -> dict[str, Any]:
     status = status_label(incident, latest)
     headline = f"{status}: {one_line(incident.title)}"
     return {
-        "text": f"{headline} {link}",
+        "text": f"{_slack_text(headline)} {link}",
         "unfurl_links": False,
         "blocks": [
             {

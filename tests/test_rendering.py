@@ -43,3 +43,10 @@ def test_markdown_works_and_markup_is_text(
 
 def test_renderer_is_reusable(render: MarkdownRenderer) -> None:
     assert render("# Title") == render("# Title")
+
+
+def test_images_can_be_left_out_for_email() -> None:
+    email_render = MarkdownRenderer([], images=False)
+    assert email_render("See ![the graph](https://t.example/p.png) here.") == (
+        "<p>See <span>[the graph]</span> here.</p>"
+    )
