@@ -1,0 +1,132 @@
+"""What a customer sees in a real browser: Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import REPO_ROOT, build_site
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = os.environ.get("HERALD_CHROMIUM") or shutil.which("chromium")
+if CHROMIUM is None and os.environ.get("CI"):
+    raise RuntimeError("the browser tests need Debian's chromium package (scripts/bootstrap)")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs the chromium package")
+
+PAGES = {
+    "home": "",
+    "incident": "incidents/2026-11-25-yahoo-delivery-delays/",
+    "history month": "history/2026-11/",
+    "component": "components/email/",
+}
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *arguments: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example site built for, and served on, a loopback address."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = tmp_path_factory.mktemp("browser")
+    site = root / "site"
+    for name in ("components.yml", "incidents", "docs", "overrides"):
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy(source, root / name)
+    config = (REPO_ROOT / "mkdocs.yml").read_text("utf-8")
+    base = f"http://127.0.0.1:{port}/"
+    config = config.replace("site_url: https://status.kestrel.example/", f"site_url: {base}")
+    (root / "mkdocs.yml").write_text(config, "utf-8")
+    result = build_site(root, site_dir=site)
+    assert result.returncode == 0, result.stderr
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(QuietHandler, directory=str(site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield base
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("page_name", list(PAGES))
+def test_pages_read_right_and_fit_the_screen(
+    served: str, browser: Any, page_name: str, width: int, javascript: bool, tmp_path: Path
+) -> None:
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    response = page.goto(served + PAGES[page_name])
+    assert response is not None and response.ok
+    page.wait_for_load_state("networkidle")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{page_name} is {overflow}px wider than a {width}px screen"
+    if page_name == "home":
+        assert page.locator(".herald-banner__status").inner_text() == "Partially Degraded Service"
+        assert "Next update by" in page.locator(".herald-promise").inner_text()
+        assert page.locator(".herald-bars").count() >= 10
+    if page_name == "incident":
+        statuses = page.locator(".herald-timeline .herald-update__meta strong").all_inner_texts()
+        assert statuses == ["Identified", "Investigating"]
+    assert hosts == {served.split("/")[2]}, f"requests to other hosts: {hosts}"
+    if width == 375 and javascript:
+        page.screenshot(path=str(tmp_path / f"{page_name.replace(' ', '-')}-phone.png"))
+    context.close()
+
+
+def test_times_show_in_the_readers_zone_with_utc_kept(served: str, browser: Any) -> None:
+    context = browser.new_context(timezone_id="America/Los_Angeles")
+    page = context.new_page()
+    page.goto(served + PAGES["incident"])
+    time = page.locator(".herald-timeline time").first
+    assert time.get_attribute("datetime") == "2026-11-25T11:35:00Z"
+    assert "3:35" in time.inner_text() and "PST" in time.inner_text()
+    assert time.get_attribute("title") == "25 Nov 2026, 11:35 UTC"
+    context.close()
+
+
+def test_without_javascript_times_read_in_utc(served: str, browser: Any) -> None:
+    context = browser.new_context(timezone_id="America/Los_Angeles", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + PAGES["incident"])
+    assert page.locator(".herald-timeline time").first.inner_text() == "25 Nov 2026, 11:35 UTC"
+    context.close()
