@@ -130,3 +130,24 @@ def test_without_javascript_times_read_in_utc(served: str, browser: Any) -> None
     page.goto(served + PAGES["incident"])
     assert page.locator(".herald-timeline time").first.inner_text() == "25 Nov 2026, 11:35 UTC"
     context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("page_name", list(PAGES))
+def test_axe_finds_no_accessibility_violations(
+    served: str, browser: Any, page_name: str, scheme: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(served + PAGES[page_name])
+    page.wait_for_load_state("networkidle")
+    violations = Axe().run(page).response["violations"]
+    found = [
+        f"{violation['id']}: {node['target']} {node['html'][:80]}"
+        for violation in violations
+        for node in violation["nodes"]
+    ]
+    assert found == []
+    context.close()

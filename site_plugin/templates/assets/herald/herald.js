@@ -16,6 +16,9 @@
     }
   }
   localise(document);
+  // Material's search dialog has no accessible name; screen readers announce one.
+  var dialogs = document.querySelectorAll(".md-search[role=dialog]:not([aria-label])");
+  for (var j = 0; j < dialogs.length; j++) dialogs[j].setAttribute("aria-label", "Search");
   // Material's instant navigation swaps the page content without a reload.
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(function () { localise(document); });
