@@ -151,3 +151,43 @@ def test_axe_finds_no_accessibility_violations(
     ]
     assert found == []
     context.close()
+
+
+def test_daily_bars_can_be_read_with_the_keyboard(served: str, browser: Any) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(served + PAGES["component"])
+    chart = page.locator(".herald-bars").first
+    assert (
+        chart.get_attribute("aria-label")
+        == "Email sending, daily status, last 90 days, oldest first"
+    )
+    page.keyboard.press("Tab")
+    for _ in range(60):
+        if page.evaluate("document.activeElement.classList.contains('herald-bars')"):
+            break
+        page.keyboard.press("Tab")
+    else:
+        raise AssertionError("Tab never reached the daily bars")
+    page.keyboard.press("End")
+    today = page.evaluate("document.activeElement.innerText")
+    assert today.startswith("Wed 25 Nov 2026: ")
+    assert "Emails to Yahoo and AOL addresses delayed" in today
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.activeElement.innerText").startswith("Tue 24 Nov 2026: ")
+    # The focused day's summary is shown, not only announced.
+    assert page.locator(".herald-bar:focus .herald-bar__text").is_visible()
+    context.close()
+
+
+def test_an_incident_page_prints_without_navigation(served: str, browser: Any) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(served + "incidents/2026-09-09-message-database-failover/")
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert page.locator(".herald-timeline").is_visible()
+    assert page.locator(".herald-postmortem").is_visible()
+    assert len(page.pdf()) > 1000
+    context.close()
