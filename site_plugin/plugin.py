@@ -8,12 +8,9 @@ adds the generated pages; ``on_page_markdown`` picks each page's template and ti
 
 from __future__ import annotations
 
-import functools
 import gc
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
@@ -21,14 +18,14 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import formatting
+from .build import BuildOptions, build_content
 from .clock import ClockError, build_time
 from .config import HeraldConfig
-from .loader import ContentPaths, load_status_site
-from .outputs import OutputOptions, build_outputs, feed_title
+from .outputs import feed_title
+from .pages import GeneratedPage, feed_links, page_table
 from .problems import ContentError
-from .rendering import MarkdownRenderer
 from .urls import UrlLayout, source_path
-from .views import SiteViews, ViewBuilder
+from .views import SiteViews
 
 if TYPE_CHECKING:
     import jinja2
@@ -41,16 +38,6 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-@dataclass(frozen=True)
-class GeneratedPage:
-    """A page the plugin adds: its template, its title and what it shows."""
-
-    template: str
-    title: str
-    view: Any
-    description: str = ""
 
 
 class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
@@ -89,7 +76,12 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         finally:
             gc.enable()
         gc.freeze()
-        self.pages = self.page_table(views)
+        self.pages = page_table(
+            views,
+            self.layout,
+            home_title=self.config.home_title,
+            history_title=self.config.history_title,
+        )
         for src_uri in [*self.pages, *outputs]:
             if files.get_file_from_path(src_uri) is not None:
                 raise PluginError(
@@ -166,7 +158,10 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Let feed readers discover the feeds from every page, Herald's or not."""
-        return output.replace("</head>", self.feed_discovery(page) + "</head>", 1)
+        links = feed_links(
+            self.site_url, self.layout, self.site_title, self.pages.get(page.file.src_uri)
+        )
+        return output.replace("</head>", links + "</head>", 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
@@ -212,12 +207,22 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             now = build_time()
         except ClockError as error:
             raise PluginError(str(error)) from None
-        zone = ZoneInfo(self.config.timezone)
-        paths = ContentPaths(
-            root=self.root, components=self.config.components, incidents=self.config.incidents
+        options = BuildOptions(
+            root=self.root,
+            components=self.config.components,
+            incidents=self.config.incidents,
+            timezone=self.config.timezone,
+            layout=self.layout,
+            site_name=config.site_name,
+            site_url=config.site_url,
+            history_days=self.config.history_days,
+            recent_days=self.config.recent_days,
+            feed_size=self.config.feed_size,
+            markdown_extensions=config.markdown_extensions,
+            markdown_configs=config.mdx_configs,
         )
         try:
-            site = load_status_site(paths, now=now, zone=zone)
+            built = build_content(options, now)
         except ContentError as error:
             count = len(error.problems)
             raise PluginError(
@@ -226,78 +231,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             ) from None
         log.info(
             "%d components, %d incidents, status as of %s",
-            len(site.catalog.components),
-            len(site.incidents),
+            len(built.site.catalog.components),
+            len(built.site.incidents),
             formatting.utc_text(now),
         )
-        # One renderer for pages and feeds: each message is converted once.
-        render = functools.cache(MarkdownRenderer(config.markdown_extensions, config.mdx_configs))
-        views = ViewBuilder(
-            site,
-            now=now,
-            zone=zone,
-            layout=self.layout,
-            render=render,
-            history_days=self.config.history_days,
-            recent_days=self.config.recent_days,
-        ).build()
-        options = OutputOptions(
-            site_name=config.site_name,
-            site_url=config.site_url,
-            layout=self.layout,
-            render=render,
-            now=now,
-            timezone=self.config.timezone,
-            feed_size=self.config.feed_size,
-        )
-        return views, build_outputs(site, options)
-
-    def feed_discovery(self, page: Page) -> str:
-        """``<link rel="alternate">`` tags for the site's feeds, and the page's component's."""
-        component = None
-        generated = self.pages.get(page.file.src_uri)
-        if generated is not None and generated.template == "herald/component.html":
-            component = generated.view.row
-        site_url = str(self.site_url)
-        tags = []
-        scopes = [(None, self.site_title)]
-        if component is not None:
-            scopes.append((component.id, f"{self.site_title}: {component.name}"))
-        for component_id, title in scopes:
-            for extension, kind in (
-                ("atom", "application/atom+xml"),
-                ("rss", "application/rss+xml"),
-            ):
-                href = site_url.rstrip("/") + "/" + self.layout.feed_url(component_id, extension)
-                tags.append(
-                    f'<link rel="alternate" type="{kind}" title="{escape(title)}"'
-                    f' href="{escape(href)}">'
-                )
-        return "".join(tags)
-
-    def page_table(self, views: SiteViews) -> dict[str, GeneratedPage]:
-        """Every generated page by source path."""
-        pages = {
-            source_path(""): GeneratedPage(
-                "herald/home.html",
-                self.config.home_title,
-                views.home,
-                views.home.overall.description,
-            ),
-            source_path(self.layout.history_url()): GeneratedPage(
-                "herald/history.html", self.config.history_title, views.history
-            ),
-        }
-        for url, incident in views.incidents.items():
-            pages[source_path(url)] = GeneratedPage(
-                "herald/incident.html", incident.title, incident, incident.kind_label
-            )
-        for url, month in views.months.items():
-            pages[source_path(url)] = GeneratedPage(
-                "herald/history_month.html", f"{self.config.history_title}: {month.label}", month
-            )
-        for url, component in views.components.items():
-            pages[source_path(url)] = GeneratedPage(
-                "herald/component.html", component.row.name, component
-            )
-        return pages
+        return built.views, built.files
