@@ -18,6 +18,10 @@ from .status import component_statuses_at, group_status, overall_status
 from .urls import UrlLayout
 from .views import RenderMarkdown
 
+EMPTY_SITEMAP = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
 API_PREFIX = "api/v2/"
 """Where the JSON API lives, as on Statuspage pages, so clients only change the host."""
 
@@ -72,6 +76,10 @@ def build_outputs(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
         feed = build_feed(feed_site, scope, newest_first)
         files[scope.path] = feed.atom_str(pretty=True)
         files[scope.path[: -len("atom")] + "rss"] = feed.rss_str(pretty=True)
+        if scope.component_ids is not None:
+            # Material's script fetches sitemap.xml beside every <link rel="alternate"> (it
+            # looks for translated pages); an empty one there saves a 404 on each visit.
+            files[scope.path[: -len("history.atom")] + "sitemap.xml"] = EMPTY_SITEMAP
     api_site = ApiSite(options.site_name, options.site_url, options.timezone, layout.incident_url)
     files.update(api_files(site, options.now, api_site, API_PREFIX))
     files.update(calendars(site, options, scopes))

@@ -348,3 +348,10 @@ def test_tricky_text_is_escaped_and_intact_everywhere(sites: dict[str, Path]) ->
     )
     calendar_text = (site / "maintenance.ics").read_text("utf-8")
     assert "<script>" not in calendar_text
+
+
+def test_component_folders_answer_materials_sitemap_request(sites: dict[str, Path]) -> None:
+    # Material fetches sitemap.xml beside each feed link; a 404 there is a console error.
+    root = etree.parse(str(sites["first"] / "components/webhooks/sitemap.xml")).getroot()
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    assert len(root) == 0
