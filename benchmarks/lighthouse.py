@@ -1,0 +1,153 @@
+"""Lighthouse scores and page weight of a status site served on loopback (mobile preset).
+
+Builds a site (the example, or N generated incidents), serves it gzipped on 127.0.0.1 with
+``site_url`` pointing there, and runs Lighthouse on the home, an incident and a history
+page. Needs Node.js with Lighthouse (``npm install lighthouse``, then pass its path with
+``--lighthouse``) and Debian's chromium.
+
+    python benchmarks/lighthouse.py --lighthouse /path/to/node_modules/.bin/lighthouse
+    python benchmarks/lighthouse.py --incidents 1000 --lighthouse ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from generate import END, generate
+
+REPO = Path(__file__).resolve().parent.parent
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
+    " --disable-component-update --disable-sync --no-first-run"
+)
+
+
+class GzipHandler(SimpleHTTPRequestHandler):
+    """Serves text gzipped, as static hosts do."""
+
+    def send_head(self) -> Any:
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        compressible = path.suffix in (".html", ".css", ".js", ".json", ".xml", ".svg")
+        if not path.is_file() or "gzip" not in self.headers.get("Accept-Encoding", ""):
+            return super().send_head()
+        if not compressible:
+            return super().send_head()
+        body = gzip.compress(path.read_bytes())
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return _Body(body)
+
+    def log_message(self, *arguments: Any) -> None:
+        pass
+
+
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def read(self, *_: Any) -> bytes:
+        data, self.data = self.data, b""
+        return data
+
+    def close(self) -> None:
+        pass
+
+
+def build(root: Path, port: int, incidents: int) -> Path:
+    if incidents:
+        generate(root, incidents)
+        (root / "docs").mkdir()
+        config = "site_name: Benchmark status\ntheme:\n  name: material\n  font: false\n"
+        config += "plugins:\n  - search\n  - herald\n"
+    else:
+        root.mkdir()
+        for name in ("components.yml", "incidents", "docs", "overrides"):
+            source = REPO / name
+            copy = shutil.copytree if source.is_dir() else shutil.copy
+            copy(source, root / name)
+        config = (REPO / "mkdocs.yml").read_text("utf-8")
+        config = config.replace("site_url: https://status.kestrel.example/\n", "")
+    config = f"site_url: http://127.0.0.1:{port}/\n" + config
+    (root / "mkdocs.yml").write_text(config, "utf-8")
+    environment = dict(
+        os.environ, SOURCE_DATE_EPOCH=str(int(END.timestamp())), NO_MKDOCS_2_WARNING="1"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet"],
+        cwd=root,
+        env=environment,
+        check=True,
+    )
+    return root / "site"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lighthouse", required=True, help="the lighthouse command")
+    parser.add_argument("--incidents", type=int, default=0, help="generate N (0: the example)")
+    arguments = parser.parse_args()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with tempfile.TemporaryDirectory() as scratch:
+        site = build(Path(scratch) / "repo", port, arguments.incidents)
+        server = ThreadingHTTPServer(
+            ("127.0.0.1", port), functools.partial(GzipHandler, directory=str(site))
+        )
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        own = ["index.html", "assets/herald/herald.css", "assets/herald/herald.js"]
+        herald_bytes = sum(len(gzip.compress((site / name).read_bytes())) for name in own)
+        print(f"home page, Herald's own (HTML, CSS, script) gzipped: {herald_bytes / 1024:.1f} KiB")
+        month = sorted((site / "history").glob("*/index.html"))[-1].parent.name
+        incident = sorted((site / "incidents").iterdir())[-1].name
+        pages = {"home": "", "incident": f"incidents/{incident}/", "history": f"history/{month}/"}
+        print(f"{'page':<10} {'perf':>5} {'a11y':>5} {'best':>5} {'seo':>5} {'FCP':>7} {'KiB':>7}")
+        for name, path in pages.items():
+            report = Path(scratch) / f"{name}.json"
+            subprocess.run(
+                [
+                    arguments.lighthouse,
+                    f"http://127.0.0.1:{port}/{path}",
+                    "--quiet",
+                    "--output=json",
+                    f"--output-path={report}",
+                    "--form-factor=mobile",
+                    f"--chrome-flags={CHROME_FLAGS}",
+                ],
+                env=dict(os.environ, CHROME_PATH=shutil.which("chromium") or "chromium"),
+                check=True,
+                timeout=300,
+            )
+            data = json.loads(report.read_text("utf-8"))
+            scores = {key: value["score"] for key, value in data["categories"].items()}
+            audits = data["audits"]
+            print(
+                f"{name:<10} {scores['performance']:>5.2f} {scores['accessibility']:>5.2f}"
+                f" {scores['best-practices']:>5.2f} {scores['seo']:>5.2f}"
+                f" {audits['first-contentful-paint']['numericValue'] / 1000:>6.1f}s"
+                f" {audits['total-byte-weight']['numericValue'] / 1024:>7.1f}"
+            )
+        server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
