@@ -89,7 +89,7 @@ class StatusApi:
     # -- objects -----------------------------------------------------------------------
 
     def page(self) -> Json:
-        latest = max((_last_change(incident) for incident in self.site.incidents), default=None)
+        latest = max((incident.last_changed for incident in self.site.incidents), default=None)
         zone = self.page_info.timezone
         return {
             "id": self.page_id,
@@ -151,12 +151,10 @@ class StatusApi:
         return entry if isinstance(entry, Group) else None
 
     def components(self) -> list[Json]:
-        found = []
-        for entry in self.site.catalog.entries:
-            found.append(self.component(entry))
-            if isinstance(entry, Group):
-                found.extend(self.component(member, entry) for member in entry.components)
-        return found
+        return [
+            self.component(entry, self._group_of(entry) if isinstance(entry, Component) else None)
+            for entry in self.site.catalog.every_entry
+        ]
 
     def incident(self, incident: Incident) -> Json:
         incident_id = stable_id("incident", incident.id)
@@ -169,7 +167,7 @@ class StatusApi:
             "name": incident.title,
             "status": status.value,
             "created_at": timestamp(incident.first_update.at),
-            "updated_at": timestamp(_last_change(incident)),
+            "updated_at": timestamp(incident.last_changed),
             "monitoring_at": timestamp(monitoring),
             "resolved_at": timestamp(resolved_at(incident, self.now)),
             "impact": "maintenance" if incident.is_maintenance else incident.impact.value,
@@ -276,13 +274,6 @@ class StatusApi:
                 "scheduled_maintenances": self.incidents_of(active),
             },
         }
-
-
-def _last_change(incident: Incident) -> datetime:
-    latest = incident.latest_update.at
-    if incident.postmortem is not None and incident.postmortem.published > latest:
-        return incident.postmortem.published
-    return latest
 
 
 def _statuses_before(incident: Incident, update: Update) -> dict[str, ComponentStatus]:

@@ -23,7 +23,7 @@ from .formatting import utc_text
 from .ledger import update_key
 from .model import Catalog, Incident, StatusSite, Update
 from .status import is_open, next_update_promise
-from .views import KIND_LABELS, MAINTENANCE_STATUS_LABELS
+from .views import KIND_LABELS, status_label
 
 TEMPLATES = Path(__file__).parent / "email_templates"
 
@@ -98,12 +98,6 @@ class DigestSite:
 
     def absolute(self, path: str) -> str:
         return self.url.rstrip("/") + "/" + path.lstrip("/")
-
-
-def status_label(incident: Incident, update: Update) -> str:
-    if incident.is_maintenance:
-        return MAINTENANCE_STATUS_LABELS[update.status]
-    return update.status.label
 
 
 def one_line(text: str) -> str:

@@ -19,7 +19,7 @@ from . import __version__
 from .formatting import utc_text
 from .model import Catalog, Incident
 from .status import maintenance_window, next_update_promise, resolved_at
-from .views import KIND_LABELS, MAINTENANCE_STATUS_LABELS
+from .views import KIND_LABELS, status_label
 
 RenderMarkdown = Callable[[str], Markup]
 
@@ -65,14 +65,6 @@ class FeedSite:
         return self.url.rstrip("/") + "/" + path.lstrip("/")
 
 
-def entry_updated(incident: Incident) -> datetime:
-    """When an entry last changed: its latest update, or its post-incident report."""
-    latest = incident.latest_update.at
-    if incident.postmortem is not None and incident.postmortem.published > latest:
-        return incident.postmortem.published
-    return latest
-
-
 def entry_id(site_url: str, incident: Incident) -> str:
     """A ``tag:`` URI that stays the same for as long as the site keeps its host."""
     host = urlsplit(site_url).hostname or "localhost"
@@ -91,7 +83,7 @@ def build_feed(site: FeedSite, scope: FeedScope, incidents: Iterable[Incident]) 
             chosen.append(incident)
             if len(chosen) == site.size:
                 break
-    chosen.sort(key=lambda incident: (entry_updated(incident), incident.id), reverse=True)
+    chosen.sort(key=lambda incident: (incident.last_changed, incident.id), reverse=True)
     feed = FeedGenerator()
     feed.id(site.absolute(scope.path))
     feed.title(scope.title)
@@ -102,7 +94,7 @@ def build_feed(site: FeedSite, scope: FeedScope, incidents: Iterable[Incident]) 
     # RFC 4287: a feed has an author unless every entry has one.
     feed.author(name=site.name, uri=site.absolute(""))
     feed.generator("Herald", __version__)
-    feed.updated(entry_updated(chosen[0]) if chosen else site.now)
+    feed.updated(chosen[0].last_changed if chosen else site.now)
     for incident in chosen:
         add_entry(feed, site, incident)
     return feed
@@ -116,7 +108,7 @@ def add_entry(feed: FeedGenerator, site: FeedSite, incident: Incident) -> None:
     entry.title(incident.title)
     entry.link(href=link, rel="alternate", type="text/html")
     entry.published(incident.first_update.at)
-    entry.updated(entry_updated(incident))
+    entry.updated(incident.last_changed)
     entry.category(term=incident.kind.value, label=KIND_LABELS[incident.kind])
     for component_id in incident.component_ids:
         component = site.catalog.get(component_id)
@@ -159,14 +151,8 @@ def entry_html(site: FeedSite, incident: Incident) -> str:
             f"{site.render(incident.postmortem.body)}"
         )
     for update in reversed(incident.updates):
-        label = (
-            MAINTENANCE_STATUS_LABELS[update.status]
-            if incident.is_maintenance
-            else update.status.label
-        )
-        parts.append(
-            f"<h3>{escape(label)} · {escape(utc_text(update.at))}</h3>{site.render(update.message)}"
-        )
+        heading = f"{status_label(incident, update)} · {utc_text(update.at)}"
+        parts.append(f"<h3>{escape(heading)}</h3>{site.render(update.message)}")
     parts.append(
         f'<p><a href="{escape(site.absolute(site.incident_url(incident.id)))}">'
         "Read this on the status page</a></p>"
@@ -177,7 +163,4 @@ def entry_html(site: FeedSite, incident: Incident) -> str:
 def summary_text(site: FeedSite, incident: Incident) -> str:
     """One line for readers that show only a summary: the latest status and its time."""
     latest = incident.latest_update
-    label = (
-        MAINTENANCE_STATUS_LABELS[latest.status] if incident.is_maintenance else latest.status.label
-    )
-    return f"{label} · {utc_text(latest.at)}: {incident.title}"
+    return f"{status_label(incident, latest)} · {utc_text(latest.at)}: {incident.title}"

@@ -9,7 +9,7 @@ import math
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .model import format_duration
 
@@ -70,8 +70,3 @@ def percent_text(fraction: float | None) -> str:
     # a value one hundredth too low.
     hundredths = math.floor(fraction * 10000 + 1e-6)
     return f"{hundredths / 100:.2f}%"
-
-
-def escape_text(value: object) -> Markup:
-    """Escape a value for HTML."""
-    return escape(value)

@@ -190,6 +190,16 @@ class Catalog:
         return tuple(leaves)
 
     @property
+    def every_entry(self) -> tuple[Component | Group, ...]:
+        """Groups and components in display order, each group's members right after it."""
+        found: list[Component | Group] = []
+        for entry in self.entries:
+            found.append(entry)
+            if isinstance(entry, Group):
+                found.extend(entry.components)
+        return tuple(found)
+
+    @property
     def groups(self) -> tuple[Group, ...]:
         return tuple(entry for entry in self.entries if isinstance(entry, Group))
 
@@ -297,6 +307,14 @@ class Incident:
     def start(self) -> datetime:
         """When the incident began: ``started`` if given, else its first update."""
         return self.started if self.started is not None else self.first_update.at
+
+    @property
+    def last_changed(self) -> datetime:
+        """When it last changed: its latest update, or its post-incident report if later."""
+        latest = self.latest_update.at
+        if self.postmortem is not None and self.postmortem.published > latest:
+            return self.postmortem.published
+        return latest
 
     @property
     def is_maintenance(self) -> bool:

@@ -12,8 +12,8 @@ from datetime import datetime
 from .api import ApiSite, api_files
 from .badges import INDICATOR_COLOURS, STATUS_COLOURS, badge_svg, shields_endpoint
 from .calendar import maintenance_calendar
-from .feeds import FeedScope, FeedSite, build_feed, entry_updated
-from .model import Component, Group, StatusSite
+from .feeds import FeedScope, FeedSite, build_feed
+from .model import Group, StatusSite
 from .status import component_statuses_at, group_status, overall_status
 from .urls import UrlLayout
 from .views import RenderMarkdown
@@ -59,7 +59,7 @@ def build_outputs(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
         size=options.feed_size,
     )
     scopes = [FeedScope(feed_title(options.site_name), None, layout.feed_url(None, "atom"), "")]
-    for entry in _every_entry(site):
+    for entry in site.catalog.every_entry:
         leaves = entry.component_ids if isinstance(entry, Group) else (entry.id,)
         scopes.append(
             FeedScope(
@@ -70,7 +70,7 @@ def build_outputs(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
             )
         )
     newest_first = sorted(
-        site.incidents, key=lambda incident: (entry_updated(incident), incident.id), reverse=True
+        site.incidents, key=lambda incident: (incident.last_changed, incident.id), reverse=True
     )
     for scope in scopes:
         feed = build_feed(feed_site, scope, newest_first)
@@ -115,20 +115,10 @@ def badges(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
         layout.beside(None, "badge.json"): shields_endpoint("status", overall.description, named),
     }
     statuses = component_statuses_at(site, options.now)
-    for entry in _every_entry(site):
+    for entry in site.catalog.every_entry:
         status = group_status(entry, statuses) if isinstance(entry, Group) else statuses[entry.id]
         colour, named = STATUS_COLOURS[status]
         message = status.label.lower()
         files[layout.beside(entry.id, "badge.svg")] = badge_svg(entry.name, message, colour)
         files[layout.beside(entry.id, "badge.json")] = shields_endpoint(entry.name, message, named)
     return files
-
-
-def _every_entry(site: StatusSite) -> list[Component | Group]:
-    """Groups and components in display order, members after their group."""
-    entries: list[Component | Group] = []
-    for entry in site.catalog.entries:
-        entries.append(entry)
-        if isinstance(entry, Group):
-            entries.extend(entry.components)
-    return entries

@@ -8,6 +8,7 @@ adds the generated pages; ``on_page_markdown`` picks each page's template and ti
 
 from __future__ import annotations
 
+import functools
 import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -178,8 +179,9 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
 
     # -- helpers -----------------------------------------------------------------------
 
-    @property
+    @functools.cached_property
     def layout(self) -> UrlLayout:
+        """The URL layouts from the options (the plugin is made anew for each config)."""
         return UrlLayout(
             incident=self.config.incident_url,
             component=self.config.component_url,

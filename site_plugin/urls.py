@@ -20,7 +20,6 @@ class UrlLayout:
     component: str = "components/{id}/"
     history: str = "history/"
     history_month: str = "history/{year}-{month:02d}/"
-    home: str = ""
 
     def incident_url(self, incident_id: str) -> str:
         return self.incident.format(id=incident_id)

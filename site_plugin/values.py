@@ -58,7 +58,7 @@ def parse_timestamp(value: object, default_zone: tzinfo) -> datetime:
             ) from None
     else:
         raise ValueProblem(
-            f"{_describe(value)} is not a timestamp",
+            f"{describe(value)} is not a timestamp",
             f"write it as ISO 8601 with its offset, e.g. {TIMESTAMP_EXAMPLE}",
         )
     if moment.tzinfo is None or moment.utcoffset() is None:
@@ -115,7 +115,7 @@ def parse_date(value: object) -> date:
     text = value.strip() if isinstance(value, str) else None
     if text is None or not _DATE_ONLY.match(text):
         raise ValueProblem(
-            f"{_describe(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2026-03-01"
+            f"{describe(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2026-03-01"
         )
     try:
         day = date.fromisoformat(text)
@@ -136,7 +136,7 @@ def parse_duration(value: object) -> timedelta:
     match = _DURATION.match(text) if text else None
     if match is None or not any(match.groups()):
         raise ValueProblem(
-            f"{_describe(value)} is not a duration",
+            f"{describe(value)} is not a duration",
             "write it with units, e.g. 30m, 1h or 1h30m",
         )
     seconds = sum(
@@ -158,7 +158,7 @@ def parse_text(value: object) -> str:
         ValueProblem: Not text, or empty.
     """
     if isinstance(value, bool) or value is None or isinstance(value, list | dict):
-        raise ValueProblem(f"{_describe(value)} is not text", "write it as plain text")
+        raise ValueProblem(f"{describe(value)} is not text", "write it as plain text")
     text = str(value).strip()
     if not text:
         raise ValueProblem("it is empty", "write a few words")
@@ -187,10 +187,10 @@ def parse_flag(value: object) -> bool:
         return True
     if value in (False, "false", "False"):
         return False
-    raise ValueProblem(f"{_describe(value)} is not true or false", "write true or false")
+    raise ValueProblem(f"{describe(value)} is not true or false", "write true or false")
 
 
-def _describe(value: object) -> str:
+def describe(value: object) -> str:
     if value is None or value == "":
         return "an empty value"
     if isinstance(value, bool):
@@ -201,8 +201,3 @@ def _describe(value: object) -> str:
         return "a list"
     text = str(value)
     return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
-
-
-def describe(value: object) -> str:
-    """How a value reads in a message: quoted and shortened."""
-    return _describe(value)

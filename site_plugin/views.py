@@ -62,6 +62,13 @@ MAINTENANCE_STATUS_LABELS = {
 }
 
 
+def status_label(incident: Incident, update: Update) -> str:
+    """What an update's status reads as: maintenance has its own words."""
+    if incident.is_maintenance:
+        return MAINTENANCE_STATUS_LABELS[update.status]
+    return update.status.label
+
+
 @dataclass(frozen=True)
 class ComponentLink:
     """A component or group named on a page, with its page and current status."""
@@ -341,10 +348,7 @@ class ViewBuilder:
         return view
 
     def update_view(self, incident: Incident, update: Update) -> UpdateView:
-        if incident.is_maintenance:
-            label = MAINTENANCE_STATUS_LABELS[update.status]
-        else:
-            label = update.status.label
+        label = status_label(incident, update)
         changes = []
         for component_id, component_status in update.affected or ():
             entry = self.catalog.get(component_id)

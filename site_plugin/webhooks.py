@@ -10,9 +10,10 @@ from datetime import datetime
 from typing import Any
 
 from .api import StatusApi
-from .digest import DigestSite, Pending, one_line, status_label
+from .digest import DigestSite, Pending, one_line
 from .formatting import iso, utc_text
 from .model import Impact
+from .views import status_label
 
 DISCORD_COLOURS = {
     Impact.NONE: 0x1D5FBF,
