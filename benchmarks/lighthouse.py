@@ -75,7 +75,11 @@ def build(root: Path, port: int, incidents: int) -> Path:
     if incidents:
         generate(root, incidents)
         (root / "docs").mkdir()
-        config = "site_name: Benchmark status\ntheme:\n  name: material\n  font: false\n"
+        config = (
+            "site_name: Benchmark status\n"
+            "site_description: Live status of a generated benchmark site.\n"
+            "theme:\n  name: material\n  font: false\n"
+        )
         config += "plugins:\n  - search\n  - herald\n"
     else:
         root.mkdir()
@@ -113,9 +117,14 @@ def main() -> int:
             ("127.0.0.1", port), functools.partial(GzipHandler, directory=str(site))
         )
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        own = ["index.html", "assets/herald/herald.css", "assets/herald/herald.js"]
+        # What the home page loads from Herald: the HTML (with its inlined styles) and the
+        # script; herald.css is inlined unless inline_theme_styles is off.
+        home = (site / "index.html").read_text("utf-8")
+        own = ["index.html", "assets/herald/herald.js"]
+        if "assets/herald/herald.css" in home.split("<template", 1)[0]:
+            own.append("assets/herald/herald.css")
         herald_bytes = sum(len(gzip.compress((site / name).read_bytes())) for name in own)
-        print(f"home page, Herald's own (HTML, CSS, script) gzipped: {herald_bytes / 1024:.1f} KiB")
+        print(f"home page, Herald's own ({', '.join(own)}) gzipped: {herald_bytes / 1024:.1f} KiB")
         month = sorted((site / "history").glob("*/index.html"))[-1].parent.name
         incident = sorted((site / "incidents").iterdir())[-1].name
         pages = {"home": "", "incident": f"incidents/{incident}/", "history": f"history/{month}/"}
@@ -145,6 +154,8 @@ def main() -> int:
                 f" {audits['first-contentful-paint']['numericValue'] / 1000:>6.1f}s"
                 f" {audits['total-byte-weight']['numericValue'] / 1024:>7.1f}"
             )
+            for item in audits["network-requests"]["details"]["items"]:
+                print(f"{'':<12}{item['transferSize'] / 1024:>6.1f} KiB  {item['url']}")
         server.shutdown()
     return 0
 

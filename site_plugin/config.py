@@ -152,3 +152,8 @@ class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
 
     web_fonts = c.Type(bool, default=False)
     """Let the theme load web fonts from a third-party host (off: no third-party requests)."""
+
+    inline_theme_styles = c.Type(bool, default=True)
+    """On Herald's pages, inline the part of the theme's stylesheets the page uses and
+    load the theme's stylesheets and script only when the reader opens search, so that
+    nothing blocks the first paint (off: the theme loads them as on any other page)."""

@@ -23,6 +23,7 @@ from .build import BuildOptions, build_content
 from .clock import ClockError, build_time
 from .config import HeraldConfig
 from .outputs import feed_title
+from .page_assets import PageAssets
 from .pages import GeneratedPage, feed_links, page_table
 from .problems import ContentError
 from .urls import UrlLayout, source_path
@@ -51,6 +52,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         self.root = Path()
         self.site_url = ""
         self.site_title = ""
+        self.page_assets: PageAssets | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.use_directory_urls:
@@ -98,6 +100,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         for path, data in outputs.items():
             files.append(File.generated(config, path, content=data))
         # The stylesheet and script under templates/assets/ arrive as theme files.
+        self.page_assets = self.theme_assets(files, config) if self.inline_styles(config) else None
         return files
 
     def on_page_markdown(
@@ -162,7 +165,10 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         links = feed_links(
             self.site_url, self.layout, self.site_title, self.pages.get(page.file.src_uri)
         )
-        return output.replace("</head>", links + "</head>", 1)
+        output = output.replace("</head>", links + "</head>", 1)
+        if self.page_assets is not None and page.file.src_uri in self.pages:
+            output = self.page_assets.rewrite(output, page.url)
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
@@ -196,7 +202,34 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             "history": self.layout.history_url(),
             "support_url": self.config.support_url,
             "support_label": self.config.support_label,
+            "inline_theme_styles": self.page_assets is not None,
         }
+
+    def inline_styles(self, config: MkDocsConfig) -> bool:
+        return self.config.inline_theme_styles and config.theme.name == "material"
+
+    @staticmethod
+    def theme_assets(files: Files, config: MkDocsConfig) -> PageAssets:
+        """Herald pages' stylesheets inlined from the site's own CSS files; Material's
+        script (``assets/javascripts/bundle.<hash>.min.js``) deferred."""
+        stylesheets = {file.dest_uri: file for file in files if file.dest_uri.endswith(".css")}
+        script = next(
+            (
+                file.dest_uri
+                for file in files
+                if file.dest_uri.startswith("assets/javascripts/bundle.")
+                and file.dest_uri.endswith(".js")
+            ),
+            None,
+        )
+
+        @functools.cache
+        def read(path: str) -> str | None:
+            file = stylesheets.get(path)
+            return file.content_string if file is not None else None
+
+        # The page says "js" before Material's script starts (templates/herald/base.html).
+        return PageAssets(read, script, runtime_classes=("js",))
 
     def build_site(self, config: MkDocsConfig) -> tuple[SiteViews, dict[str, bytes]]:
         """Load the content once and compute every page view and every other file."""

@@ -37,7 +37,90 @@
     event.preventDefault();
   });
   // Material's instant navigation swaps the page content without a reload.
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(function () { localise(document); });
+  function followNavigation() {
+    if (window.document$ && typeof window.document$.subscribe === "function") {
+      window.document$.subscribe(function () { localise(document); });
+    }
   }
+  followNavigation();
+
+  // On Herald's pages the theme's stylesheets and script wait in a template, so nothing
+  // blocks the first paint. They load when the reader opens search, the one feature that
+  // needs them; until then this script switches the palette itself.
+  var waiting = document.getElementById("herald-theme-assets");
+  if (!waiting) return;
+  var palettes = document.querySelectorAll("input[name=__palette]");
+  var themeLoaded = false;
+
+  function choosePalette(index) {
+    var input = palettes[index];
+    var color = {};
+    ["media", "scheme", "primary", "accent"].forEach(function (key) {
+      color[key] = input.getAttribute("data-md-color-" + key);
+      if (key !== "media") document.body.setAttribute("data-md-color-" + key, color[key]);
+    });
+    for (var i = 0; i < palettes.length; i++) {
+      var label = palettes[i].nextElementSibling;
+      if (label && label.tagName === "LABEL") label.hidden = i !== index;
+    }
+    if (window.__md_set) window.__md_set("__palette", { index: index, color: color });
+  }
+  Array.prototype.forEach.call(palettes, function (input, index) {
+    input.addEventListener("change", function () { if (!themeLoaded) choosePalette(index); });
+    // As the theme does: Enter on the focused option moves to the next palette.
+    input.addEventListener("keydown", function (event) {
+      if (themeLoaded || event.key !== "Enter") return;
+      var next = palettes[(index + 1) % palettes.length];
+      next.click();
+      next.focus();
+      event.preventDefault();
+    });
+  });
+
+  function loadTheme(then) {
+    if (themeLoaded) return;
+    themeLoaded = true;
+    var nodes = waiting.content.querySelectorAll("link[rel=stylesheet], script[src]");
+    var sources = [];
+    Array.prototype.forEach.call(nodes, function (node) {
+      if (node.tagName === "LINK") document.head.appendChild(document.importNode(node, true));
+      else sources.push(node.getAttribute("src"));
+    });
+    (function next() {
+      if (!sources.length) {
+        // The theme starts on DOMContentLoaded, which has long passed: announce it again.
+        document.dispatchEvent(new Event("DOMContentLoaded"));
+        followNavigation();
+        if (then) then();
+        return;
+      }
+      var script = document.createElement("script");
+      script.src = sources.shift();
+      script.onload = next;
+      document.body.appendChild(script);
+    })();
+  }
+  function focusSearch() {
+    var query = document.querySelector(".md-search__input");
+    if (query) query.focus();
+  }
+  var searchToggle = document.getElementById("__search");
+  if (searchToggle) {
+    searchToggle.addEventListener("change", function () {
+      if (searchToggle.checked) loadTheme(focusSearch);
+    });
+  }
+  document.addEventListener("focusin", function (event) {
+    if (event.target.classList && event.target.classList.contains("md-search__input")) loadTheme();
+  });
+  // The theme's search keys: f, s and /.
+  document.addEventListener("keydown", function (event) {
+    if (themeLoaded || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (!/^[fs/]$/.test(event.key)) return;
+    var target = event.target;
+    if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+    event.preventDefault();
+    if (searchToggle) searchToggle.checked = true;
+    loadTheme(focusSearch);
+  });
 })();

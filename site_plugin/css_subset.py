@@ -1,0 +1,344 @@
+"""The part of a stylesheet one page can use, small enough to inline in the page.
+
+A selector is kept unless it names a class, id, element or attribute value the page's
+markup does not have. The decision is made on the selector's tokens, not by matching a
+DOM, and it errs on the side of keeping: pseudo-classes (``:hover``, ``:checked``) and
+everything inside functional ones (``:not()``, ``:is()``) are never requirements, so
+states a page enters later still have their rules. What the page cannot gain without a
+script (classes and elements a script adds) is dropped; a page that runs such a script
+must load the whole stylesheet before it (``page_assets`` does).
+
+Custom properties no kept declaration (or inline style) refers to are dropped too: the
+theme keeps dozens of icons as data URIs in ``:root`` variables.
+
+No MkDocs here: text in, text out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import tinycss2
+import tinycss2.ast as css
+
+_VAR_REFERENCE = re.compile(r"var\(\s*(--[\w-]+)")
+_CLASS_ATTRIBUTE = re.compile(r"""\sclass=(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
+_ID_ATTRIBUTE = re.compile(r"""\sid=(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What one selector needs the page to have."""
+
+    classes: frozenset[str] = frozenset()
+    ids: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    attributes: frozenset[str] = frozenset()
+    values: frozenset[tuple[str, str]] = frozenset()
+
+    def met_by(self, page: PageFeatures) -> bool:
+        return (
+            self.classes <= page.classes
+            and self.ids <= page.ids
+            and self.tags <= page.tags
+            and self.attributes <= page.attributes
+            and self.values <= page.values
+        )
+
+
+@dataclass(frozen=True)
+class PageFeatures:
+    """What a page's markup offers selectors (only what the stylesheet asks about)."""
+
+    classes: frozenset[str]
+    ids: frozenset[str]
+    tags: frozenset[str]
+    attributes: frozenset[str]
+    values: frozenset[tuple[str, str]]
+    variables: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    selectors: tuple[tuple[str, Requirement], ...]
+    declarations: tuple[tuple[str | None, str, frozenset[str]], ...]
+    """(custom property name or None, serialised declaration, variables it refers to)."""
+
+
+@dataclass(frozen=True)
+class _Block:
+    """An at-rule wrapping other rules (``@media``, ``@supports``...)."""
+
+    head: str
+    children: tuple[_Rule | _Block | _Verbatim, ...]
+
+
+@dataclass(frozen=True)
+class _Verbatim:
+    """An at-rule kept as written; ``name`` set for ``@keyframes``, kept only when used."""
+
+    text: str
+    name: str | None = None
+
+
+_Node = _Rule | _Block | _Verbatim
+
+
+class StyleSheet:
+    """A parsed stylesheet that hands out the subset each page needs.
+
+    Args:
+        text: The CSS (any number of stylesheets concatenated, in cascade order).
+    """
+
+    def __init__(self, text: str) -> None:
+        self._vocabulary = _Vocabulary()
+        self._nodes = tuple(self._parse(tinycss2.parse_stylesheet(text, True, True)))
+        self._attribute_pattern = self._vocabulary.attribute_pattern()
+        self._subset = lru_cache(maxsize=256)(self._subset_for)
+
+    def features(self, html: str, runtime_classes: Iterable[str] = ()) -> PageFeatures:
+        """What the page offers, restricted to what this stylesheet asks about.
+
+        Args:
+            html: The page.
+            runtime_classes: Classes a script adds before the page paints.
+        """
+        vocabulary = self._vocabulary
+        classes: set[str] = set(runtime_classes)
+        for match in _CLASS_ATTRIBUTE.finditer(html):
+            classes.update((match.group(1) or match.group(2) or match.group(3) or "").split())
+        ids = {
+            match.group(1) or match.group(2) or match.group(3) or ""
+            for match in _ID_ATTRIBUTE.finditer(html)
+        }
+        tags = {tag.lower() for tag in _TAG.findall(html)}
+        attributes = (
+            set(self._attribute_pattern.findall(html)) if self._attribute_pattern else set()
+        )
+        values = {
+            (name, value)
+            for name, value in vocabulary.values
+            if f'{name}="{value}"' in html or f"{name}='{value}'" in html
+        }
+        return PageFeatures(
+            classes=frozenset(classes & vocabulary.classes),
+            ids=frozenset(ids & vocabulary.ids),
+            tags=frozenset(tags & vocabulary.tags),
+            attributes=frozenset(attributes),
+            values=frozenset(values),
+            variables=frozenset(_VAR_REFERENCE.findall(html)),
+        )
+
+    def subset(self, html: str, runtime_classes: Iterable[str] = ()) -> str:
+        """The rules the page's markup can use, minified as they came."""
+        return self._subset(self.features(html, runtime_classes))
+
+    # -- selecting ---------------------------------------------------------------------
+
+    def _subset_for(self, page: PageFeatures) -> str:
+        kept = [node for node in map(lambda node: _select(node, page), self._nodes) if node]
+        # Custom properties: keep those something kept refers to, following chains.
+        wanted = set(page.variables)
+        definitions: dict[str, set[str]] = {}
+        for node in kept:
+            for name, _text, references in _declarations(node):
+                if name is None:
+                    wanted.update(references)
+                else:
+                    definitions.setdefault(name, set()).update(references)
+        pending = list(wanted)
+        while pending:
+            for reference in definitions.get(pending.pop(), ()):
+                if reference not in wanted:
+                    wanted.add(reference)
+                    pending.append(reference)
+        text = "".join(_serialise(node, wanted) for node in kept)
+        # Animations and fonts only when a kept declaration names them.
+        return text + "".join(
+            node.text
+            for node in self._nodes
+            if isinstance(node, _Verbatim) and node.name is not None and node.name in text
+        )
+
+    # -- parsing -----------------------------------------------------------------------
+
+    def _parse(self, nodes: Iterable[css.Node]) -> Iterable[_Node]:
+        for node in nodes:
+            if isinstance(node, css.QualifiedRule):
+                rule = self._rule(node)
+                if rule is not None:
+                    yield rule
+            elif isinstance(node, css.AtRule):
+                keyword = node.lower_at_keyword
+                head = "@" + node.at_keyword + tinycss2.serialize(node.prelude)
+                if keyword == "charset":
+                    continue
+                if node.content is None:
+                    yield _Verbatim(head + ";")
+                elif keyword in ("media", "supports", "container", "layer", "document"):
+                    children = tuple(
+                        self._parse(tinycss2.parse_rule_list(node.content, True, True))
+                    )
+                    yield _Block(head, children)
+                elif keyword.endswith("keyframes"):
+                    name = tinycss2.serialize(node.prelude).strip()
+                    yield _Verbatim(head + "{" + tinycss2.serialize(node.content) + "}", name)
+                elif keyword == "font-face":
+                    family = _font_family(node.content)
+                    yield _Verbatim(
+                        head + "{" + tinycss2.serialize(node.content) + "}", family or None
+                    )
+                else:
+                    yield _Verbatim(head + "{" + tinycss2.serialize(node.content) + "}")
+
+    def _rule(self, node: css.QualifiedRule) -> _Rule | None:
+        selectors = []
+        for tokens in _split_commas(node.prelude):
+            text = tinycss2.serialize(tokens).strip()
+            if text:
+                requirement = _requirement(tokens)
+                self._vocabulary.add(requirement)
+                selectors.append((text, requirement))
+        declarations = []
+        for item in tinycss2.parse_blocks_contents(node.content, True, True):
+            if not isinstance(item, css.Declaration):
+                continue
+            value = tinycss2.serialize(item.value).strip()
+            text = f"{item.name}:{value}{'!important' if item.important else ''}"
+            custom = item.name if item.name.startswith("--") else None
+            declarations.append((custom, text, frozenset(_VAR_REFERENCE.findall(value))))
+        if not selectors or not declarations:
+            return None
+        return _Rule(tuple(selectors), tuple(declarations))
+
+
+class _Vocabulary:
+    """Everything the stylesheet's selectors ask about."""
+
+    def __init__(self) -> None:
+        self.classes: set[str] = set()
+        self.ids: set[str] = set()
+        self.tags: set[str] = set()
+        self.attributes: set[str] = set()
+        self.values: set[tuple[str, str]] = set()
+
+    def add(self, requirement: Requirement) -> None:
+        self.classes |= requirement.classes
+        self.ids |= requirement.ids
+        self.tags |= requirement.tags
+        self.attributes |= requirement.attributes
+        self.values |= requirement.values
+
+    def attribute_pattern(self) -> re.Pattern[str] | None:
+        if not self.attributes:
+            return None
+        names = "|".join(sorted(map(re.escape, self.attributes), key=len, reverse=True))
+        return re.compile(rf"\s({names})(?=[\s=>/])")
+
+
+def _select(node: _Node, page: PageFeatures) -> _Node | None:
+    if isinstance(node, _Rule):
+        selectors = tuple(item for item in node.selectors if item[1].met_by(page))
+        return _Rule(selectors, node.declarations) if selectors else None
+    if isinstance(node, _Block):
+        children = tuple(child for child in (_select(c, page) for c in node.children) if child)
+        return _Block(node.head, children) if children else None
+    # Named at-rules (keyframes, fonts) are added at the end when used; others stay.
+    return node if node.name is None else None
+
+
+def _declarations(node: _Node) -> Iterable[tuple[str | None, str, frozenset[str]]]:
+    if isinstance(node, _Rule):
+        yield from node.declarations
+    elif isinstance(node, _Block):
+        for child in node.children:
+            yield from _declarations(child)
+
+
+def _serialise(node: _Node, variables: set[str]) -> str:
+    if isinstance(node, _Rule):
+        body = ";".join(
+            text for name, text, _ in node.declarations if name is None or name in variables
+        )
+        if not body:
+            return ""
+        return ",".join(text for text, _ in node.selectors) + "{" + body + "}"
+    if isinstance(node, _Block):
+        inner = "".join(_serialise(child, variables) for child in node.children)
+        return node.head + "{" + inner + "}" if inner else ""
+    return node.text
+
+
+def _split_commas(tokens: Sequence[css.Node]) -> Iterable[list[css.Node]]:
+    current: list[css.Node] = []
+    for token in tokens:
+        if isinstance(token, css.LiteralToken) and token.value == ",":
+            yield current
+            current = []
+        elif not isinstance(token, css.Comment):
+            current.append(token)
+    yield current
+
+
+def _requirement(tokens: Sequence[css.Node]) -> Requirement:
+    """What a selector (one of a list) names: classes, ids, elements, attribute values."""
+    classes: set[str] = set()
+    ids: set[str] = set()
+    tags: set[str] = set()
+    attributes: set[str] = set()
+    values: set[tuple[str, str]] = set()
+    previous: css.Node | None = None
+    for token in tokens:
+        after = previous.value if isinstance(previous, css.LiteralToken) else None
+        if isinstance(token, css.IdentToken):
+            if after == ".":
+                classes.add(token.value)
+            elif after not in (":", "|"):
+                tags.add(token.lower_value)
+        elif isinstance(token, css.HashToken) and token.is_identifier:
+            ids.add(token.value)
+        elif isinstance(token, css.SquareBracketsBlock):
+            attribute = _attribute(token.content)
+            if isinstance(attribute, tuple):
+                values.add(attribute)
+            elif attribute:
+                attributes.add(attribute)
+        previous = token
+    # ``*`` and ``html``/``:root``-only selectors need nothing.
+    return Requirement(
+        frozenset(classes),
+        frozenset(ids),
+        frozenset(tags),
+        frozenset(attributes),
+        frozenset(values),
+    )
+
+
+def _attribute(tokens: Sequence[css.Node]) -> str | tuple[str, str] | None:
+    """``[name]`` → name; ``[name=value]`` → (name, value); other operators → name."""
+    parts = [token for token in tokens if not isinstance(token, css.WhitespaceToken)]
+    if not parts or not isinstance(parts[0], css.IdentToken):
+        return None
+    name = parts[0].lower_value
+    if (
+        len(parts) >= 3
+        and isinstance(parts[1], css.LiteralToken)
+        and parts[1].value == "="
+        and isinstance(parts[2], css.IdentToken | css.StringToken)
+        # A case-insensitive match ([type=a i]) cannot be checked by exact text.
+        and len(parts) == 3
+    ):
+        return name, parts[2].value
+    return name
+
+
+def _font_family(content: Sequence[css.Node] | None) -> str:
+    for item in tinycss2.parse_blocks_contents(content or [], True, True):
+        if isinstance(item, css.Declaration) and item.lower_name == "font-family":
+            return tinycss2.serialize(item.value).strip().strip("\"'")
+    return ""
