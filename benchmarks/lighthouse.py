@@ -16,6 +16,7 @@ import functools
 import gzip
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -103,6 +104,28 @@ def build(root: Path, port: int, incidents: int) -> Path:
     return root / "site"
 
 
+def gzipped(data: bytes) -> float:
+    """KiB after gzip, as the server sends it."""
+    return len(gzip.compress(data)) / 1024
+
+
+def report_home_weight(site: Path) -> None:
+    """The status page's weight by origin: Herald's markup and script, the inlined styles."""
+    home = (site / "index.html").read_bytes()
+    styles = b"".join(re.findall(rb"<style>.*?</style>", home, re.S))
+    markup = re.sub(rb"<style>.*?</style>", b"", home, flags=re.S)
+    script = (site / "assets/herald/herald.js").read_bytes()
+    print(
+        f"home page gzipped: HTML {gzipped(home):.1f} KiB = markup {gzipped(markup):.1f} KiB"
+        f" + inlined styles {gzipped(styles):.1f} KiB (Material's and Herald's rules it uses);"
+        f" Herald's script {gzipped(script):.1f} KiB"
+    )
+    stylesheet = b'href="assets/herald/herald.css"'
+    if stylesheet in home.split(b"<template", 1)[0]:
+        own = (site / "assets/herald/herald.css").read_bytes()
+        print(f"  herald.css linked (inline_theme_styles: false): {gzipped(own):.1f} KiB")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lighthouse", required=True, help="the lighthouse command")
@@ -117,14 +140,7 @@ def main() -> int:
             ("127.0.0.1", port), functools.partial(GzipHandler, directory=str(site))
         )
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        # What the home page loads from Herald: the HTML (with its inlined styles) and the
-        # script; herald.css is inlined unless inline_theme_styles is off.
-        home = (site / "index.html").read_text("utf-8")
-        own = ["index.html", "assets/herald/herald.js"]
-        if "assets/herald/herald.css" in home.split("<template", 1)[0]:
-            own.append("assets/herald/herald.css")
-        herald_bytes = sum(len(gzip.compress((site / name).read_bytes())) for name in own)
-        print(f"home page, Herald's own ({', '.join(own)}) gzipped: {herald_bytes / 1024:.1f} KiB")
+        report_home_weight(site)
         month = sorted((site / "history").glob("*/index.html"))[-1].parent.name
         incident = sorted((site / "incidents").iterdir())[-1].name
         pages = {"home": "", "incident": f"incidents/{incident}/", "history": f"history/{month}/"}
@@ -154,6 +170,14 @@ def main() -> int:
                 f" {audits['first-contentful-paint']['numericValue'] / 1000:>6.1f}s"
                 f" {audits['total-byte-weight']['numericValue'] / 1024:>7.1f}"
             )
+            metrics = {
+                "LCP": audits["largest-contentful-paint"]["displayValue"],
+                "TBT": audits["total-blocking-time"]["displayValue"],
+                "CLS": audits["cumulative-layout-shift"]["displayValue"],
+                "SI": audits["speed-index"]["displayValue"],
+                "DOM": audits["dom-size"].get("displayValue", ""),
+            }
+            print(f"{'':<12}" + ", ".join(f"{key} {value}" for key, value in metrics.items()))
             for item in audits["network-requests"]["details"]["items"]:
                 print(f"{'':<12}{item['transferSize'] / 1024:>6.1f} KiB  {item['url']}")
         server.shutdown()

@@ -324,7 +324,7 @@ def _attribute(tokens: Sequence[css.Node]) -> str | tuple[str, str] | None:
     parts = [token for token in tokens if not isinstance(token, css.WhitespaceToken)]
     if not parts or not isinstance(parts[0], css.IdentToken):
         return None
-    name = parts[0].lower_value
+    name = str(parts[0].lower_value)
     if (
         len(parts) >= 3
         and isinstance(parts[1], css.LiteralToken)
@@ -333,12 +333,12 @@ def _attribute(tokens: Sequence[css.Node]) -> str | tuple[str, str] | None:
         # A case-insensitive match ([type=a i]) cannot be checked by exact text.
         and len(parts) == 3
     ):
-        return name, parts[2].value
+        return name, str(parts[2].value)
     return name
 
 
 def _font_family(content: Sequence[css.Node] | None) -> str:
     for item in tinycss2.parse_blocks_contents(content or [], True, True):
         if isinstance(item, css.Declaration) and item.lower_name == "font-family":
-            return tinycss2.serialize(item.value).strip().strip("\"'")
+            return str(tinycss2.serialize(item.value)).strip().strip("\"'")
     return ""

@@ -527,6 +527,11 @@ class ViewBuilder:
             )
 
 
+# A day's summary names this many incidents, then counts the rest: every component has a
+# summary for each of its 90 days, so the page would otherwise grow with incident count.
+TITLES_PER_DAY = 3
+
+
 def _bar_status(day: Day) -> str:
     return "none" if day.worst is None else day.worst.value
 
@@ -545,4 +550,7 @@ def _day_summary(day: Day, incidents: tuple[tuple[str, str], ...]) -> str:
         parts.append(f"partial outage {minutes_text(day.partial_minutes)}")
     if not parts:
         parts.append(day.worst.label.lower())
-    return f"{when}: {', '.join(parts)}. " + "; ".join(title for title, _ in incidents)
+    titles = "; ".join(title for title, _ in incidents[:TITLES_PER_DAY])
+    if len(incidents) > TITLES_PER_DAY:
+        titles += f"; and {len(incidents) - TITLES_PER_DAY} more"
+    return f"{when}: {', '.join(parts)}. {titles}"

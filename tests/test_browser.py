@@ -38,10 +38,24 @@ class QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The example site built for, and served on, a loopback address."""
+    yield from serve_example(tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def served_with_theme_assets(
+    tmp_path_factory: pytest.TempPathFactory, served: str
+) -> Iterator[str]:
+    """The example with the theme's stylesheets and script loaded as on any Material page,
+    built for the same site_url as ``served`` so the pages' text is the same."""
+    yield from serve_example(
+        tmp_path_factory.mktemp("browser-theme"), "      inline_theme_styles: false\n", served
+    )
+
+
+def serve_example(root: Path, options: str = "", site_url: str | None = None) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    root = tmp_path_factory.mktemp("browser")
     site = root / "site"
     for name in ("components.yml", "incidents", "docs", "overrides"):
         source = REPO_ROOT / name
@@ -51,7 +65,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             shutil.copy(source, root / name)
     config = (REPO_ROOT / "mkdocs.yml").read_text("utf-8")
     base = f"http://127.0.0.1:{port}/"
-    config = config.replace("site_url: https://status.kestrel.example/", f"site_url: {base}")
+    config = config.replace(
+        "site_url: https://status.kestrel.example/", f"site_url: {site_url or base}"
+    )
+    config = config.replace("  - herald:\n", "  - herald:\n" + options)
     (root / "mkdocs.yml").write_text(config, "utf-8")
     result = build_site(root, site_dir=site)
     assert result.returncode == 0, result.stderr
@@ -190,4 +207,78 @@ def test_an_incident_page_prints_without_navigation(served: str, browser: Any) -
     assert page.locator(".herald-timeline").is_visible()
     assert page.locator(".herald-postmortem").is_visible()
     assert len(page.pdf()) > 1000
+    context.close()
+
+
+def theme_requests(requests: list[str]) -> list[str]:
+    return [url for url in requests if "/assets/stylesheets/" in url or "/bundle." in url]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_theme_waits_until_the_reader_opens_search(
+    served: str, browser: Any, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(served + PAGES["home"])
+    page.wait_for_load_state("networkidle")
+    assert theme_requests(requests) == []
+    # The search control shows with JavaScript, as on the theme's own pages.
+    if width < 1000:
+        page.click("label.md-header__button[for=__search]")
+    else:
+        page.click(".md-search__input")
+    page.wait_for_function("document.activeElement.classList.contains('md-search__input')")
+    page.keyboard.type("maintenance")
+    page.wait_for_selector(".md-search-result__item")
+    assert any("/bundle." in url for url in theme_requests(requests))
+    assert errors == []
+    context.close()
+
+
+def test_the_palette_follows_the_system_and_the_reader(served: str, browser: Any) -> None:
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(served + PAGES["home"])
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    assert page.evaluate(scheme) == "slate"
+    page.click(".md-header__option label:not([hidden])")
+    assert page.evaluate(scheme) == "default"
+    # The choice holds on the next page, in the theme's own storage.
+    page.goto(served + PAGES["incident"])
+    assert page.evaluate(scheme) == "default"
+    page.goto(served + "about/")
+    assert page.evaluate(scheme) == "default"
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("width", "javascript"), [(375, False), (1280, False), (375, True)], ids=str
+)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_inlined_styles_look_exactly_like_the_theme(
+    served: str,
+    served_with_theme_assets: str,
+    browser: Any,
+    width: int,
+    javascript: bool,
+    scheme: str,
+) -> None:
+    context = browser.new_context(
+        viewport={"width": width, "height": 900},
+        java_script_enabled=javascript,
+        color_scheme=scheme,
+    )
+    page = context.new_page()
+    for path in PAGES.values():
+        shots = []
+        for base in (served, served_with_theme_assets):
+            page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            shots.append(page.screenshot(full_page=True))
+        assert shots[0] == shots[1], f"{path or 'home'} looks different with inlined styles"
     context.close()

@@ -25,6 +25,31 @@ MATERIAL_OWNED = [
     # The search box sets Safari's non-standard autocorrect="off".
     re.compile(r"Attribute “autocorrect” not allowed on element “input”"),
 ]
+# Herald pages inline the CSS they use, so the checker now reads it; its CSS grammar
+# predates these properties, which every current browser supports (2023-2024).
+NEWER_CSS_PROPERTIES = {
+    "scrollbar-gutter": "CSS Overflow 4; Material's sidebars",
+    "contain-intrinsic-size": "CSS Sizing 4; Herald's component rows (content-visibility)",
+    "overflow-clip-margin": "CSS Overflow 4; room for a day's summary in those rows",
+}
+UNKNOWN_PROPERTY = re.compile(r"error: CSS: “([a-z-]+)”: Property “\1” doesn't exist\.")
+# Nor does it parse @supports selector(...), which Material's stylesheet uses.
+PARSE_ERROR = re.compile(r'^"file:(?P<path>[^"]+)":(?P<line>\d+)\.(?P<column>\d+)-.*CSS: Parse')
+
+
+def checker_knows_better(line: str) -> bool:
+    """Whether an error is the checker's dated CSS grammar, not a mistake in the page."""
+    unknown = UNKNOWN_PROPERTY.search(line)
+    if unknown:
+        return unknown.group(1) in NEWER_CSS_PROPERTIES
+    parse_error = PARSE_ERROR.search(line)
+    if parse_error:
+        text = Path(parse_error["path"]).read_text("utf-8").split("\n")
+        column = int(parse_error["column"])
+        return "@supports selector(" in text[int(parse_error["line"]) - 1][column - 300 : column]
+    return False
+
+
 PAGES = [
     "index.html",
     "incidents/2026-11-25-yahoo-delivery-delays/index.html",
@@ -61,7 +86,11 @@ def test_pages_have_no_errors_of_herald_s_own(tmp_path: Path) -> None:
         check=False,
     )
     errors = [line for line in checked.stderr.splitlines() if line.strip()]
-    ours = [line for line in errors if not any(p.search(line) for p in MATERIAL_OWNED)]
+    ours = [
+        line
+        for line in errors
+        if not any(p.search(line) for p in MATERIAL_OWNED) and not checker_knows_better(line)
+    ]
     assert ours == []
     # The filter is not hiding everything: Material's known errors are still seen.
     assert any(MATERIAL_OWNED[0].search(line) for line in errors)

@@ -2,8 +2,9 @@
 // Without JavaScript every time reads in UTC, which is always correct.
 (function () {
   "use strict";
-  var full = { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
-  var clock = { hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
+  // Two formatters for the whole page: making one per element costs more than the rest.
+  var full = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  var clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
   function localise(root) {
     var times = root.querySelectorAll("time[data-herald-time]");
     for (var i = 0; i < times.length; i++) {
@@ -11,8 +12,8 @@
       var moment = new Date(element.getAttribute("datetime"));
       if (isNaN(moment.getTime())) continue;
       if (!element.hasAttribute("title")) element.setAttribute("title", element.textContent);
-      var options = element.getAttribute("data-herald-time") === "clock" ? clock : full;
-      element.textContent = new Intl.DateTimeFormat(undefined, options).format(moment);
+      var format = element.getAttribute("data-herald-time") === "clock" ? clock : full;
+      element.textContent = format.format(moment);
     }
   }
   localise(document);
@@ -33,6 +34,8 @@
     // From the chart itself, start at today (the newest day), or the oldest with Home.
     if (index < 0) next = event.key === "Home" ? 0 : days.length - 1;
     next = Math.max(0, Math.min(days.length - 1, next));
+    // Days are focusable only when reached this way, so the chart stays one tab stop.
+    days[next].setAttribute("tabindex", "-1");
     days[next].focus();
     event.preventDefault();
   });

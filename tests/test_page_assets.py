@@ -1,0 +1,141 @@
+"""Herald pages carry the styles they use and leave the theme's script for later."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from site_plugin.css_subset import StyleSheet
+
+from .conftest import INCIDENT, StatusRepo, build_site
+
+PAGE = """<!doctype html><html lang="en" class="no-js"><body dir="ltr"
+  data-md-color-scheme="default"><input data-md-color-scheme="slate" type="radio">
+  <div class="card wide" id="top" style="color: var(--inline)"><p>Hi</p></div></body></html>"""
+
+
+def subset(css: str, page: str = PAGE, runtime_classes: tuple[str, ...] = ()) -> str:
+    return StyleSheet(css).subset(page, runtime_classes)
+
+
+def test_rules_for_markup_the_page_lacks_are_dropped() -> None:
+    assert subset(".card{color:red}.absent{color:blue}") == ".card{color:red}"
+    assert subset(".card,.absent,#top{margin:0}") == ".card,#top{margin:0}"
+    assert subset("p{margin:0}table{border:0}.card p{padding:0}") == "p{margin:0}.card p{padding:0}"
+    assert subset(".card.wide{a:b}.card.narrow{a:c}#top .card{a:d}#nope{a:e}") == (
+        ".card.wide{a:b}#top .card{a:d}"
+    )
+
+
+def test_states_the_page_can_enter_keep_their_rules() -> None:
+    css = ".card:hover{a:b}.card:not(.absent){a:c}:is(.absent) .card{a:d}input:checked+.card{a:e}"
+    assert subset(css) == css
+    assert subset('.card::before{content:""}') == '.card::before{content:""}'
+
+
+def test_attribute_values_must_be_on_the_page() -> None:
+    css = (
+        "[data-md-color-scheme=slate]{a:b}[data-md-color-scheme=default]{a:c}"
+        '[dir=rtl] .card{a:d}[dir="ltr"] .card{a:e}[data-md-color-primary=red]{a:f}[hidden]{a:g}'
+    )
+    assert subset(css) == (
+        '[data-md-color-scheme=slate]{a:b}[data-md-color-scheme=default]{a:c}[dir="ltr"] .card{a:e}'
+    )
+
+
+def test_at_rules_stay_only_around_kept_rules() -> None:
+    css = (
+        "@media screen{.card{a:b}.absent{a:c}}@media print{.absent{a:d}}"
+        "@keyframes spin{to{transform:rotate(1turn)}}@keyframes unused{to{opacity:0}}"
+        ".card{animation:spin 1s}@charset 'utf-8';"
+    )
+    assert subset(css) == (
+        "@media screen{.card{a:b}}.card{animation:spin 1s}"
+        "@keyframes spin{to{transform:rotate(1turn)}}"
+    )
+
+
+def test_custom_properties_nothing_uses_are_dropped() -> None:
+    css = (
+        ":root{--used:1px;--chained:var(--end);--end:red;--icon:url(data:,x);--inline:blue}"
+        ".card{margin:var(--used);color:var(--chained)}"
+    )
+    assert subset(css) == (
+        ":root{--used:1px;--chained:var(--end);--end:red;--inline:blue}"
+        ".card{margin:var(--used);color:var(--chained)}"
+    )
+
+
+def test_classes_a_script_adds_before_painting_can_be_named() -> None:
+    css = ".no-js .card{a:b}.js .card{a:c}"
+    assert subset(css) == ".no-js .card{a:b}"
+    assert subset(css, runtime_classes=("js",)) == css
+
+
+def page_head_and_template(site: Path, url: str) -> tuple[str, str]:
+    html = (site / url / "index.html").read_text(encoding="utf-8")
+    before, _, after = html.partition('<template id="herald-theme-assets">')
+    return before, after.partition("</template>")[0]
+
+
+def test_herald_pages_inline_their_styles_and_defer_the_theme(repo: StatusRepo) -> None:
+    repo.write("docs/about.md", "# About\n\nHow we report incidents.\n")
+    result = build_site(repo.root)
+    assert result.returncode == 0, result.stderr
+    site = repo.root / "site"
+    for url in ("", INCIDENT, "history", "components/api"):
+        page, template = page_head_and_template(site, url)
+        assert not re.search(r"<link[^>]*stylesheet", page), url
+        assert "/bundle." not in page, url
+        styles = [style.get_text() for style in BeautifulSoup(page, "html.parser")("style")]
+        css = next((text for text in styles if ".md-header{" in text), "")
+        assert ".herald-muted" in css or ".herald-section" in css, url
+        # Rules for markup the page does not have (admonitions here) are left out.
+        assert ".admonition" not in css, url
+        assert "assets/stylesheets/main." in template and "/bundle." in template, url
+    # A page of the team's own is the theme's, as always.
+    about = (site / "about" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<link rel="stylesheet" href="../assets/stylesheets/main\.', about)
+    assert "herald-theme-assets" not in about
+
+
+def test_inline_theme_styles_off_loads_the_theme_as_usual(repo: StatusRepo) -> None:
+    repo.write(
+        "mkdocs.yml",
+        "site_name: Test status\nsite_url: https://status.test.example/\n"
+        "theme:\n  name: material\nplugins:\n  - herald:\n      inline_theme_styles: false\n",
+    )
+    result = build_site(repo.root)
+    assert result.returncode == 0, result.stderr
+    home = (repo.root / "site" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<link rel="stylesheet" href="assets/stylesheets/main\.', home)
+    assert re.search(r'<script src="assets/javascripts/bundle\.[^"]+"></script>', home)
+    assert "herald-theme-assets" not in home
+
+
+def test_a_busy_day_names_three_incidents_and_counts_the_rest(repo: StatusRepo) -> None:
+    for number in range(5):
+        folder = f"incidents/2026-11-24-blip-{number}"
+        repo.write(
+            f"{folder}/index.md",
+            f"---\ntitle: Blip number {number}\nimpact: minor\naffected:\n"
+            "  api: degraded_performance\n---\n",
+        )
+        repo.write(
+            f"{folder}/2026-11-24T0{number}00Z-investigating.md",
+            f"---\nat: 2026-11-24T0{number}:00:00Z\nstatus: investigating\n---\nSlow.\n",
+        )
+        repo.write(
+            f"{folder}/2026-11-24T0{number}30Z-resolved.md",
+            f"---\nat: 2026-11-24T0{number}:30:00Z\nstatus: resolved\n---\nFine.\n",
+        )
+    result = build_site(repo.root)
+    assert result.returncode == 0, result.stderr
+    page = BeautifulSoup(
+        (repo.root / "site/components/api/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    day = " ".join(page.select(".herald-bars > li")[-2].get_text().split())
+    assert day.startswith("Tue 24 Nov 2026: ")
+    assert "Blip number 0; Blip number 1; Blip number 2; and 2 more" in day
