@@ -117,6 +117,8 @@ class Translator:
         self.utc_text: Callable[[datetime], str] = functools.lru_cache(maxsize=65536)(
             self._utc_text
         )
+        # Every component's bars name the same few days.
+        self.day_text: Callable[[date], str] = functools.lru_cache(maxsize=4096)(self._day_text)
 
     def __repr__(self) -> str:
         return f"Translator({self.language!r}, {str(self.locale)!r})"
@@ -158,7 +160,7 @@ class Translator:
             iso(moment), style, text
         )
 
-    def day_text(self, day: date) -> str:
+    def _day_text(self, day: date) -> str:
         """``Wed 25 Nov 2026``; German ``Mi., 25. Nov. 2026``."""
         return format_datetime(
             datetime(day.year, day.month, day.day, tzinfo=UTC),
