@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .i18n import translator
 from .loader import ContentPaths, load_status_site
 from .model import StatusSite
 from .outputs import OutputOptions, build_outputs
@@ -35,6 +36,8 @@ class BuildOptions:
     feed_size: int = 50
     markdown_extensions: Sequence[Any] = ()
     markdown_configs: Mapping[str, Any] | None = None
+    language: str = "en"
+    """``theme.language``: the language of every text Herald writes (English if unknown)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class BuiltSite:
 def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
     """Load and validate the content, then compute views and files (raises ContentError)."""
     zone = ZoneInfo(options.timezone)
+    t = translator(options.language)
     paths = ContentPaths(
         root=options.root, components=options.components, incidents=options.incidents
     )
@@ -63,6 +67,7 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
         render=render,
         history_days=options.history_days,
         recent_days=options.recent_days,
+        translator=t,
     ).build()
     outputs = OutputOptions(
         site_name=options.site_name,
@@ -72,5 +77,6 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
         now=now,
         timezone=options.timezone,
         feed_size=options.feed_size,
+        translator=t,
     )
     return BuiltSite(site, views, build_outputs(site, outputs))

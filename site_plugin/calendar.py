@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event
 
 from . import __version__
+from .i18n import Translator, english
 from .model import Catalog, Incident
 from .status import maintenance_cancelled, maintenance_window
 
@@ -21,8 +22,13 @@ def maintenance_calendar(
     incident_url: Callable[[str], str],
     catalog: Catalog,
     now: datetime,
+    translator: Translator | None = None,
 ) -> bytes:
-    """Every maintenance in ``incidents`` as one event, its window as last announced."""
+    """Every maintenance in ``incidents`` as one event, its window as last announced.
+
+    ``translator`` gives the language of the calendar's own words (default English).
+    """
+    t = translator or english()
     host = urlsplit(site_url).hostname or "localhost"
     calendar = Calendar()
     calendar.add("prodid", f"-//Herald {__version__}//{host}//EN")
@@ -43,7 +49,8 @@ def maintenance_calendar(
         ]
         description = latest.message
         if names:
-            description = f"Affects: {', '.join(names)}.\n\n{description}"
+            affects = t.gettext("Affects: %(components)s.", components=", ".join(names))
+            description = f"{affects}\n\n{description}"
         event = Event()
         event.add("uid", f"{incident.id}@{host}")
         event.add("dtstamp", latest.at)

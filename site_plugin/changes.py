@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from .formatting import utc_text
+from .labels import KIND_LABELS
 from .model import ComponentStatus, Incident, StatusSite
 from .status import component_statuses_at, incident_status_at, overall_status
-from .views import KIND_LABELS
 
 
 def summarise_change(before: StatusSite, after: StatusSite, now: datetime) -> str:

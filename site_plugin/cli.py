@@ -39,6 +39,7 @@ from .checks import overdue_warnings
 from .clock import ClockError, build_time
 from .delivery import SettingsError
 from .digest import DigestSite, all_keys, digest_message, pending_for
+from .i18n import is_supported, translator
 from .ledger import Ledger, LedgerError
 from .listing import open_items
 from .loader import ContentPaths, load_status_site
@@ -420,12 +421,19 @@ def _notify_sites(settings: Settings) -> tuple[DigestSite, ApiSite]:
     layout = UrlLayout()
     if not settings.site_url:
         raise SettingsError("mkdocs.yml has no site_url: messages link to the status page")
+    if not is_supported(settings.language):
+        print(
+            f"herald: theme.language '{settings.language}' has no translation (Herald has en"
+            " and de); messages are in English",
+            file=sys.stderr,
+        )
     digest_site = DigestSite(
         settings.site_name,
         settings.site_url,
         layout.incident_url,
         unsubscribe=settings.unsubscribe,
         support_url=settings.support_url,
+        translator=translator(settings.language),
     )
     return digest_site, ApiSite(
         settings.site_name, settings.site_url, settings.timezone, layout.incident_url

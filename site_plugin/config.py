@@ -124,17 +124,17 @@ class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     feed_size = Count(50, 1, 1000)
     """How many of the most recently updated incidents each feed holds."""
 
-    home_title = c.Type(str, default="Current status")
-    """Title of the status page."""
+    home_title = c.Optional(c.Type(str))
+    """Title of the status page; unset: "Current status" in the site's language."""
 
-    history_title = c.Type(str, default="Incident history")
-    """Title of the history pages."""
+    history_title = c.Optional(c.Type(str))
+    """Title of the history pages; unset: "Incident history" in the site's language."""
 
     support_url = c.Optional(c.Type(str))
     """Where customers can get help or send feedback; linked on every page."""
 
-    support_label = c.Type(str, default="Contact support")
-    """The text of the support link."""
+    support_label = c.Optional(c.Type(str))
+    """The text of the support link; unset: "Contact support" in the site's language."""
 
     email_mode = c.Choice(("immediate", "daily"), default="immediate")
     """``immediate``: every ``herald notify`` emails what is new; ``daily``: only the daily

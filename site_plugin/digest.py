@@ -7,9 +7,10 @@ Pure: takes the model, what was delivered and a moment; returns messages. Sendin
 from __future__ import annotations
 
 import email.policy
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -19,11 +20,11 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from .formatting import utc_text
+from .i18n import Translator, english
+from .labels import impact_phrase, impact_word, kind_label, update_status_label
 from .ledger import update_key
 from .model import Catalog, Incident, StatusSite, Update
 from .status import is_open, next_update_promise
-from .views import KIND_LABELS, status_label
 
 TEMPLATES = Path(__file__).parent / "email_templates"
 
@@ -88,13 +89,14 @@ def all_keys(site: StatusSite, now: datetime, *, posted_before: datetime | None 
 
 @dataclass(frozen=True)
 class DigestSite:
-    """What the digest says about the site."""
+    """What the digest (and every chat message) says about the site, and in which language."""
 
     name: str
     url: str
     incident_url: Callable[[str], str]
     unsubscribe: str | None = None
     support_url: str | None = None
+    translator: Translator = field(default_factory=english)
 
     def absolute(self, path: str) -> str:
         return self.url.rstrip("/") + "/" + path.lstrip("/")
@@ -108,30 +110,41 @@ def one_line(text: str) -> str:
 
 
 def subject(site: DigestSite, pending: Sequence[Pending]) -> str:
+    """The email's subject: the one incident's news, or how much news there is."""
+    t = site.translator
     prefix = f"[{one_line(site.name)}]"
     if len(pending) == 1:
         item = pending[0]
         latest = item.updates[-1]
-        return f"{prefix} {status_label(item.incident, latest)}: {one_line(item.incident.title)}"
+        return f"{prefix} {update_status_label(t, latest.status)}: {one_line(item.incident.title)}"
     worst = max((item.incident.impact for item in pending), key=lambda impact: impact.rank)
-    updates = sum(len(item.updates) for item in pending)
-    return f"{prefix} {updates} updates on {len(pending)} incidents (worst impact: {worst.value})"
+    count = sum(len(item.updates) for item in pending)
+    news = t.gettext(
+        "%(updates)s on %(incidents)s (worst impact: %(impact)s)",
+        updates=t.ngettext("%(num)d update", "%(num)d updates", count),
+        incidents=t.ngettext("%(num)d incident", "%(num)d incidents", len(pending)),
+        impact=impact_word(t, worst),
+    )
+    return f"{prefix} {news}"
 
 
-def _environment(autoescape: bool) -> jinja2.Environment:
+@functools.cache
+def _environment(autoescape: bool, translator: Translator) -> jinja2.Environment:
+    """The templates' environment for one language (made once per language and kind)."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    environment.filters["utc"] = utc_text
+    # newstyle: the translated sentence is trusted, the values put into it are escaped.
+    environment.install_gettext_translations(  # type: ignore[attr-defined]
+        translator.translations, newstyle=True
+    )
+    environment.filters["utc"] = translator.utc_text
     return environment
-
-
-_TEXT = _environment(autoescape=False)
-_HTML = _environment(autoescape=True)
 
 
 def render_digest(
@@ -142,6 +155,7 @@ def render_digest(
     render: Callable[[str], Markup],
 ) -> tuple[str, str]:
     """The plain-text and HTML bodies."""
+    t = site.translator
     items = []
     for item in pending:
         incident = item.incident
@@ -154,8 +168,8 @@ def render_digest(
         items.append(
             {
                 "title": incident.title,
-                "kind": KIND_LABELS[incident.kind],
-                "impact": incident.impact.value,
+                "kind": kind_label(t, incident.kind),
+                "impact": impact_phrase(t, incident.impact),
                 "show_impact": not (incident.is_notice or incident.is_maintenance),
                 "components": names,
                 "url": site.absolute(site.incident_url(incident.id)),
@@ -163,7 +177,7 @@ def render_digest(
                 "promise": promise.due if promise else None,
                 "updates": [
                     {
-                        "status": status_label(incident, update),
+                        "status": update_status_label(t, update.status),
                         "at": update.at,
                         "text": update.message.strip(),
                         "html": render(update.message),
@@ -172,10 +186,10 @@ def render_digest(
                 ],
             }
         )
-    context = {"site": site, "items": items, "now": now}
-    return _TEXT.get_template("digest.txt").render(context), _HTML.get_template(
-        "digest.html"
-    ).render(context)
+    context = {"site": site, "items": items, "now": now, "language": t.language}
+    text = _environment(False, t).get_template("digest.txt").render(context)
+    html = _environment(True, t).get_template("digest.html").render(context)
+    return text, html
 
 
 def digest_message(

@@ -16,10 +16,10 @@ from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
 from . import __version__
-from .formatting import utc_text
+from .i18n import Translator, english
+from .labels import impact_phrase, kind_label, update_status_label
 from .model import Catalog, Incident
 from .status import maintenance_window, next_update_promise, resolved_at
-from .views import KIND_LABELS, status_label
 
 RenderMarkdown = Callable[[str], Markup]
 
@@ -34,12 +34,14 @@ class FeedScope:
             ``None`` for the whole site.
         path: The site-relative URL of the Atom feed; RSS sits beside it.
         page: The site-relative URL of the HTML page the feed mirrors.
+        subject: The component's or group's name; ``None`` for the whole site.
     """
 
     title: str
     component_ids: frozenset[str] | None
     path: str
     page: str
+    subject: str | None = None
 
     def covers(self, incident: Incident) -> bool:
         if self.component_ids is None:
@@ -58,6 +60,8 @@ class FeedSite:
     render: RenderMarkdown
     now: datetime
     size: int = 50
+    translator: Translator = field(default_factory=english)
+    """The feed's language: its texts, times and ``language`` element."""
     entries: dict[str, str] = field(default_factory=dict)
     """Each incident's entry HTML, built once and shared by every feed that lists it."""
 
@@ -87,10 +91,12 @@ def build_feed(site: FeedSite, scope: FeedScope, incidents: Iterable[Incident]) 
     feed = FeedGenerator()
     feed.id(site.absolute(scope.path))
     feed.title(scope.title)
-    feed.subtitle(f"Incidents, maintenance and notices from {site.name}")
+    feed.subtitle(
+        site.translator.gettext("Incidents, maintenance and notices from %(site)s", site=site.name)
+    )
     feed.link(href=site.absolute(scope.path), rel="self", type="application/atom+xml")
     feed.link(href=site.absolute(scope.page), rel="alternate", type="text/html")
-    feed.language("en")
+    feed.language(site.translator.language)
     # RFC 4287: a feed has an author unless every entry has one.
     feed.author(name=site.name, uri=site.absolute(""))
     feed.generator("Herald", __version__)
@@ -109,7 +115,7 @@ def add_entry(feed: FeedGenerator, site: FeedSite, incident: Incident) -> None:
     entry.link(href=link, rel="alternate", type="text/html")
     entry.published(incident.first_update.at)
     entry.updated(incident.last_changed)
-    entry.category(term=incident.kind.value, label=KIND_LABELS[incident.kind])
+    entry.category(term=incident.kind.value, label=kind_label(site.translator, incident.kind))
     for component_id in incident.component_ids:
         component = site.catalog.get(component_id)
         if component is not None:
@@ -123,44 +129,53 @@ def add_entry(feed: FeedGenerator, site: FeedSite, incident: Incident) -> None:
 
 def entry_html(site: FeedSite, incident: Incident) -> str:
     """The whole story as HTML: facts, the promise, the report, every update newest first."""
+    t = site.translator
     parts: list[str] = []
-    facts = [f"{KIND_LABELS[incident.kind]}"]
+    facts = [kind_label(t, incident.kind)]
     if incident.is_maintenance:
         start, end = maintenance_window(incident, site.now)
-        facts.append(f"window {utc_text(start)} to {utc_text(end)}")
+        facts.append(
+            t.gettext("window %(start)s to %(end)s", start=t.utc_text(start), end=t.utc_text(end))
+        )
     elif not incident.is_notice:
-        facts.append(f"{incident.impact.value} impact")
+        facts.append(impact_phrase(t, incident.impact))
     names = [
         component.name
         for component_id in incident.component_ids
         if (component := site.catalog.get(component_id)) is not None
     ]
     if names:
-        facts.append("affects " + ", ".join(names))
+        facts.append(t.gettext("affects %(components)s", components=", ".join(names)))
     parts.append(f"<p>{escape(' · '.join(facts))}</p>")
     promise = next_update_promise(incident, site.now)
     if promise is not None:
-        parts.append(f"<p><strong>Next update by {escape(utc_text(promise.due))}.</strong></p>")
+        promised = t.gettext("Next update by %(time)s.", time=t.utc_text(promise.due))
+        parts.append(f"<p><strong>{escape(promised)}</strong></p>")
     ended = resolved_at(incident, site.now)
+    # Texts are translated outside the f-strings: the catalogue tools do not look inside.
     if ended is not None and not incident.is_notice:
-        parts.append(f"<p>Ended {escape(utc_text(ended))}.</p>")
+        ended_text = t.gettext("Ended %(time)s.", time=t.utc_text(ended))
+        parts.append(f"<p>{escape(ended_text)}</p>")
     if incident.postmortem is not None:
+        report = t.gettext("Post-incident report")
+        published = t.gettext("Published %(time)s", time=t.utc_text(incident.postmortem.published))
         parts.append(
-            f"<h2>Post-incident report</h2><p>Published"
-            f" {escape(utc_text(incident.postmortem.published))}</p>"
+            f"<h2>{escape(report)}</h2><p>{escape(published)}</p>"
             f"{site.render(incident.postmortem.body)}"
         )
     for update in reversed(incident.updates):
-        heading = f"{status_label(incident, update)} · {utc_text(update.at)}"
+        heading = f"{update_status_label(t, update.status)} · {t.utc_text(update.at)}"
         parts.append(f"<h3>{escape(heading)}</h3>{site.render(update.message)}")
+    read_more = t.gettext("Read this on the status page")
     parts.append(
         f'<p><a href="{escape(site.absolute(site.incident_url(incident.id)))}">'
-        "Read this on the status page</a></p>"
+        f"{escape(read_more)}</a></p>"
     )
     return "\n".join(parts)
 
 
 def summary_text(site: FeedSite, incident: Incident) -> str:
     """One line for readers that show only a summary: the latest status and its time."""
+    t = site.translator
     latest = incident.latest_update
-    return f"{status_label(incident, latest)} · {utc_text(latest.at)}: {incident.title}"
+    return f"{update_status_label(t, latest.status)} · {t.utc_text(latest.at)}: {incident.title}"

@@ -6,13 +6,15 @@ moment as the pages; the plugin hands them to MkDocs to write.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .api import ApiSite, api_files
 from .badges import INDICATOR_COLOURS, STATUS_COLOURS, badge_svg, shields_endpoint
 from .calendar import maintenance_calendar
 from .feeds import FeedScope, FeedSite, build_feed
+from .i18n import Translator, english
+from .labels import component_status_phrase, translated_overall
 from .model import Group, StatusSite
 from .status import component_statuses_at, group_status, overall_status
 from .urls import UrlLayout
@@ -37,12 +39,36 @@ class OutputOptions:
     now: datetime
     timezone: str = "UTC"
     feed_size: int = 50
+    translator: Translator = field(default_factory=english)
 
 
-def feed_title(site_name: str, subject: str | None = None) -> str:
-    """``Acme status - incident history`` (with an en dash), or with a component's name."""
-    name = site_name if site_name.lower().endswith("status") else f"{site_name} status"
-    return f"{name} \u2013 {subject + ' ' if subject else ''}incident history"
+def _site_title(site_name: str, t: Translator) -> str:
+    """``Acme status``: the site's name, with the word for status unless it ends in it."""
+    # The badge's word for "status", which also ends many sites' names.
+    word = t.gettext("status").lower()
+    if site_name.lower().endswith(("status", word)):
+        return site_name
+    return t.gettext("%(site)s status", site=site_name)
+
+
+def feed_title(site_name: str, subject: str | None = None, t: Translator | None = None) -> str:
+    """``Acme status \u2013 incident history`` (with an en dash), or for one component."""
+    t = t or english()
+    site = _site_title(site_name, t)
+    if subject:
+        return t.gettext(
+            "%(site)s \u2013 %(component)s incident history", site=site, component=subject
+        )
+    return t.gettext("%(site)s \u2013 incident history", site=site)
+
+
+def calendar_title(site_name: str, subject: str | None = None, t: Translator | None = None) -> str:
+    """``Acme status \u2013 maintenance``, or for one component."""
+    t = t or english()
+    site = _site_title(site_name, t)
+    if subject:
+        return t.gettext("%(site)s \u2013 %(component)s maintenance", site=site, component=subject)
+    return t.gettext("%(site)s \u2013 maintenance", site=site)
 
 
 def build_outputs(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
@@ -57,16 +83,21 @@ def build_outputs(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
         render=options.render,
         now=options.now,
         size=options.feed_size,
+        translator=options.translator,
     )
-    scopes = [FeedScope(feed_title(options.site_name), None, layout.feed_url(None, "atom"), "")]
+    t = options.translator
+    scopes = [
+        FeedScope(feed_title(options.site_name, t=t), None, layout.feed_url(None, "atom"), "")
+    ]
     for entry in site.catalog.every_entry:
         leaves = entry.component_ids if isinstance(entry, Group) else (entry.id,)
         scopes.append(
             FeedScope(
-                feed_title(options.site_name, entry.name),
+                feed_title(options.site_name, entry.name, t),
                 frozenset(leaves),
                 layout.feed_url(entry.id, "atom"),
                 layout.component_url(entry.id),
+                subject=entry.name,
             )
         )
     newest_first = sorted(
@@ -96,11 +127,12 @@ def calendars(
         path = scope.path[: -len("history.atom")] + "maintenance.ics"
         files[path] = maintenance_calendar(
             (incident for incident in site.incidents if scope.covers(incident)),
-            name=scope.title.replace("incident history", "maintenance"),
+            name=calendar_title(options.site_name, scope.subject, options.translator),
             site_url=options.site_url,
             incident_url=options.layout.incident_url,
             catalog=site.catalog,
             now=options.now,
+            translator=options.translator,
         )
     return files
 
@@ -108,17 +140,19 @@ def calendars(
 def badges(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
     """``badge.svg`` and shields.io ``badge.json`` for the site and every component."""
     layout = options.layout
-    overall = overall_status(site, options.now)
+    t = options.translator
+    overall = translated_overall(t, overall_status(site, options.now))
     colour, named = INDICATOR_COLOURS[overall.indicator]
+    label = t.gettext("status")
     files = {
-        layout.beside(None, "badge.svg"): badge_svg("status", overall.description, colour),
-        layout.beside(None, "badge.json"): shields_endpoint("status", overall.description, named),
+        layout.beside(None, "badge.svg"): badge_svg(label, overall.description, colour),
+        layout.beside(None, "badge.json"): shields_endpoint(label, overall.description, named),
     }
     statuses = component_statuses_at(site, options.now)
     for entry in site.catalog.every_entry:
         status = group_status(entry, statuses) if isinstance(entry, Group) else statuses[entry.id]
         colour, named = STATUS_COLOURS[status]
-        message = status.label.lower()
+        message = component_status_phrase(t, status)
         files[layout.beside(entry.id, "badge.svg")] = badge_svg(entry.name, message, colour)
         files[layout.beside(entry.id, "badge.json")] = shields_endpoint(entry.name, message, named)
     return files

@@ -22,6 +22,7 @@ from . import formatting
 from .build import BuildOptions, build_content
 from .clock import ClockError, build_time
 from .config import HeraldConfig
+from .i18n import Translator, is_supported, translator
 from .outputs import feed_title
 from .page_assets import PageAssets
 from .pages import GeneratedPage, feed_links, page_table
@@ -53,6 +54,9 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         self.site_url = ""
         self.site_title = ""
         self.page_assets: PageAssets | None = None
+        self.language = "en"
+        self.translator: Translator = translator()
+        self.home_title = self.history_title = self.support_label = ""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.use_directory_urls:
@@ -62,7 +66,21 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             )
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.site_url = config.site_url or ""
-        self.site_title = feed_title(config.site_name)
+        # Material's option; other themes may not have it, and then Herald speaks English.
+        self.language = str(config.theme.get("language") or "en")
+        if not is_supported(self.language):
+            log.warning(
+                "theme.language '%s': Herald has no translation for it (it has en and de);"
+                " its pages, feeds and messages are in English",
+                self.language,
+            )
+        self.translator = translator(self.language)
+        self.site_title = feed_title(config.site_name, t=self.translator)
+        t = self.translator
+        # Titles and the support link's text a team did not set read in the site's language.
+        self.home_title = self.config.home_title or t.gettext("Current status")
+        self.history_title = self.config.history_title or t.gettext("Incident history")
+        self.support_label = self.config.support_label or t.gettext("Contact support")
         # Lowest priority: a team's overrides/ (custom_dir) and the theme come first.
         config.theme.dirs.append(str(TEMPLATES))
         if not self.config.web_fonts and config.theme.name == "material":
@@ -82,8 +100,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         self.pages = page_table(
             views,
             self.layout,
-            home_title=self.config.home_title,
-            history_title=self.config.history_title,
+            home_title=self.home_title,
+            history_title=self.history_title,
         )
         for src_uri in [*self.pages, *outputs]:
             if files.get_file_from_path(src_uri) is not None:
@@ -123,9 +141,10 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         """Put the support link on the site's own pages too (Herald's pages have it)."""
         if page.file.src_uri in self.pages or not self.config.support_url:
             return html
+        need_help = self.translator.gettext("Need help?")
         link = (
-            f'<p class="herald-support">Need help? <a href="{escape(self.config.support_url)}">'
-            f"{escape(self.config.support_label)}</a></p>"
+            f'<p class="herald-support">{escape(need_help)}'
+            f' <a href="{escape(self.config.support_url)}">{escape(self.support_label)}</a></p>'
         )
         return html + link
 
@@ -152,11 +171,18 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             return bool(previous(name) if callable(previous) else previous)
 
         env.autoescape = autoescape
+        t = self.translator
+        # newstyle gettext: the translated sentence is trusted markup, the values put into
+        # it are escaped, so a <time> element passed in stays an element.
+        env.add_extension("jinja2.ext.i18n")
+        env.install_gettext_translations(  # type: ignore[attr-defined]
+            t.translations, newstyle=True
+        )
         env.filters.update(
-            herald_time=formatting.time_element,
-            herald_utc=formatting.utc_text,
-            herald_duration=formatting.duration_text,
-            herald_percent=formatting.percent_text,
+            herald_time=t.time_element,
+            herald_utc=t.utc_text,
+            herald_duration=t.duration_text,
+            herald_percent=t.percent_text,
         )
         return env
 
@@ -201,7 +227,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             "home": "",
             "history": self.layout.history_url(),
             "support_url": self.config.support_url,
-            "support_label": self.config.support_label,
+            "support_label": self.support_label,
             "inline_theme_styles": self.page_assets is not None,
         }
 
@@ -255,6 +281,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             feed_size=self.config.feed_size,
             markdown_extensions=config.markdown_extensions,
             markdown_configs=config.mdx_configs,
+            language=self.language,
         )
         try:
             built = build_content(options, now)

@@ -32,6 +32,7 @@ class Settings:
         components: The components file.
         incidents: The incidents folder.
         timezone: The zone for naive timestamps and for day boundaries in history.
+        language: ``theme.language``: the language of the digest and chat messages.
     """
 
     root: Path
@@ -47,6 +48,7 @@ class Settings:
     email_mode: str = "immediate"
     subscribers: str | None = None
     ledger: str = ".herald-ledger/ledger.json"
+    language: str = "en"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -116,6 +118,7 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         email_mode=str(options.get("email_mode", Settings.email_mode)),
         subscribers=_optional_text(options.get("subscribers")),
         ledger=str(options.get("ledger", Settings.ledger)),
+        language=_theme_language(config),
     )
     problems = []
     if "stale_after" in options:
@@ -134,6 +137,13 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         fix = f"did you mean '{close[0]}'?" if close else "use an IANA name such as Europe/Berlin"
         problems.append(Problem(name, 1, f"unknown time zone '{settings.timezone}'", fix))
     return settings, problems
+
+
+def _theme_language(config: object) -> str:
+    """``theme.language`` as Material reads it (``en`` when unset or not a mapping)."""
+    theme = config.get("theme") if isinstance(config, dict) else None
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return str(language) if language else Settings.language
 
 
 def _optional_text(value: object) -> str | None:

@@ -13,18 +13,24 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from markupsafe import Markup
 
-from .formatting import day_text, minutes_text, month_text
+from .i18n import Translator, english
+from .labels import (
+    component_status_label,
+    component_status_phrase,
+    impact_label,
+    kind_label,
+    translated_overall,
+    update_status_label,
+)
 from .model import (
     Catalog,
     Component,
     ComponentStatus,
     Group,
     Incident,
-    IncidentKind,
     StatusSite,
     Update,
     UpdateStatus,
-    format_duration,
 )
 from .status import (
     Day,
@@ -49,25 +55,6 @@ from .urls import UrlLayout
 
 RenderMarkdown = Callable[[str], Markup]
 
-KIND_LABELS = {
-    IncidentKind.INCIDENT: "Incident",
-    IncidentKind.MAINTENANCE: "Scheduled maintenance",
-    IncidentKind.NOTICE: "Notice",
-}
-MAINTENANCE_STATUS_LABELS = {
-    UpdateStatus.SCHEDULED: "Scheduled",
-    UpdateStatus.IN_PROGRESS: "In progress",
-    UpdateStatus.VERIFYING: "Verifying",
-    UpdateStatus.COMPLETED: "Completed",
-}
-
-
-def status_label(incident: Incident, update: Update) -> str:
-    """What an update's status reads as: maintenance has its own words."""
-    if incident.is_maintenance:
-        return MAINTENANCE_STATUS_LABELS[update.status]
-    return update.status.label
-
 
 @dataclass(frozen=True)
 class ComponentLink:
@@ -77,6 +64,7 @@ class ComponentLink:
     name: str
     url: str
     status: ComponentStatus
+    status_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,6 +104,7 @@ class IncidentView:
     status: UpdateStatus | None
     status_label: str
     is_open: bool
+    impact_label: str
     affected: tuple[ComponentLink, ...]
     start: datetime
     end: datetime | None
@@ -150,6 +139,7 @@ class ComponentRow:
     days: tuple[DayBar, ...]
     members: tuple[ComponentRow, ...] = ()
     hidden: bool = False
+    status_label: str = ""
 
     @property
     def is_group(self) -> bool:
@@ -167,7 +157,11 @@ class RecentDay:
 
 @dataclass(frozen=True)
 class HomeView:
-    """The status page."""
+    """The status page.
+
+    Attributes:
+        overall: The overall status, its description in the page's language.
+    """
 
     now: datetime
     overall: OverallStatus
@@ -242,6 +236,7 @@ class ViewBuilder:
         render: Markdown to safe HTML.
         history_days: Days of bars.
         recent_days: Days of the "recent incidents" list.
+        translator: The page language's words and formats.
     """
 
     def __init__(
@@ -254,6 +249,7 @@ class ViewBuilder:
         render: RenderMarkdown,
         history_days: int = 90,
         recent_days: int = 7,
+        translator: Translator | None = None,
     ) -> None:
         self.site = site
         self.catalog: Catalog = site.catalog
@@ -263,6 +259,7 @@ class ViewBuilder:
         self.render = render
         self.history_days = history_days
         self.recent_days = recent_days
+        self.t = translator or english()
         self.history = History(site, self.now, zone)
         self.statuses = component_statuses_at(site, self.now)
         self._incident_views: dict[str, IncidentView] = {}
@@ -278,8 +275,13 @@ class ViewBuilder:
     def component_link(self, entry_id: str) -> ComponentLink:
         entry = self.catalog.get(entry_id)
         assert entry is not None
+        status = self.status_of(entry)
         return ComponentLink(
-            entry.id, entry.name, self.layout.component_url(entry.id), self.status_of(entry)
+            entry.id,
+            entry.name,
+            self.layout.component_url(entry.id),
+            status,
+            component_status_label(self.t, status),
         )
 
     def incident_view(self, incident: Incident) -> IncidentView:
@@ -288,6 +290,7 @@ class ViewBuilder:
         if cached is not None:
             return cached
         now = self.now
+        t = self.t
         status = incident_status_at(incident, now)
         window = None
         cancelled = False
@@ -295,28 +298,31 @@ class ViewBuilder:
             window = maintenance_window(incident, now)
             cancelled = maintenance_cancelled(incident, now)
             span = maintenance_span(incident, now)
-            status_label = MAINTENANCE_STATUS_LABELS[status] if status else "Announced"
             if cancelled:
-                status_label = "Cancelled"
+                status_label = t.gettext("Cancelled")
+            elif status is not None:
+                status_label = update_status_label(t, status)
+            else:
+                status_label = t.gettext("Announced")
             start = span[0] if span else window[0]
             end = None if cancelled else resolved_at(incident, now)
             if cancelled:
                 duration = ""
             elif span is not None:
-                duration = format_duration(span[1] - span[0])
+                duration = t.duration_text(span[1] - span[0])
             else:
                 # Not started yet: how long the work is planned to take.
-                duration = format_duration(window[1] - window[0])
+                duration = t.duration_text(window[1] - window[0])
         else:
-            status_label = status.label if status else "Investigating"
+            status_label = update_status_label(t, status or UpdateStatus.INVESTIGATING)
             start = incident.start
             end = resolved_at(incident, now)
             if incident.is_notice:
                 duration = ""
             elif end is not None:
-                duration = format_duration(end - start) if end > start else ""
+                duration = t.duration_text(end - start) if end > start else ""
             else:
-                duration = format_duration(now - start)
+                duration = t.duration_text(now - start)
         is_open = status is None or not status.is_final
         # As written in index.md (groups stay groups), then what updates added.
         names = dict.fromkeys(incident.affected_ids)
@@ -327,10 +333,11 @@ class ViewBuilder:
         view = IncidentView(
             incident=incident,
             url=self.layout.incident_url(incident.id),
-            kind_label=KIND_LABELS[incident.kind],
+            kind_label=kind_label(t, incident.kind),
             status=status,
             status_label=status_label,
             is_open=is_open,
+            impact_label=impact_label(t, incident.impact),
             affected=tuple(self.component_link(entry_id) for entry_id in names),
             start=start,
             end=end,
@@ -348,21 +355,28 @@ class ViewBuilder:
         return view
 
     def update_view(self, incident: Incident, update: Update) -> UpdateView:
-        label = status_label(incident, update)
+        t = self.t
+        label = update_status_label(t, update.status)
         changes = []
         for component_id, component_status in update.affected or ():
             entry = self.catalog.get(component_id)
             name = entry.name if entry else component_id
-            changes.append(f"{name}: {component_status.label.lower()}")
+            changes.append(
+                t.gettext(
+                    "%(component)s: %(status)s",
+                    component=name,
+                    status=component_status_phrase(t, component_status),
+                )
+            )
         if update.scheduled_start or update.scheduled_end:
-            changes.append("The maintenance window changed.")
+            changes.append(t.gettext("The maintenance window changed."))
         return UpdateView(update, label, self.render(update.message), tuple(changes))
 
     def feed_links(self, component_id: str | None) -> tuple[tuple[str, str], ...]:
         """(label, URL) of the Atom and RSS feeds for the site or one component."""
         return (
-            ("Atom feed", self.layout.feed_url(component_id, "atom")),
-            ("RSS feed", self.layout.feed_url(component_id, "rss")),
+            (self.t.gettext("Atom feed"), self.layout.feed_url(component_id, "atom")),
+            (self.t.gettext("RSS feed"), self.layout.feed_url(component_id, "rss")),
         )
 
     def day_bars(self, entry_id: str) -> tuple[DayBar, ...]:
@@ -372,7 +386,8 @@ class ViewBuilder:
                 (self.incident_by_id[incident_id].title, self.layout.incident_url(incident_id))
                 for incident_id in day.incident_ids
             )
-            bars.append(DayBar(day.date, _bar_status(day), _day_summary(day, incidents), incidents))
+            summary = _day_summary(self.t, day, incidents)
+            bars.append(DayBar(day.date, _bar_status(day), summary, incidents))
         return tuple(bars)
 
     def component_row(self, entry: Component | Group) -> ComponentRow:
@@ -390,6 +405,7 @@ class ViewBuilder:
             days=self.day_bars(entry.id),
             members=members,
             hidden=entry.hidden_unless_affected and status is ComponentStatus.OPERATIONAL,
+            status_label=component_status_label(self.t, status),
         )
 
     # -- pages -------------------------------------------------------------------------
@@ -398,7 +414,7 @@ class ViewBuilder:
         now = self.now
         return HomeView(
             now=now,
-            overall=overall_status(self.site, now),
+            overall=translated_overall(self.t, overall_status(self.site, now)),
             open_incidents=tuple(map(self.incident_view, open_incidents(self.site, now))),
             active_maintenance=tuple(map(self.incident_view, active_maintenance(self.site, now))),
             upcoming_maintenance=tuple(
@@ -440,7 +456,9 @@ class ViewBuilder:
             incidents = sorted(
                 by_day.get(day, []), key=lambda incident: incident.start, reverse=True
             )
-            days.append(RecentDay(day, day_text(day), tuple(map(self.incident_view, incidents))))
+            days.append(
+                RecentDay(day, self.t.day_text(day), tuple(map(self.incident_view, incidents)))
+            )
         return tuple(days)
 
     def listed_at(self, incident: Incident) -> datetime:
@@ -473,7 +491,7 @@ class ViewBuilder:
             MonthLink(
                 year,
                 month,
-                month_text(year, month),
+                self.t.month_text(year, month),
                 self.layout.history_month_url(year, month),
                 len(by_month[(year, month)]),
             )
@@ -500,7 +518,9 @@ class ViewBuilder:
         flat: list[tuple[ComponentRow, ComponentLink | None]] = []
         for row in rows:
             flat.append((row, None))
-            group: ComponentLink | None = ComponentLink(row.id, row.name, row.url, row.status)
+            group: ComponentLink | None = ComponentLink(
+                row.id, row.name, row.url, row.status, row.status_label
+            )
             flat.extend((member, group) for member in row.members)
         for row, group in flat:
             leaves = self.catalog.leaf_ids(row.id)
@@ -511,7 +531,7 @@ class ViewBuilder:
             today = self.now.astimezone(self.zone).date()
             uptimes = tuple(
                 (
-                    f"{days} days",
+                    self.t.ngettext("%(num)d day", "%(num)d days", days),
                     self.history.uptime(
                         row.id, self.history.day_start(today - timedelta(days=days - 1))
                     ),
@@ -536,21 +556,33 @@ def _bar_status(day: Day) -> str:
     return "none" if day.worst is None else day.worst.value
 
 
-def _day_summary(day: Day, incidents: tuple[tuple[str, str], ...]) -> str:
+def _day_summary(t: Translator, day: Day, incidents: tuple[tuple[str, str], ...]) -> str:
     """``Fri 20 Nov 2026: partial outage 50m. Elevated error rates on the REST API``."""
-    when = day_text(day.date)
+    when = t.day_text(day.date)
     if day.worst is None:
-        return f"{when}: no data"
+        return t.gettext("%(day)s: no data", day=when)
     if not incidents:
-        return f"{when}: no incidents"
+        return t.gettext("%(day)s: no incidents", day=when)
     parts = []
     if day.major_minutes >= 1:
-        parts.append(f"major outage {minutes_text(day.major_minutes)}")
+        parts.append(
+            t.gettext("major outage %(duration)s", duration=t.minutes_text(day.major_minutes))
+        )
     if day.partial_minutes >= 1:
-        parts.append(f"partial outage {minutes_text(day.partial_minutes)}")
+        parts.append(
+            t.gettext("partial outage %(duration)s", duration=t.minutes_text(day.partial_minutes))
+        )
     if not parts:
-        parts.append(day.worst.label.lower())
+        parts.append(component_status_phrase(t, day.worst))
     titles = "; ".join(title for title, _ in incidents[:TITLES_PER_DAY])
     if len(incidents) > TITLES_PER_DAY:
-        titles += f"; and {len(incidents) - TITLES_PER_DAY} more"
-    return f"{when}: {', '.join(parts)}. {titles}"
+        more = len(incidents) - TITLES_PER_DAY
+        titles = t.ngettext(
+            "%(titles)s; and %(num)d more", "%(titles)s; and %(num)d more", more, titles=titles
+        )
+    return t.gettext(
+        "%(day)s: %(summary)s. %(incidents)s",
+        day=when,
+        summary=", ".join(parts),
+        incidents=titles,
+    )

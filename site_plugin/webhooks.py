@@ -11,9 +11,9 @@ from typing import Any
 
 from .api import StatusApi
 from .digest import DigestSite, Pending, one_line
-from .formatting import iso, utc_text
+from .i18n import iso
+from .labels import update_status_label
 from .model import Impact
-from .views import status_label
 
 DISCORD_COLOURS = {
     Impact.NONE: 0x1D5FBF,
@@ -34,9 +34,10 @@ def _slack_text(text: str) -> str:
 
 
 def slack_payload(site: DigestSite, item: Pending) -> dict[str, Any]:
+    t = site.translator
     incident, latest = item.incident, item.updates[-1]
     link = site.absolute(site.incident_url(incident.id))
-    status = status_label(incident, latest)
+    status = update_status_label(t, latest.status)
     headline = f"{status}: {one_line(incident.title)}"
     return {
         "text": f"{_slack_text(headline)} {link}",
@@ -47,7 +48,7 @@ def slack_payload(site: DigestSite, item: Pending) -> dict[str, Any]:
                 "text": {
                     "type": "mrkdwn",
                     "text": f"*<{link}|{_slack_text(one_line(incident.title))}>*\n"
-                    f"*{status}* · {utc_text(latest.at)}\n"
+                    f"*{_slack_text(status)}* · {t.utc_text(latest.at)}\n"
                     f"{_slack_text(_first_line(latest.message))}",
                 },
             },
@@ -62,6 +63,7 @@ def slack_payload(site: DigestSite, item: Pending) -> dict[str, Any]:
 
 
 def discord_payload(site: DigestSite, item: Pending) -> dict[str, Any]:
+    t = site.translator
     incident, latest = item.incident, item.updates[-1]
     link = site.absolute(site.incident_url(incident.id))
     return {
@@ -75,7 +77,11 @@ def discord_payload(site: DigestSite, item: Pending) -> dict[str, Any]:
                 "color": DISCORD_COLOURS[incident.impact],
                 "timestamp": iso(latest.at),
                 "fields": [
-                    {"name": "Status", "value": status_label(incident, latest), "inline": True},
+                    {
+                        "name": t.gettext("Status"),
+                        "value": update_status_label(t, latest.status),
+                        "inline": True,
+                    },
                 ],
                 "footer": {"text": one_line(site.name)[:200]},
             }

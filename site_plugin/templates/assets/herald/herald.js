@@ -2,9 +2,18 @@
 // Without JavaScript every time reads in UTC, which is always correct.
 (function () {
   "use strict";
+  var script = document.currentScript;
+  // Times read in the page's language (the site's theme.language), in the reader's zone.
+  function formatter(options) {
+    try {
+      return new Intl.DateTimeFormat(document.documentElement.lang || undefined, options);
+    } catch (error) {
+      return new Intl.DateTimeFormat(undefined, options);
+    }
+  }
   // Two formatters for the whole page: making one per element costs more than the rest.
-  var full = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
-  var clock = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  var full = formatter({ year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  var clock = formatter({ hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
   function localise(root) {
     var times = root.querySelectorAll("time[data-herald-time]");
     for (var i = 0; i < times.length; i++) {
@@ -17,9 +26,11 @@
     }
   }
   localise(document);
-  // Material's search dialog has no accessible name; screen readers announce one.
+  // Material's search dialog has no accessible name; screen readers announce one, in
+  // Material's own word for search in the site's language.
+  var searchLabel = (script && script.getAttribute("data-search-label")) || "Search";
   var dialogs = document.querySelectorAll(".md-search[role=dialog]:not([aria-label])");
-  for (var j = 0; j < dialogs.length; j++) dialogs[j].setAttribute("aria-label", "Search");
+  for (var j = 0; j < dialogs.length; j++) dialogs[j].setAttribute("aria-label", searchLabel);
   // Daily bars: the chart is one tab stop; arrow keys, Home and End move between days,
   // and the focused day shows (and screen readers read) its summary.
   document.addEventListener("keydown", function (event) {
