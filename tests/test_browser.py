@@ -281,7 +281,10 @@ def test_inlined_styles_look_exactly_like_the_theme(
             page.wait_for_load_state("networkidle")
             # Rows off screen are rendered when the browser gets to them, which depends
             # on load: render them all so the shots compare styles, not timing.
-            page.add_style_tag(content=".herald-component{content-visibility:visible}")
+            page.evaluate(
+                "document.head.insertAdjacentHTML('beforeend',"
+                " '<style>.herald-component{content-visibility:visible}</style>')"
+            )
             shots.append(page.screenshot(full_page=True))
         assert shots[0] == shots[1], f"{path or 'home'} looks different with inlined styles"
     context.close()
