@@ -74,14 +74,18 @@ class DayBar:
     Attributes:
         date: The day.
         status: CSS key: a ``ComponentStatus`` value, or ``none`` without data.
-        summary: What a screen reader or tooltip says about the day.
+        summary: What a screen reader or tooltip says about the day, naming incidents.
         incidents: The incidents that touched the day (title and URL).
+        brief: The same, counting the incidents instead of naming them: the status
+            page shows every component's days, so names there would make the page grow
+            with the number of incidents; a component's own page names them.
     """
 
     date: date
     status: str
     summary: str
     incidents: tuple[tuple[str, str], ...]
+    brief: str = ""
 
 
 @dataclass(frozen=True)
@@ -387,7 +391,8 @@ class ViewBuilder:
                 for incident_id in day.incident_ids
             )
             summary = _day_summary(self.t, day, incidents)
-            bars.append(DayBar(day.date, _bar_status(day), summary, incidents))
+            brief = _day_summary(self.t, day, incidents, name_incidents=False)
+            bars.append(DayBar(day.date, _bar_status(day), summary, incidents, brief))
         return tuple(bars)
 
     def component_row(self, entry: Component | Group) -> ComponentRow:
@@ -556,8 +561,15 @@ def _bar_status(day: Day) -> str:
     return "none" if day.worst is None else day.worst.value
 
 
-def _day_summary(t: Translator, day: Day, incidents: tuple[tuple[str, str], ...]) -> str:
-    """``Fri 20 Nov 2026: partial outage 50m. Elevated error rates on the REST API``."""
+def _day_summary(
+    t: Translator,
+    day: Day,
+    incidents: tuple[tuple[str, str], ...],
+    *,
+    name_incidents: bool = True,
+) -> str:
+    """``Fri 20 Nov 2026: partial outage 50m. Elevated error rates on the REST API``,
+    or ``...: partial outage 50m. 1 incident`` without ``name_incidents``."""
     when = t.day_text(day.date)
     if day.worst is None:
         return t.gettext("%(day)s: no data", day=when)
@@ -574,6 +586,14 @@ def _day_summary(t: Translator, day: Day, incidents: tuple[tuple[str, str], ...]
         )
     if not parts:
         parts.append(component_status_phrase(t, day.worst))
+    if not name_incidents:
+        return t.ngettext(
+            "%(day)s: %(summary)s. %(num)d incident",
+            "%(day)s: %(summary)s. %(num)d incidents",
+            len(incidents),
+            day=when,
+            summary=", ".join(parts),
+        )
     titles = "; ".join(title for title, _ in incidents[:TITLES_PER_DAY])
     if len(incidents) > TITLES_PER_DAY:
         more = len(incidents) - TITLES_PER_DAY

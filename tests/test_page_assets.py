@@ -115,7 +115,9 @@ def test_inline_theme_styles_off_loads_the_theme_as_usual(repo: StatusRepo) -> N
     assert "herald-theme-assets" not in home
 
 
-def test_a_busy_day_names_three_incidents_and_counts_the_rest(repo: StatusRepo) -> None:
+def test_a_busy_day_is_counted_on_the_status_page_and_named_on_the_component_page(
+    repo: StatusRepo,
+) -> None:
     for number in range(5):
         folder = f"incidents/2026-11-24-blip-{number}"
         repo.write(
@@ -139,3 +141,13 @@ def test_a_busy_day_names_three_incidents_and_counts_the_rest(repo: StatusRepo) 
     day = " ".join(page.select(".herald-bars > li")[-2].get_text().split())
     assert day.startswith("Tue 24 Nov 2026: ")
     assert "Blip number 0; Blip number 1; Blip number 2; and 2 more" in day
+    # The status page shows every component's days: there they count, so the page does
+    # not grow with the number of incidents.
+    home = BeautifulSoup((repo.root / "site/index.html").read_text(encoding="utf-8"), "html.parser")
+    row = next(
+        row
+        for row in home.select(".herald-component")
+        if row.select_one(".herald-component__name").get_text(strip=True) == "REST API"
+    )
+    day = " ".join(row.select(".herald-bars > li")[-2].get_text().split())
+    assert day == "Tue 24 Nov 2026: degraded performance. 5 incidents"
