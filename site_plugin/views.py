@@ -569,12 +569,22 @@ def _day_summary(
     name_incidents: bool = True,
 ) -> str:
     """``Fri 20 Nov 2026: partial outage 50m. Elevated error rates on the REST API``,
-    or ``...: partial outage 50m. 1 incident`` without ``name_incidents``."""
+    or ``Fri 20 Nov 2026: partial outage. 1 incident`` without ``name_incidents``."""
     when = t.day_text(day.date)
     if day.worst is None:
         return t.gettext("%(day)s: no data", day=when)
     if not incidents:
         return t.gettext("%(day)s: no incidents", day=when)
+    if not name_incidents:
+        # The status page's brief form: the worst status and a count. Minutes and names
+        # are on the component's page; here they would grow with every incident.
+        return t.ngettext(
+            "%(day)s: %(summary)s. %(num)d incident",
+            "%(day)s: %(summary)s. %(num)d incidents",
+            len(incidents),
+            day=when,
+            summary=component_status_phrase(t, day.worst),
+        )
     parts = []
     if day.major_minutes >= 1:
         parts.append(
@@ -586,14 +596,6 @@ def _day_summary(
         )
     if not parts:
         parts.append(component_status_phrase(t, day.worst))
-    if not name_incidents:
-        return t.ngettext(
-            "%(day)s: %(summary)s. %(num)d incident",
-            "%(day)s: %(summary)s. %(num)d incidents",
-            len(incidents),
-            day=when,
-            summary=", ".join(parts),
-        )
     titles = "; ".join(title for title, _ in incidents[:TITLES_PER_DAY])
     if len(incidents) > TITLES_PER_DAY:
         more = len(incidents) - TITLES_PER_DAY
