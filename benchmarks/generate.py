@@ -1,7 +1,9 @@
 """Generate a synthetic status repository for benchmarks.
 
 N incidents with four updates each over three years, 50 components in 5 groups.
-Deterministic: the same N gives the same files.
+With ``--per-year R`` the history is as long as N incidents at R a year take instead
+(10,000 at 333 a year: thirty years), so two sizes differ in history, not in how often
+things break. Deterministic: the same arguments give the same files.
 
     python benchmarks/generate.py 1000 /tmp/herald-1000
 """
@@ -43,14 +45,14 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def write_incidents(root: Path, count: int) -> None:
+def write_incidents(root: Path, count: int, span: timedelta = SPAN) -> None:
     rng = random.Random(count)
     ids = component_ids()
     incidents = root / "incidents"
     incidents.mkdir(parents=True, exist_ok=True)
-    step = SPAN / count
+    step = span / count
     for number in range(count):
-        start = END - SPAN + step * number + timedelta(minutes=rng.randrange(0, 30))
+        start = END - span + step * number + timedelta(minutes=rng.randrange(0, 30))
         start = start.replace(second=0, microsecond=0)
         folder = incidents / f"{start:%Y-%m-%d}-incident-{number:05d}"
         folder.mkdir()
@@ -83,19 +85,26 @@ def write_incidents(root: Path, count: int) -> None:
             at += timedelta(minutes=rng.randint(10, 50))
 
 
-def generate(root: Path, count: int) -> None:
-    """Write components.yml and ``count`` incidents into ``root`` (which must not exist)."""
+def generate(root: Path, count: int, per_year: float | None = None) -> None:
+    """Write components.yml and ``count`` incidents into ``root`` (which must not exist).
+
+    Args:
+        per_year: Incidents a year; the history is as long as that takes (default:
+            all ``count`` over three years).
+    """
     root.mkdir(parents=True)
     write_components(root)
-    write_incidents(root, count)
+    span = SPAN if per_year is None else timedelta(days=365 * count / per_year)
+    write_incidents(root, count, span)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int)
     parser.add_argument("target", type=Path)
+    parser.add_argument("--per-year", type=float, help="incidents a year (default: N / 3)")
     arguments = parser.parse_args()
-    generate(arguments.target, arguments.count)
+    generate(arguments.target, arguments.count, arguments.per_year)
     print(f"wrote {arguments.count} incidents to {arguments.target}")
 
 

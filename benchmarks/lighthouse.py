@@ -7,6 +7,7 @@ page. Needs Node.js with Lighthouse (``npm install lighthouse``, then pass its p
 
     python benchmarks/lighthouse.py --lighthouse /path/to/node_modules/.bin/lighthouse
     python benchmarks/lighthouse.py --incidents 1000 --lighthouse ...
+    python benchmarks/lighthouse.py --incidents 10000 --per-year 333 --lighthouse ...
 """
 
 from __future__ import annotations
@@ -74,9 +75,9 @@ class _Body:
         pass
 
 
-def build(root: Path, port: int, incidents: int) -> Path:
+def build(root: Path, port: int, incidents: int, per_year: float | None = None) -> Path:
     if incidents:
-        generate(root, incidents)
+        generate(root, incidents, per_year)
         (root / "docs").mkdir()
         config = (
             "site_name: Benchmark status\n"
@@ -137,12 +138,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lighthouse", required=True, help="the lighthouse command")
     parser.add_argument("--incidents", type=int, default=0, help="generate N (0: the example)")
+    parser.add_argument(
+        "--per-year",
+        type=float,
+        help="generated incidents a year (default: N over three years); the same rate at"
+        " two sizes compares longer history, not more frequent incidents",
+    )
     arguments = parser.parse_args()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with tempfile.TemporaryDirectory() as scratch:
-        site = build(Path(scratch) / "repo", port, arguments.incidents)
+        site = build(Path(scratch) / "repo", port, arguments.incidents, arguments.per_year)
         server = ThreadingHTTPServer(
             ("127.0.0.1", port), functools.partial(GzipHandler, directory=str(site))
         )
