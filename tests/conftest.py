@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -133,6 +134,16 @@ def build_site(
     return subprocess.run(
         command, cwd=root, env=environment, capture_output=True, text=True, timeout=300, check=False
     )
+
+
+def copy_example(root: Path) -> None:
+    """Copy the repository's example content (not mkdocs.yml) into ``root``."""
+    for name in ("components.yml", "incidents", "docs", "overrides"):
+        source = REPO_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy(source, root / name)
 
 
 def epoch_of(moment: datetime) -> str:

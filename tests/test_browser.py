@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import REPO_ROOT, build_site
+from .conftest import REPO_ROOT, build_site, copy_example
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = os.environ.get("HERALD_CHROMIUM") or shutil.which("chromium")
@@ -57,12 +57,7 @@ def serve_example(root: Path, options: str = "", site_url: str | None = None) ->
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     site = root / "site"
-    for name in ("components.yml", "incidents", "docs", "overrides"):
-        source = REPO_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy(source, root / name)
+    copy_example(root)
     config = (REPO_ROOT / "mkdocs.yml").read_text("utf-8")
     base = f"http://127.0.0.1:{port}/"
     config = config.replace(

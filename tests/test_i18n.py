@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -32,7 +31,16 @@ from site_plugin.i18n import (
 from site_plugin.loader import ContentPaths, load_status_site
 from site_plugin.rendering import MarkdownRenderer
 
-from .conftest import MKDOCS_YML, NOW, NOW_EPOCH, REPO_ROOT, StatusRepo, build_site, run_herald
+from .conftest import (
+    MKDOCS_YML,
+    NOW,
+    NOW_EPOCH,
+    REPO_ROOT,
+    StatusRepo,
+    build_site,
+    copy_example,
+    run_herald,
+)
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 POT = LOCALES / "herald.pot"
@@ -265,12 +273,7 @@ def english_left(text: str, user: UserText) -> list[str]:
 def german_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, UserText]]:
     """The repository's example site, built with ``theme.language: de``."""
     root = tmp_path_factory.mktemp("example-de")
-    for name in ("components.yml", "incidents", "docs", "overrides"):
-        source = REPO_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy(source, root / name)
+    copy_example(root)
     config = yaml.safe_load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["theme"]["language"] = "de"
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
