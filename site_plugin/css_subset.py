@@ -92,12 +92,16 @@ class StyleSheet:
     """A parsed stylesheet that hands out the subset each page needs.
 
     Args:
-        text: The CSS (any number of stylesheets concatenated, in cascade order).
+        texts: The stylesheets, in cascade order. They are cut down together (a custom
+            property one defines and another uses is kept) and handed back one by one,
+            so that each can take its own place in the page.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, *texts: str) -> None:
         self._vocabulary = _Vocabulary()
-        self._nodes = tuple(self._parse(tinycss2.parse_stylesheet(text, True, True)))
+        self._sheets = tuple(
+            tuple(self._parse(tinycss2.parse_stylesheet(text, True, True))) for text in texts
+        )
         self._attribute_pattern = self._vocabulary.attribute_pattern()
         self._subset = lru_cache(maxsize=256)(self._subset_for)
 
@@ -136,16 +140,23 @@ class StyleSheet:
 
     def subset(self, html: str, runtime_classes: Iterable[str] = ()) -> str:
         """The rules the page's markup can use, minified as they came."""
+        return "".join(self.subsets(html, runtime_classes))
+
+    def subsets(self, html: str, runtime_classes: Iterable[str] = ()) -> tuple[str, ...]:
+        """The same, one text per stylesheet given."""
         return self._subset(self.features(html, runtime_classes))
 
     # -- selecting ---------------------------------------------------------------------
 
-    def _subset_for(self, page: PageFeatures) -> str:
-        kept = [node for node in map(lambda node: _select(node, page), self._nodes) if node]
+    def _subset_for(self, page: PageFeatures) -> tuple[str, ...]:
+        kept_by_sheet = [
+            [node for node in (_select(node, page) for node in sheet) if node]
+            for sheet in self._sheets
+        ]
         # Custom properties: keep those something kept refers to, following chains.
         wanted = set(page.variables)
         definitions: dict[str, set[str]] = {}
-        for node in kept:
+        for node in (node for kept in kept_by_sheet for node in kept):
             for name, _text, references in _declarations(node):
                 if name is None:
                     wanted.update(references)
@@ -157,12 +168,17 @@ class StyleSheet:
                 if reference not in wanted:
                     wanted.add(reference)
                     pending.append(reference)
-        text = "".join(_serialise(node, wanted) for node in kept)
+        texts = ["".join(_serialise(node, wanted) for node in kept) for kept in kept_by_sheet]
+        everything = "".join(texts)
         # Animations and fonts only when a kept declaration names them.
-        return text + "".join(
-            node.text
-            for node in self._nodes
-            if isinstance(node, _Verbatim) and node.name is not None and node.name in text
+        return tuple(
+            text
+            + "".join(
+                node.text
+                for node in sheet
+                if isinstance(node, _Verbatim) and node.name is not None and node.name in everything
+            )
+            for text, sheet in zip(texts, self._sheets, strict=True)
         )
 
     # -- parsing -----------------------------------------------------------------------
@@ -170,6 +186,11 @@ class StyleSheet:
     def _parse(self, nodes: Iterable[css.Node]) -> Iterable[_Node]:
         for node in nodes:
             if isinstance(node, css.QualifiedRule):
+                contents = tinycss2.parse_blocks_contents(node.content, True, True)
+                if any(isinstance(item, css.QualifiedRule | css.AtRule) for item in contents):
+                    # CSS nesting: kept whole, as written, rather than understood in part.
+                    yield _Verbatim(tinycss2.serialize([node]))
+                    continue
                 rule = self._rule(node)
                 if rule is not None:
                     yield rule

@@ -26,7 +26,8 @@ TEMPLATE_ID = "herald-theme-assets"
 
 _STYLESHEET_LINK = re.compile(r"<link\b[^>]*\brel=\"?stylesheet\"?[^>]*>\s*", re.IGNORECASE)
 _HREF = re.compile(r"\bhref=\"([^\"]*)\"")
-_RELATIVE_URL = re.compile(r"url\(\s*(?![\"']?(?:data:|#))", re.IGNORECASE)
+_NOT_INLINABLE = re.compile(r"url\(\s*(?![\"']?(?:data:|#))|@import", re.IGNORECASE)
+_LINK_CONDITION = re.compile(r"\s(?:media|title|disabled)\b", re.IGNORECASE)
 
 ReadText = Callable[[str], "str | None"]
 
@@ -65,32 +66,40 @@ class PageAssets:
         if head_end < 0:
             return html
         base = "/" + page_url
-        inlined: list[tuple[str, str]] = []
-        deferred: list[str] = []
-        first = -1
-
-        def take(match: re.Match[str]) -> str:
-            nonlocal first
-            href = _HREF.search(match.group(0))
+        head = html[:head_end]
+        links = list(_STYLESHEET_LINK.finditer(head))
+        sheets: list[tuple[str, str]] = []
+        for link in links:
+            href = _HREF.search(link.group(0))
             path = _site_path(base, href.group(1)) if href else None
-            text = self._read(path) if path else None
-            # A stylesheet with relative url()s would resolve them against the page once
-            # inlined: leave it as a link.
-            if path is None or text is None or _RELATIVE_URL.search(text):
-                return match.group(0)
-            inlined.append((path, text))
-            deferred.append(match.group(0).strip())
-            if first < 0:
-                first = match.start()
-            return ""
-
-        head = _STYLESHEET_LINK.sub(take, html[:head_end])
-        if not inlined:
+            if path is None:
+                continue  # another host's stylesheet stays a link, where it is
+            text = self._read(path)
+            # Inlined elsewhere, relative url()s and @imports would resolve against the
+            # page; a media, title or disabled attribute would be lost. Such a page
+            # loads its stylesheets as usual: all, so their order is never changed.
+            if text is None or _NOT_INLINABLE.search(text) or _LINK_CONDITION.search(link[0]):
+                return html
+            sheets.append((path, text))
+        if not sheets:
             return html
-        sheet = self._sheet(inlined)
-        style = f"<style>{sheet.subset(html, self._runtime_classes)}</style>"
-        position = min(first, len(head))
-        html = head[:position] + style + head[position:] + html[head_end:]
+        texts = self._sheet(sheets).subsets(html, self._runtime_classes)
+        # Each stylesheet's rules take its link's place; the link waits in the template,
+        # tagged so that the script can put it back in the same place.
+        pieces = []
+        deferred = []
+        position = 0
+        local = (link for link in links if _site_path(base, _href(link[0])) is not None)
+        for index, (link, text) in enumerate(zip(local, texts, strict=True)):
+            pieces.append(head[position : link.start()])
+            # "</" cannot end a <style> element early: in CSS, "<\/" is the same text.
+            rules = text.replace("</", "<\\/")
+            pieces.append(f'<style data-herald-sheet="{index}">{rules}</style>')
+            deferred.append(
+                link.group(0).strip().replace("<link ", f'<link data-herald-sheet="{index}" ', 1)
+            )
+            position = link.end()
+        html = "".join(pieces) + head[position:] + html[head_end:]
         script = self._script_tag(html, base)
         if script:
             html = html.replace(script, "", 1)
@@ -102,7 +111,7 @@ class PageAssets:
         key = tuple(path for path, _ in sheets)
         sheet = self._sheets.get(key)
         if sheet is None:
-            sheet = self._sheets[key] = StyleSheet("\n".join(text for _, text in sheets))
+            sheet = self._sheets[key] = StyleSheet(*(text for _, text in sheets))
         return sheet
 
     def _script_tag(self, html: str, base: str) -> str | None:
@@ -113,6 +122,11 @@ class PageAssets:
             if _site_path(base, match.group(1)) == self._theme_script:
                 return match.group(0)
         return None
+
+
+def _href(link: str) -> str:
+    match = _HREF.search(link)
+    return match.group(1) if match else ""
 
 
 def _site_path(base: str, href: str) -> str | None:

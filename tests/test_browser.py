@@ -231,6 +231,12 @@ def test_the_theme_waits_until_the_reader_opens_search(
     page.keyboard.type("maintenance")
     page.wait_for_selector(".md-search-result__item")
     assert any("/bundle." in url for url in theme_requests(requests))
+    # Each stylesheet came back where it was, before the rules inlined from it.
+    assert page.evaluate(
+        "[...document.querySelectorAll('link[data-herald-sheet]')].every(link =>"
+        " link.nextElementSibling.matches("
+        "`style[data-herald-sheet='${link.dataset.heraldSheet}']`))"
+    )
     assert errors == []
     context.close()
 

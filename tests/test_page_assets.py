@@ -89,9 +89,14 @@ def test_herald_pages_inline_their_styles_and_defer_the_theme(repo: StatusRepo) 
         page, template = page_head_and_template(site, url)
         assert not re.search(r"<link[^>]*stylesheet", page), url
         assert "/bundle." not in page, url
-        styles = [style.get_text() for style in BeautifulSoup(page, "html.parser")("style")]
-        css = next((text for text in styles if ".md-header{" in text), "")
-        assert ".herald-muted" in css or ".herald-section" in css, url
+        # One <style> per stylesheet, in the stylesheets' order: Material's, then
+        # Herald's; each link waits in the template with the same number.
+        styles = BeautifulSoup(page, "html.parser").select("style[data-herald-sheet]")
+        assert [style["data-herald-sheet"] for style in styles] == ["0", "1"], url
+        assert ".md-header{" in styles[0].get_text(), url
+        assert ".herald-muted" in styles[1].get_text(), url
+        assert 'data-herald-sheet="1" rel="stylesheet" href="' in template, url
+        css = "".join(style.get_text() for style in styles)
         # Rules for markup the page does not have (admonitions here) are left out.
         assert ".admonition" not in css, url
         assert "assets/stylesheets/main." in template and "/bundle." in template, url
@@ -151,3 +156,39 @@ def test_a_busy_day_is_counted_on_the_status_page_and_named_on_the_component_pag
     )
     day = " ".join(row.select(".herald-bars > li")[-2].get_text().split())
     assert day == "Tue 24 Nov 2026: degraded performance. 5 incidents"
+
+
+def test_a_page_whose_stylesheets_cannot_all_be_inlined_loads_them_as_usual(
+    repo: StatusRepo,
+) -> None:
+    """Inlining some and linking others would change their order in the cascade."""
+    repo.write("docs/extra.css", ".md-header{background:url(texture.png)}\n")
+    repo.write(
+        "mkdocs.yml",
+        "site_name: Test status\nsite_url: https://status.test.example/\n"
+        "theme:\n  name: material\nextra_css:\n  - extra.css\nplugins:\n  - herald\n",
+    )
+    result = build_site(repo.root)
+    assert result.returncode == 0, result.stderr
+    home = (repo.root / "site" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<link rel="stylesheet" href="assets/stylesheets/main\.', home)
+    assert "herald-theme-assets" not in home
+
+
+def test_inlined_rules_cannot_close_their_style_element() -> None:
+    from site_plugin.page_assets import PageAssets
+
+    sheet = '.card::after{content:"</style><script>alert(1)</script>"}'
+    page = (
+        '<html><head><link rel="stylesheet" href="a.css"></head>'
+        '<body><p class="card">x</p></body></html>'
+    )
+    rewritten = PageAssets(lambda path: sheet if path == "a.css" else None, None).rewrite(page, "")
+    # One </style>: the element's own end.
+    assert rewritten.count("</style>") == 1
+    assert '.card::after{content:"<\\/style><script>alert(1)<\\/script>"}' in rewritten
+
+
+def test_nested_rules_are_kept_whole() -> None:
+    css = ".card{color:blue;&:hover{color:green}}"
+    assert subset(css) == css

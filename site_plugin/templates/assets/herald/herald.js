@@ -64,44 +64,79 @@
   var waiting = document.getElementById("herald-theme-assets");
   if (!waiting) return;
   var palettes = document.querySelectorAll("input[name=__palette]");
-  var themeLoaded = false;
+  var loading = false;
+  var themeStarted = false;
 
-  function choosePalette(index) {
-    var input = palettes[index];
-    var color = {};
-    ["media", "scheme", "primary", "accent"].forEach(function (key) {
-      color[key] = input.getAttribute("data-md-color-" + key);
-      if (key !== "media") document.body.setAttribute("data-md-color-" + key, color[key]);
+  // The colours of an option; the theme's "automatic" option, media
+  // "(prefers-color-scheme)", takes them from the light or dark option the system prefers.
+  function colours(input) {
+    var source = input;
+    if (input.getAttribute("data-md-color-media") === "(prefers-color-scheme)") {
+      var dark = matchMedia("(prefers-color-scheme: dark)").matches;
+      source = document.querySelector("[data-md-color-media='(prefers-color-scheme: " + (dark ? "dark" : "light") + ")']") || input;
+    }
+    var color = { media: input.getAttribute("data-md-color-media") };
+    ["scheme", "primary", "accent"].forEach(function (key) {
+      color[key] = source.getAttribute("data-md-color-" + key);
+    });
+    return color;
+  }
+  function choosePalette(index, store) {
+    var color = colours(palettes[index]);
+    ["scheme", "primary", "accent"].forEach(function (key) {
+      document.body.setAttribute("data-md-color-" + key, color[key]);
     });
     for (var i = 0; i < palettes.length; i++) {
       var label = palettes[i].nextElementSibling;
       if (label && label.tagName === "LABEL") label.hidden = i !== index;
     }
-    if (window.__md_set) window.__md_set("__palette", { index: index, color: color });
+    if (store && window.__md_set) window.__md_set("__palette", { index: index, color: color });
+  }
+  function checkedPalette() {
+    for (var i = 0; i < palettes.length; i++) if (palettes[i].checked) return i;
+    return -1;
   }
   Array.prototype.forEach.call(palettes, function (input, index) {
-    input.addEventListener("change", function () { if (!themeLoaded) choosePalette(index); });
+    input.addEventListener("change", function () { if (!themeStarted) choosePalette(index, true); });
     // As the theme does: Enter on the focused option moves to the next palette.
     input.addEventListener("keydown", function (event) {
-      if (themeLoaded || event.key !== "Enter") return;
+      if (themeStarted || event.key !== "Enter") return;
       var next = palettes[(index + 1) % palettes.length];
       next.click();
       next.focus();
       event.preventDefault();
     });
   });
+  // The automatic option follows the system while the page is open.
+  if (window.matchMedia) {
+    var scheme = matchMedia("(prefers-color-scheme: dark)");
+    var follow = function () {
+      var index = checkedPalette();
+      if (!themeStarted && index >= 0) choosePalette(index, false);
+    };
+    if (scheme.addEventListener) scheme.addEventListener("change", follow);
+  }
 
   function loadTheme(then) {
-    if (themeLoaded) return;
-    themeLoaded = true;
+    if (loading || themeStarted) return;
+    loading = true;
     var nodes = waiting.content.querySelectorAll("link[rel=stylesheet], script[src]");
     var sources = [];
     Array.prototype.forEach.call(nodes, function (node) {
-      if (node.tagName === "LINK") document.head.appendChild(document.importNode(node, true));
-      else sources.push(node.getAttribute("src"));
+      if (node.tagName !== "LINK") {
+        sources.push(node.getAttribute("src"));
+        return;
+      }
+      // Each stylesheet goes back where it was, just before the rules inlined from it,
+      // so the cascade keeps its order.
+      var link = document.importNode(node, true);
+      var place = document.querySelector("style[data-herald-sheet='" + link.getAttribute("data-herald-sheet") + "']");
+      if (place) place.parentNode.insertBefore(link, place);
+      else document.head.appendChild(link);
     });
     (function next() {
       if (!sources.length) {
+        themeStarted = true;
         // The theme starts on DOMContentLoaded, which has long passed: announce it again.
         document.dispatchEvent(new Event("DOMContentLoaded"));
         followNavigation();
@@ -111,30 +146,32 @@
       var script = document.createElement("script");
       script.src = sources.shift();
       script.onload = next;
+      // Offline or blocked: the page keeps working as it was, and search can try again.
+      script.onerror = function () { loading = false; };
       document.body.appendChild(script);
     })();
   }
-  function focusSearch() {
-    var query = document.querySelector(".md-search__input");
-    if (query) query.focus();
-  }
   var searchToggle = document.getElementById("__search");
-  if (searchToggle) {
-    searchToggle.addEventListener("change", function () {
-      if (searchToggle.checked) loadTheme(focusSearch);
-    });
+  if (!searchToggle) return;
+  function focusSearch() {
+    // Only if the reader has not closed search while the theme was loading.
+    var query = document.querySelector(".md-search__input");
+    if (query && searchToggle.checked) query.focus();
   }
+  searchToggle.addEventListener("change", function () {
+    if (searchToggle.checked) loadTheme(focusSearch);
+  });
   document.addEventListener("focusin", function (event) {
     if (event.target.classList && event.target.classList.contains("md-search__input")) loadTheme();
   });
   // The theme's search keys: f, s and /.
   document.addEventListener("keydown", function (event) {
-    if (themeLoaded || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (loading || themeStarted || event.ctrlKey || event.metaKey || event.altKey) return;
     if (!/^[fs/]$/.test(event.key)) return;
     var target = event.target;
     if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
     event.preventDefault();
-    if (searchToggle) searchToggle.checked = true;
+    searchToggle.checked = true;
     loadTheme(focusSearch);
   });
 })();
