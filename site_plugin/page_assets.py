@@ -69,9 +69,9 @@ class PageAssets:
         head = html[:head_end]
         links = list(_STYLESHEET_LINK.finditer(head))
         sheets: list[tuple[str, str]] = []
+        local: list[re.Match[str]] = []
         for link in links:
-            href = _HREF.search(link.group(0))
-            path = _site_path(base, href.group(1)) if href else None
+            path = _site_path(base, _href(link.group(0)))
             if path is None:
                 continue  # another host's stylesheet stays a link, where it is
             text = self._read(path)
@@ -81,6 +81,7 @@ class PageAssets:
             if text is None or _NOT_INLINABLE.search(text) or _LINK_CONDITION.search(link[0]):
                 return html
             sheets.append((path, text))
+            local.append(link)
         if not sheets:
             return html
         texts = self._sheet(sheets).subsets(html, self._runtime_classes)
@@ -89,7 +90,6 @@ class PageAssets:
         pieces = []
         deferred = []
         position = 0
-        local = (link for link in links if _site_path(base, _href(link[0])) is not None)
         for index, (link, text) in enumerate(zip(local, texts, strict=True)):
             pieces.append(head[position : link.start()])
             # "</" cannot end a <style> element early: in CSS, "<\/" is the same text.

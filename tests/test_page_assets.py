@@ -106,15 +106,20 @@ def test_herald_pages_inline_their_styles_and_defer_the_theme(repo: StatusRepo) 
     assert "herald-theme-assets" not in about
 
 
-def test_inline_theme_styles_off_loads_the_theme_as_usual(repo: StatusRepo) -> None:
+def built_home(repo: StatusRepo, config: str) -> str:
+    """The status page of the fixture built with ``config`` after Material's basics."""
     repo.write(
         "mkdocs.yml",
         "site_name: Test status\nsite_url: https://status.test.example/\n"
-        "theme:\n  name: material\nplugins:\n  - herald:\n      inline_theme_styles: false\n",
+        "theme:\n  name: material\n" + config,
     )
     result = build_site(repo.root)
     assert result.returncode == 0, result.stderr
-    home = (repo.root / "site" / "index.html").read_text(encoding="utf-8")
+    return (repo.root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_inline_theme_styles_off_loads_the_theme_as_usual(repo: StatusRepo) -> None:
+    home = built_home(repo, "plugins:\n  - herald:\n      inline_theme_styles: false\n")
     assert re.search(r'<link rel="stylesheet" href="assets/stylesheets/main\.', home)
     assert re.search(r'<script src="assets/javascripts/bundle\.[^"]+"></script>', home)
     assert "herald-theme-assets" not in home
@@ -163,14 +168,7 @@ def test_a_page_whose_stylesheets_cannot_all_be_inlined_loads_them_as_usual(
 ) -> None:
     """Inlining some and linking others would change their order in the cascade."""
     repo.write("docs/extra.css", ".md-header{background:url(texture.png)}\n")
-    repo.write(
-        "mkdocs.yml",
-        "site_name: Test status\nsite_url: https://status.test.example/\n"
-        "theme:\n  name: material\nextra_css:\n  - extra.css\nplugins:\n  - herald\n",
-    )
-    result = build_site(repo.root)
-    assert result.returncode == 0, result.stderr
-    home = (repo.root / "site" / "index.html").read_text(encoding="utf-8")
+    home = built_home(repo, "extra_css:\n  - extra.css\nplugins:\n  - herald\n")
     assert re.search(r'<link rel="stylesheet" href="assets/stylesheets/main\.', home)
     assert "herald-theme-assets" not in home
 
