@@ -7,18 +7,15 @@ have no language. Every function returns text or escaped markup.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from markupsafe import Markup
 
 from .i18n import english, iso
 
 __all__ = [
-    "day_text",
     "duration_text",
     "iso",
-    "minutes_text",
-    "month_text",
     "percent_text",
     "time_element",
     "utc_clock",
@@ -41,24 +38,9 @@ def time_element(moment: datetime, *, clock_only: bool = False) -> Markup:
     return english().time_element(moment, clock_only=clock_only)
 
 
-def day_text(day: date) -> str:
-    """``Wed 25 Nov 2026``."""
-    return english().day_text(day)
-
-
-def month_text(year: int, month: int) -> str:
-    """``November 2026``."""
-    return english().month_text(year, month)
-
-
 def duration_text(delta: timedelta) -> str:
     """``2h 5m``; the same as ``model.format_duration``."""
     return english().duration_text(delta)
-
-
-def minutes_text(minutes: float) -> str:
-    """``42m`` or ``3h 5m``."""
-    return english().minutes_text(minutes)
 
 
 def percent_text(fraction: float | None) -> str:
