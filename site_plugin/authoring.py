@@ -8,6 +8,7 @@ it, so a command never leaves half an incident behind.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -233,7 +234,7 @@ def update_file_name(folder: Path, at: datetime, status: UpdateStatus) -> Path:
     utc = at.astimezone(UTC)
     for pattern in ("%Y-%m-%dT%H%MZ", "%Y-%m-%dT%H%M%SZ"):
         candidate = folder / f"{utc.strftime(pattern)}-{status.value}.md"
-        if not candidate.exists():
+        if not os.path.lexists(candidate):
             return candidate
     raise AuthoringError(
         f"{candidate.name} already exists", "post the update a second later, with --at"
@@ -308,15 +309,23 @@ def _promise_text(due: datetime, at: datetime) -> str:
 
 def commit_files(workspace: Workspace, files: dict[Path, str], created_folder: Path | None) -> None:
     """Write ``files``; read the content back; undo everything if it does not load."""
+    root = os.path.realpath(workspace.paths.root)
     for path in files:
-        if path.exists():
+        # lexists: a dangling link "does not exist", and writing to it would follow it.
+        if os.path.lexists(path):
             raise AuthoringError(f"{workspace.relative(path)} already exists")
+        folder = os.path.realpath(created_folder or path.parent)
+        if not (folder == root or folder.startswith(root.rstrip(os.sep) + os.sep)):
+            raise AuthoringError(
+                f"{workspace.relative(path.parent)} leads outside the repository",
+                "replace the link with a real folder",
+            )
     if created_folder is not None:
         created_folder.mkdir()
     written = []
     try:
         for path, text in files.items():
-            path.write_text(text, encoding="utf-8")
+            _write_new_file(path, text)
             written.append(path)
         load_status_site(workspace.paths, now=workspace.now, zone=workspace.zone)
     except ContentError as error:
@@ -327,6 +336,17 @@ def commit_files(workspace: Workspace, files: dict[Path, str], created_folder: P
     except BaseException:
         _undo(written, created_folder)
         raise
+
+
+def _write_new_file(path: Path, text: str) -> None:
+    """Create ``path`` and write ``text``; never through a link, never over a file."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(path, flags, 0o644)
+    except FileExistsError:
+        raise AuthoringError(f"{path.name} already exists", "nothing was written") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:
+        file.write(text)
 
 
 def _undo(written: list[Path], created_folder: Path | None) -> None:
@@ -595,7 +615,7 @@ def new_postmortem(workspace: Workspace, reference: str, message: str | None) ->
     site = workspace.load()
     incident = find_incident(site, reference, workspace)
     path = workspace.incidents_dir / incident.id / POSTMORTEM_FILE
-    if path.exists():
+    if os.path.lexists(path):
         raise AuthoringError(f"{workspace.relative(path)} already exists", "edit it instead")
     ended = resolved_at(incident, workspace.now)
     context = template_context(

@@ -35,6 +35,7 @@ from .authoring import (
     write_update,
 )
 from .changes import summarise_change
+from .characters import terminal_line
 from .checks import overdue_warnings
 from .clock import ClockError, build_time
 from .delivery import SettingsError
@@ -48,7 +49,6 @@ from .notify import CHANNELS, NotifyRun, notify, read_subscribers
 from .problems import ContentError, Problem
 from .rendering import MarkdownRenderer
 from .settings import Settings, read_settings
-from .urls import UrlLayout
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -65,11 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         now = build_time()
     except ClockError as error:
-        print(f"herald: {error}", file=sys.stderr)
+        _say(f"herald: {error}", sys.stderr)
         return EXIT_USAGE
     config_file = Path(arguments.config)
     if arguments.config != "mkdocs.yml" and not config_file.is_file():
-        print(f"herald: {config_file} not found (pass the site's mkdocs.yml)", file=sys.stderr)
+        _say(f"herald: {config_file} not found (pass the site's mkdocs.yml)", sys.stderr)
         return EXIT_USAGE
     settings, problems = read_settings(config_file)
     if problems:
@@ -289,9 +289,9 @@ def _edit(text: str) -> str:
 
 def _report_written(space: Workspace, paths: list[Path], note: str = "") -> None:
     for path in paths:
-        print(f"wrote {space.relative(path)}")
+        _say(f"wrote {space.relative(path)}")
     if note:
-        print(note)
+        _say(note)
     print("Check it with herald check, then open a pull request.")
 
 
@@ -392,7 +392,7 @@ def run_list(arguments: argparse.Namespace, settings: Settings, now: datetime) -
     if site is None:
         return EXIT_PROBLEMS
     for line in open_items(site, now):
-        print(line)
+        _say(line)
     return EXIT_OK
 
 
@@ -418,7 +418,7 @@ def settings_name(arguments: argparse.Namespace) -> str:
 
 
 def _notify_sites(settings: Settings) -> tuple[DigestSite, ApiSite]:
-    layout = UrlLayout()
+    layout = settings.layout
     if not settings.site_url:
         raise SettingsError("mkdocs.yml has no site_url: messages link to the status page")
     if not is_supported(settings.language):
@@ -470,12 +470,12 @@ def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime)
         )
         results = notify(run, ledger)
     except (SettingsError, LedgerError, AuthoringError) as error:
-        print(f"herald: {error}", file=sys.stderr)
+        _say(f"herald: {error}", sys.stderr)
         return EXIT_USAGE
     if not results:
         print("No channel is configured: set HERALD_SMTP_HOST or a HERALD_*_WEBHOOK_URL.")
     for result in results:
-        print(result.describe(arguments.dry_run))
+        _say(result.describe(arguments.dry_run))
     return EXIT_PROBLEMS if any(result.error for result in results) else EXIT_OK
 
 
@@ -500,7 +500,7 @@ def run_digest(arguments: argparse.Namespace, settings: Settings, now: datetime)
         digest_site, _ = _notify_sites(settings)
         since = parse_moment(arguments.since, workspace(settings, now), "--since")
     except (SettingsError, AuthoringError) as error:
-        print(f"herald: {error}", file=sys.stderr)
+        _say(f"herald: {error}", sys.stderr)
         return EXIT_USAGE
     old = all_keys(site, now, posted_before=since)
     pending = pending_for(site, old.__contains__, now)
@@ -527,12 +527,12 @@ def run_digest(arguments: argparse.Namespace, settings: Settings, now: datetime)
         sys.stdout.buffer.write(data)
     else:
         Path(arguments.out).write_bytes(data)
-        print(f"wrote {arguments.out}")
+        _say(f"wrote {arguments.out}")
     return EXIT_OK
 
 
 def _refuse(error: AuthoringError) -> int:
-    print(f"herald: {error}", file=sys.stderr)
+    _say(f"herald: {error}", sys.stderr)
     return EXIT_USAGE
 
 
@@ -568,6 +568,12 @@ def run_check(arguments: argparse.Namespace, settings: Settings, now: datetime) 
         f"{', ' + _count(len(warnings), 'warning') if warnings else ''}."
     )
     return EXIT_PROBLEMS if warnings and arguments.strict else EXIT_OK
+
+
+def _say(text: str, stream: TextIO | None = None) -> None:
+    """Print ``text`` so that no line of it can act on a terminal or a CI log."""
+    for line in text.split("\n"):
+        print(terminal_line(line), file=stream or sys.stdout)
 
 
 def _count(number: int, noun: str) -> str:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
+from .characters import terminal_line
+from .options import (
+    link_url_problem,
+    repository_path_problem,
+    text_setting_problem,
+    unsubscribe_problem,
+    url_layout_problem,
+)
 from .values import ValueProblem, parse_duration
 
 
@@ -37,23 +46,25 @@ class UrlLayout(c.Type[str]):
 
     def run_validation(self, value: object) -> str:
         layout = super().run_validation(value)
-        sample: dict[str, object] = dict.fromkeys(self.fields, "x")
-        if "year" in self.fields:
-            sample.update(year=2026, month=11)
-        try:
-            expanded = layout.format(**sample)
-        except (KeyError, IndexError, ValueError) as error:
-            raise ValidationError(
-                f"'{layout}' uses an unknown field {error} (fields: "
-                + ", ".join("{" + field + "}" for field in self.fields)
-                + ")"
-            ) from None
-        if layout.startswith("/") or not expanded.endswith("/"):
-            raise ValidationError(f"'{layout}' must be relative and end with '/'")
-        for field in self.fields:
-            if "{" + field not in layout:
-                raise ValidationError(f"'{layout}' must contain {{{field}}}")
+        problem = url_layout_problem(layout, self.fields)
+        if problem is not None:
+            raise ValidationError(terminal_line(problem))
         return layout
+
+
+class CheckedText(c.Type[str]):
+    """Text that one of ``options.py``'s checks accepts."""
+
+    def __init__(self, check: Callable[[str], str | None], default: str | None = None) -> None:
+        super().__init__(str, default=default)
+        self.check = check
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        problem = self.check(text)
+        if problem is not None:
+            raise ValidationError(terminal_line(problem))
+        return text
 
 
 class Count(c.Type[int]):
@@ -85,13 +96,13 @@ class Duration(c.Type[str]):
 class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     """Options of the ``herald`` plugin."""
 
-    components = c.Type(str, default="components.yml")
+    components = CheckedText(repository_path_problem, default="components.yml")
     """The components file, relative to ``mkdocs.yml``."""
 
-    incidents = c.Type(str, default="incidents")
+    incidents = CheckedText(repository_path_problem, default="incidents")
     """The incidents folder, relative to ``mkdocs.yml``."""
 
-    message_templates = c.Type(str, default="templates")
+    message_templates = CheckedText(repository_path_problem, default="templates")
     """A folder of the team's own message templates (``<name>.md``) for ``herald new`` and
     ``herald update``; Herald's own are used for names it does not have."""
 
@@ -124,30 +135,30 @@ class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     feed_size = Count(50, 1, 1000)
     """How many of the most recently updated incidents each feed holds."""
 
-    home_title = c.Optional(c.Type(str))
+    home_title = c.Optional(CheckedText(text_setting_problem))
     """Title of the status page; unset: "Current status" in the site's language."""
 
-    history_title = c.Optional(c.Type(str))
+    history_title = c.Optional(CheckedText(text_setting_problem))
     """Title of the history pages; unset: "Incident history" in the site's language."""
 
-    support_url = c.Optional(c.Type(str))
+    support_url = c.Optional(CheckedText(link_url_problem))
     """Where customers can get help or send feedback; linked on every page."""
 
-    support_label = c.Optional(c.Type(str))
+    support_label = c.Optional(CheckedText(text_setting_problem))
     """The text of the support link; unset: "Contact support" in the site's language."""
 
     email_mode = c.Choice(("immediate", "daily"), default="immediate")
     """``immediate``: every ``herald notify`` emails what is new; ``daily``: only the daily
     run (``herald notify --daily``) does, as one digest. Chat and webhooks are immediate."""
 
-    unsubscribe = c.Optional(c.Type(str))
+    unsubscribe = c.Optional(CheckedText(unsubscribe_problem))
     """A mailto: or https: address for the List-Unsubscribe header and the email footer."""
 
-    subscribers = c.Optional(c.Type(str))
+    subscribers = c.Optional(CheckedText(repository_path_problem))
     """A YAML file of subscribers (address: all, or address: [component ids]); the
     HERALD_SUBSCRIBERS environment variable, holding the same YAML, takes precedence."""
 
-    ledger = c.Type(str, default=".herald-ledger/ledger.json")
+    ledger = CheckedText(repository_path_problem, default=".herald-ledger/ledger.json")
     """Where ``herald notify`` records what each channel has received."""
 
     web_fonts = c.Type(bool, default=False)

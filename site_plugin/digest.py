@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
+from .characters import one_line
 from .i18n import Translator, english
 from .labels import impact_phrase, impact_word, kind_label, update_status_label
 from .ledger import update_key
@@ -100,13 +101,6 @@ class DigestSite:
 
     def absolute(self, path: str) -> str:
         return self.url.rstrip("/") + "/" + path.lstrip("/")
-
-
-def one_line(text: str) -> str:
-    """Header-safe: no line breaks, no control characters, no runaway length."""
-    cleaned = "".join(" " if ch in "\r\n\t" or ord(ch) < 32 else ch for ch in text)
-    cleaned = " ".join(cleaned.split())
-    return cleaned if len(cleaned) <= 150 else cleaned[:149] + "…"
 
 
 def subject(site: DigestSite, pending: Sequence[Pending]) -> str:

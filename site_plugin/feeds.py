@@ -124,7 +124,8 @@ def add_entry(feed: FeedGenerator, site: FeedSite, incident: Incident) -> None:
     if html is None:
         html = site.entries[incident.id] = entry_html(site, incident)
     entry.content(html, type="html")
-    entry.summary(summary_text(site, incident))
+    # RSS readers render <description> as HTML: give it (and Atom's summary) escaped text.
+    entry.summary(str(escape(summary_text(site, incident))), type="html")
 
 
 def entry_html(site: FeedSite, incident: Incident) -> str:

@@ -228,16 +228,21 @@ def read_front_matter(text: str) -> FrontMatterDocument:
     return FrontMatterDocument(value, body, closing + 2)
 
 
-def decode_text(data: bytes) -> str:
+def decode_text(data: bytes, *, size: int | None = None) -> str:
     """Decode a content file, refusing binary and oversized data.
+
+    Args:
+        data: The file's bytes (perhaps only its first ``MAX_FILE_BYTES + 1``).
+        size: The file's whole size, when ``data`` is only its beginning.
 
     Raises:
         YamlProblem: The data is too large, binary, or not UTF-8.
     """
-    if len(data) > MAX_FILE_BYTES:
+    size = len(data) if size is None else size
+    if size > MAX_FILE_BYTES:
         raise YamlProblem(
             1,
-            f"the file is {len(data) / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB"
+            f"the file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB"
             " limit for content files",
             "keep each file to a page of text; link to large material instead",
         )

@@ -10,13 +10,17 @@ from __future__ import annotations
 import difflib
 import itertools
 import os
+import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
+from .characters import content_character_fix, describe_character, forbidden_characters
 from .frontmatter import (
+    MAX_FILE_BYTES,
     FrontMatterDocument,
     LineMapping,
     YamlProblem,
@@ -58,6 +62,19 @@ INDEX_FILE = "index.md"
 UPDATE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 """Endings of files that look like updates; only ``.md`` is read, the rest are reported."""
 POSTMORTEM_FILE = "postmortem.md"
+_UPDATE_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.md")
+
+MAX_CATALOG_ENTRIES = 500
+"""Components and groups together: every page shows each with its history, so the status
+page of a catalogue this size is already long; more would let one file make a build run
+for hours (40,000 entries built a 3.6 GB site)."""
+MAX_ID_LENGTH = 100
+MAX_MESSAGE_BYTES = 100 * 1024
+"""A message, summary or report is read on a phone: 100 KiB is some 15,000 words."""
+MAX_BRACKET_NESTING = 32
+"""Markdown's link parser takes time growing with the square of nested ``[``."""
+MAX_CHARACTER_PROBLEMS = 10
+"""Control characters reported per file; the rest are counted."""
 
 COMPONENT_KEYS = ("id", "name", "description", "components", "hidden_unless_affected", "since")
 INDEX_KEYS = (
@@ -163,17 +180,79 @@ class _ContentReader:
         return parse_timestamp(value, self.zone)
 
     def read_text_file(self, path: str, relative: str) -> str | None:
+        """A content file's text: inside the repository, a regular file, small, UTF-8, and
+        free of control characters; ``None`` after reporting why not."""
+        if not self.inside_root(path):
+            self.report(
+                relative,
+                1,
+                "is a link to a place outside the repository",
+                "Herald reads only what the repository holds: replace the link with the file",
+            )
+            return None
         try:
-            with open(path, "rb") as file:
-                data = file.read()
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
         except OSError as error:
             self.report(relative, 1, f"cannot be read: {error.strerror}", "check the file")
             return None
+        with os.fdopen(descriptor, "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                self.report(relative, 1, "is not a regular file", "replace it with a text file")
+                return None
+            # Never read more than the limit: a link or a mistake can point at gigabytes.
+            try:
+                data = file.read(min(info.st_size, MAX_FILE_BYTES) + 1)
+            except OSError as error:
+                self.report(relative, 1, f"cannot be read: {error.strerror}", "check the file")
+                return None
         try:
-            return decode_text(data)
+            text = decode_text(data, size=info.st_size)
         except YamlProblem as problem:
             self.report(relative, problem.line, problem.message, problem.fix)
             return None
+        found = forbidden_characters(text)
+        for line, char in found[:MAX_CHARACTER_PROBLEMS]:
+            self.report(
+                relative,
+                line,
+                f"the text has the control character {describe_character(char)}",
+                content_character_fix(char),
+            )
+        if len(found) > MAX_CHARACTER_PROBLEMS:
+            self.report(
+                relative,
+                found[MAX_CHARACTER_PROBLEMS][0],
+                f"{len(found) - MAX_CHARACTER_PROBLEMS} more lines have control characters",
+                "remove them",
+            )
+        return None if found else text
+
+    def inside_root(self, path: str | Path) -> bool:
+        """Whether ``path``, every link in it followed, stays inside the repository."""
+        root = os.path.realpath(self.paths.root)
+        real = os.path.realpath(path)
+        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+    def message(self, document: FrontMatterDocument, relative: str, what: str) -> str:
+        """The Markdown body, reported when it is too long or nests too deeply to render."""
+        body = document.body
+        size = len(body.encode("utf-8"))
+        if size > MAX_MESSAGE_BYTES:
+            self.report(
+                relative,
+                document.body_line,
+                f"the {what} is {size // 1024} KiB, over the {MAX_MESSAGE_BYTES // 1024} KiB limit",
+                "say it shorter, and link to longer material",
+            )
+        elif bracket_nesting(body) > MAX_BRACKET_NESTING:
+            self.report(
+                relative,
+                document.body_line,
+                f"the {what} nests '[' more than {MAX_BRACKET_NESTING} deep",
+                "close each '[' with ']', or write the brackets as \\[",
+            )
+        return body
 
     def read_document(self, path: str, relative: str) -> FrontMatterDocument | None:
         text = self.read_text_file(path, relative)
@@ -220,6 +299,18 @@ class _ContentReader:
                 document.line_of("components"),
                 "'components' is not a list of components",
                 "list each component as '- id: ...' with its 'name'",
+            )
+            return Catalog(())
+        size = sum(
+            1 + (len(entry["components"]) if _has_member_list(entry) else 0) for entry in entries
+        )
+        if size > MAX_CATALOG_ENTRIES:
+            self.report(
+                relative,
+                document.line_of("components"),
+                f"the file lists {size} components and groups, more than the"
+                f" {MAX_CATALOG_ENTRIES} a status page can show",
+                "list what customers depend on, grouping small parts into one component",
             )
             return Catalog(())
         seen: dict[str, int] = {}
@@ -325,10 +416,14 @@ class _ContentReader:
 
     @staticmethod
     def component_id(value: object) -> str:
-        if not isinstance(value, str) or not SLUG.match(value):
+        if not isinstance(value, str) or not SLUG.fullmatch(value):
             raise ValueProblem(
                 f"{describe(value)} is not a usable id",
                 "use lowercase letters, digits and hyphens, e.g. email-delivery",
+            )
+        if len(value) > MAX_ID_LENGTH:
+            raise ValueProblem(
+                f"the id is {len(value)} characters long", f"keep it to {MAX_ID_LENGTH}"
             )
         return value
 
@@ -337,6 +432,14 @@ class _ContentReader:
     def read_incidents(self, catalog: Catalog) -> tuple[Incident, ...]:
         relative = self.paths.incidents.rstrip("/")
         folder = self.paths.root / relative
+        if not self.inside_root(folder):
+            self.report(
+                relative,
+                1,
+                "the incidents folder is a link to a place outside the repository",
+                "keep the incidents in the repository itself",
+            )
+            return ()
         if not folder.is_dir():
             what = "is a file, not a folder" if folder.exists() else "is missing"
             self.report(
@@ -352,6 +455,15 @@ class _ContentReader:
             if entry.name.startswith((".", "_")):
                 continue
             entry_relative = f"{relative}/{entry.name}"
+            if entry.is_symlink() and not self.inside_root(entry.path):
+                self.report(
+                    entry_relative,
+                    1,
+                    "is a link to a place outside the repository",
+                    "Herald reads only what the repository holds: replace the link with the"
+                    " folder itself",
+                )
+                continue
             try:
                 is_folder = entry.is_dir()
             except OSError as error:
@@ -397,6 +509,16 @@ class _ContentReader:
                     f"rename it to {stem}.md",
                 )
         markdown = [name for name in names if name.endswith(".md")]
+        for name in markdown:
+            if not _UPDATE_FILE_NAME.fullmatch(name):
+                self.report(
+                    f"{relative}/{name}",
+                    1,
+                    f"the file name {describe(name)} cannot be used in a link",
+                    "rename it with letters, digits, hyphens and underscores,"
+                    " e.g. 2026-11-20T1410Z-investigating.md",
+                )
+        markdown = [name for name in markdown if _UPDATE_FILE_NAME.fullmatch(name)]
         update_names = [name for name in markdown if name not in (INDEX_FILE, POSTMORTEM_FILE)]
         if not markdown:
             self.report(
@@ -406,13 +528,20 @@ class _ContentReader:
                 f"add {INDEX_FILE} and a first update, or delete the folder",
             )
             return None
-        if not SLUG.match(incident_id):
+        if not SLUG.fullmatch(incident_id):
             self.report(
                 relative,
                 1,
-                f"'{incident_id}' cannot be used as an incident id in URLs",
+                f"{describe(incident_id)} cannot be used as an incident id in URLs",
                 "rename the folder with lowercase letters, digits and hyphens,"
                 " e.g. 2026-11-20-api-errors",
+            )
+        elif len(incident_id) > MAX_ID_LENGTH:
+            self.report(
+                relative,
+                1,
+                f"the folder name is {len(incident_id)} characters long",
+                f"keep incident ids to {MAX_ID_LENGTH} characters",
             )
         index_relative = f"{relative}/{INDEX_FILE}"
         if INDEX_FILE not in names:
@@ -460,7 +589,7 @@ class _ContentReader:
             impact=header.impact,
             affected=header.affected,
             affected_ids=header.affected_ids,
-            summary=index.body if index else "",
+            summary=self.message(index, index_relative, "summary") if index else "",
             updates=tuple(updates),
             started=header.started,
             scheduled_start=header.scheduled_start,
@@ -686,7 +815,7 @@ class _ContentReader:
             id=os.path.basename(path)[:-3],
             at=at,
             status=status,
-            message=document.body,
+            message=self.message(document, relative, "message"),
             next_update=next_update,
             affected=affected if "affected" in doc else None,
             scheduled_start=reschedule.get("scheduled_start"),
@@ -764,7 +893,8 @@ class _ContentReader:
             return None
         if published is None:
             return None
-        return Postmortem(published=published, body=document.body, source=Source(relative))
+        body = self.message(document, relative, "post-incident report")
+        return Postmortem(published=published, body=body, source=Source(relative))
 
     def check_timeline(self, header: _Header, updates: list[Update], index_relative: str) -> bool:
         """Check the order of updates; ``updates`` is sorted by ``at``."""
@@ -853,6 +983,24 @@ def _enum_parser(enum_type: type[E], key: str) -> Callable[[object], E]:
 _parse_kind = _enum_parser(IncidentKind, "kind")
 _parse_impact = _enum_parser(Impact, "impact")
 _parse_update_status = _enum_parser(UpdateStatus, "status")
+
+
+def _has_member_list(entry: object) -> bool:
+    return isinstance(entry, LineMapping) and isinstance(entry.get("components"), list)
+
+
+def bracket_nesting(text: str) -> int:
+    """How deeply ``[`` nest in ``text``; one never closed stays open to the end."""
+    if text.count("[") <= MAX_BRACKET_NESTING:
+        return text.count("[")
+    depth = deepest = 0
+    for char in text:
+        if char == "[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "]" and depth:
+            depth -= 1
+    return deepest
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:

@@ -20,9 +20,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import formatting
 from .build import BuildOptions, build_content
+from .characters import terminal_line
 from .clock import ClockError, build_time
 from .config import HeraldConfig
 from .i18n import Translator, is_supported, translator
+from .options import site_name_problem, site_url_problem
 from .outputs import feed_title
 from .page_assets import PageAssets
 from .pages import GeneratedPage, feed_links, page_table
@@ -64,6 +66,13 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
                 "Herald's pages need use_directory_urls: true (the default): its links and"
                 " feed URLs are folders such as incidents/<id>/"
             )
+        for option, value, check in (
+            ("site_name", config.site_name, site_name_problem),
+            ("site_url", config.site_url, site_url_problem),
+        ):
+            problem = check(value) if value else None
+            if problem is not None:
+                raise PluginError(f"Config value '{option}': {terminal_line(problem)}")
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.site_url = config.site_url or ""
         # Material's option; other themes may not have it, and then Herald speaks English.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .characters import terminal_line
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -23,8 +25,10 @@ class Problem:
     fix: str = ""
 
     def __str__(self) -> str:
+        """``path:line: message (fix)`` on one line, safe to print in a terminal or CI log:
+        what the content holds is shown with its control characters escaped."""
         suffix = f" ({self.fix})" if self.fix else ""
-        return f"{self.path}:{self.line}: {self.message}{suffix}"
+        return terminal_line(f"{self.path}:{self.line}: {self.message}{suffix}")
 
 
 class ContentError(Exception):

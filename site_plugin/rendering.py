@@ -1,24 +1,142 @@
 """Markdown to HTML for update messages, summaries and reports.
 
-Messages are written by the team, but they are shown on pages, in feeds and in emails:
-raw HTML in them is shown as text, never passed through, so that a ``<script>`` or a
-stray ``<`` in a message reads as written and can never run; links keep only web, mail
-and phone targets.
+Messages are written by the team, but they are shown on pages, in feeds and in emails,
+and anyone who can open a pull request can write one. Two layers keep them inert:
+
+1. Raw HTML in a message is shown as text, never passed through, so a ``<script>`` or a
+   stray ``<`` reads as written.
+2. Whatever the site's Markdown extensions produce is then sanitised by nh3 (the Rust
+   ``ammonia`` sanitiser) against an allow-list: the elements and attributes Markdown and
+   the supported extensions write, nothing else. No event handler (``onclick``), no
+   ``style`` beyond a table cell's alignment, no ``<script>``, ``<iframe>`` or ``<svg>``,
+   however an extension such as ``attr_list`` was asked to add them. Every link and image
+   target passes the one URL policy (``url_policy``), read as a browser reads it; a
+   refused target is dropped and the link keeps its text.
+
+Extensions tested for messages (``tests/test_rendering.py``): Python-Markdown's
+``tables``, ``fenced_code``, ``attr_list`` (ids and classes only), ``def_list``,
+``abbr``, ``footnotes``, ``admonition``, ``toc``, ``sane_lists``, ``smarty``, ``nl2br``
+and ``codehilite``; pymdown-extensions' ``betterem``, ``caret``, ``mark``, ``tilde``,
+``details``, ``superfences``, ``highlight``, ``inlinehilite``, ``tasklist`` and ``keys``.
+Other extensions work as far as their output fits the allow-list; what does not (an
+inline SVG icon, a ``<script>`` block) is removed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import markdown
-from markdown.treeprocessors import Treeprocessor
+import nh3
 from markupsafe import Markup
 
-SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+from .url_policy import LINK_SCHEMES, is_allowed_url
+
+ALLOWED_ELEMENTS = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "code",
+        "col",
+        "colgroup",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "input",
+        "ins",
+        "kbd",
+        "label",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "u",
+        "ul",
+    ]
+)
+
+_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"class", "id", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan", "align", "style"},
+    "th": {"colspan", "rowspan", "align", "scope", "style"},
+    "details": {"open"},
+}
+# Task lists: a checkbox that can show its state but never take input.
+_TAG_ATTRIBUTE_VALUES = {"input": {"type": {"checkbox"}, "checked": {"", "checked"}}}
+_SET_ATTRIBUTES = {"input": {"disabled": "disabled"}}
+_URL_ATTRIBUTES = frozenset(("href", "src"))
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_:.-]{0,99}")
+_RESERVED_ID = re.compile(r"(herald|md-|__)", re.IGNORECASE)
+"""Ids Herald's and the theme's scripts look up: content must not shadow them."""
 
 
-class _NoImages(Treeprocessor):
+def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+    if attribute in _URL_ATTRIBUTES:
+        return value if is_allowed_url(value) else None
+    if attribute == "id":
+        return value if _SAFE_ID.fullmatch(value) and not _RESERVED_ID.match(value) else None
+    return value
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only the markup the allow-list names; drop refused URLs and attributes."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_ELEMENTS),
+        clean_content_tags={"script", "style"},
+        attributes=_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
+        tag_attribute_values=_TAG_ATTRIBUTE_VALUES,
+        set_tag_attribute_values=_SET_ATTRIBUTES,
+        url_schemes=set(LINK_SCHEMES),
+        link_rel=None,
+        filter_style_properties={"text-align"},
+        strip_comments=True,
+    )
+
+
+class _NoImages(markdown.treeprocessors.Treeprocessor):
     """Turns images into their alt text: an email must not load anything remote."""
 
     def run(self, root: Any) -> None:
@@ -33,26 +151,8 @@ class _NoImages(Treeprocessor):
                     parent.insert(index, replacement)
 
 
-class _SafeLinks(Treeprocessor):
-    """Drops link and image targets with a scheme that could run code (``javascript:``)."""
-
-    def run(self, root: Any) -> None:
-        for element in root.iter():
-            for attribute in ("href", "src"):
-                target = element.get(attribute)
-                if target is not None and not _is_safe(target):
-                    del element.attrib[attribute]
-
-
-def _is_safe(target: str) -> bool:
-    squashed = "".join(target.split()).lower()
-    if ":" not in squashed.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
-        return True  # relative, or an anchor
-    return squashed.startswith(SAFE_SCHEMES)
-
-
 class MarkdownRenderer:
-    """Renders Markdown with the site's extensions, raw HTML escaped.
+    """Renders Markdown with the site's extensions, raw HTML escaped, output sanitised.
 
     Args:
         extensions: Python-Markdown extensions (names or instances), as in mkdocs.yml.
@@ -73,9 +173,8 @@ class MarkdownRenderer:
         # Raw HTML blocks and inline tags become text; Markdown's own syntax still works.
         self.markdown.preprocessors.deregister("html_block")
         self.markdown.inlinePatterns.deregister("html")
-        self.markdown.treeprocessors.register(_SafeLinks(self.markdown), "herald_safe_links", 0)
         if not images:
             self.markdown.treeprocessors.register(_NoImages(self.markdown), "herald_no_images", 1)
 
     def __call__(self, text: str) -> Markup:
-        return Markup(self.markdown.reset().convert(text))
+        return Markup(sanitize_html(self.markdown.reset().convert(text)))

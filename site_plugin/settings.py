@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 
+from .options import (
+    link_url_problem,
+    repository_path_problem,
+    site_name_problem,
+    site_url_problem,
+    text_setting_problem,
+    unsubscribe_problem,
+    url_layout_problem,
+)
 from .problems import Problem
+from .urls import UrlLayout
 from .values import ValueProblem, parse_duration
 
 PLUGIN_NAME = "herald"
@@ -49,6 +59,7 @@ class Settings:
     subscribers: str | None = None
     ledger: str = ".herald-ledger/ledger.json"
     language: str = "en"
+    layout: UrlLayout = field(default_factory=UrlLayout)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -120,7 +131,34 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         ledger=str(options.get("ledger", Settings.ledger)),
         language=_theme_language(config),
     )
-    problems = []
+    problems = [
+        Problem(name, 1, f"{option}: {problem}", "fix it in mkdocs.yml")
+        for option, value, check in (
+            ("site_name", settings.site_name, site_name_problem),
+            ("site_url", settings.site_url, site_url_problem),
+            ("components", settings.components, repository_path_problem),
+            ("incidents", settings.incidents, repository_path_problem),
+            ("message_templates", settings.message_templates, repository_path_problem),
+            ("ledger", settings.ledger, repository_path_problem),
+            ("subscribers", settings.subscribers, repository_path_problem),
+            ("support_url", settings.support_url, link_url_problem),
+            ("unsubscribe", settings.unsubscribe, unsubscribe_problem),
+            *(
+                (option, _optional_text(options.get(option)), text_setting_problem)
+                for option in ("home_title", "history_title", "support_label")
+            ),
+        )
+        if value and (problem := check(value)) is not None
+    ]
+    layouts = {}
+    for option, fields in _LAYOUT_FIELDS.items():
+        layout = str(options.get(option, _LAYOUT_DEFAULTS[option]))
+        problem = url_layout_problem(layout, fields)
+        if problem is not None:
+            problems.append(Problem(name, 1, f"{option}: {problem}", "fix it in mkdocs.yml"))
+        else:
+            layouts[option.removesuffix("_url")] = layout
+    settings = replace(settings, layout=UrlLayout(**layouts))
     if "stale_after" in options:
         try:
             settings = replace(settings, stale_after=parse_duration(options["stale_after"]))
@@ -137,6 +175,20 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         fix = f"did you mean '{close[0]}'?" if close else "use an IANA name such as Europe/Berlin"
         problems.append(Problem(name, 1, f"unknown time zone '{settings.timezone}'", fix))
     return settings, problems
+
+
+_LAYOUT_FIELDS: dict[str, tuple[str, ...]] = {
+    "incident_url": ("id",),
+    "component_url": ("id",),
+    "history_url": (),
+    "history_month_url": ("year", "month"),
+}
+_LAYOUT_DEFAULTS = {
+    "incident_url": UrlLayout.incident,
+    "component_url": UrlLayout.component,
+    "history_url": UrlLayout.history,
+    "history_month_url": UrlLayout.history_month,
+}
 
 
 def _theme_language(config: object) -> str:

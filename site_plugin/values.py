@@ -27,7 +27,8 @@ _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 MAX_DURATION = timedelta(days=366)
 _DURATION = re.compile(r"^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
+"""An id: match it with ``fullmatch`` (``$`` would let a trailing line break through)."""
 
 TIMESTAMP_EXAMPLE = "2026-11-20T14:10:00Z"
 
@@ -42,13 +43,13 @@ def parse_timestamp(value: object, default_zone: tzinfo) -> datetime:
         moment = value
     elif isinstance(value, str):
         text = value.strip()
-        if _DATE_ONLY.match(text):
+        if _DATE_ONLY.fullmatch(text):
             raise ValueProblem(
                 f"'{text}' is a date without a time",
                 f"add the time and its zone, e.g. {text}T14:10:00Z",
             )
         try:
-            if not _TIMESTAMP.match(text):
+            if not _TIMESTAMP.fullmatch(text):
                 raise ValueError(text)
             moment = datetime.fromisoformat(text)
         except ValueError:
@@ -113,7 +114,7 @@ def parse_date(value: object) -> date:
         ValueProblem: Anything else.
     """
     text = value.strip() if isinstance(value, str) else None
-    if text is None or not _DATE_ONLY.match(text):
+    if text is None or not _DATE_ONLY.fullmatch(text):
         raise ValueProblem(
             f"{describe(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2026-03-01"
         )
@@ -133,7 +134,7 @@ def parse_duration(value: object) -> timedelta:
         ValueProblem: Not a positive duration with units.
     """
     text = value.strip() if isinstance(value, str) else ""
-    match = _DURATION.match(text) if text else None
+    match = _DURATION.fullmatch(text) if text else None
     if match is None or not any(match.groups()):
         raise ValueProblem(
             f"{describe(value)} is not a duration",
@@ -172,7 +173,7 @@ def parse_line(value: object) -> str:
         ValueProblem: Not text, empty, or with a line break.
     """
     text = parse_text(value)
-    if "\n" in text or "\r" in text:
+    if any(char in text for char in "\n\r\u2028\u2029"):
         raise ValueProblem("it has a line break", "write it on one line")
     return text
 

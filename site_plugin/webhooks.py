@@ -10,7 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from .api import StatusApi
-from .digest import DigestSite, Pending, one_line
+from .characters import one_line
+from .digest import DigestSite, Pending
 from .i18n import iso
 from .labels import update_status_label
 from .model import Impact

@@ -415,6 +415,6 @@ def test_widening_a_subscription_does_not_send_old_news(
 
 
 def test_subjects_never_carry_a_line_break() -> None:
-    from site_plugin.digest import one_line
+    from site_plugin.characters import one_line
 
     assert one_line("Evil\r\nBcc: victim@test.example") == "Evil Bcc: victim@test.example"

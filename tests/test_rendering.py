@@ -23,7 +23,7 @@ def render() -> MarkdownRenderer:
         ("<div>\nblock\n</div>", "<p>&lt;div&gt;\nblock\n&lt;/div&gt;</p>"),
         ("Errors on <5% of requests", "<p>Errors on &lt;5% of requests</p>"),
         ("[click](javascript:alert(1))", "<p><a>click</a></p>"),
-        ("![x](data:image/svg+xml;base64,AAAA)", '<p><img alt="x" /></p>'),
+        ("![x](data:image/svg+xml;base64,AAAA)", '<p><img alt="x"></p>'),
         (
             "[help](https://help.example/a?b=1) [us](mailto:a@b.example) [up](#top) [r](../x/)",
             '<p><a href="https://help.example/a?b=1">help</a> <a href="mailto:a@b.example">us</a>'

@@ -1,0 +1,97 @@
+"""Validation of the settings in ``mkdocs.yml`` that could break out of where they belong.
+
+Each function returns what is wrong with one value, in words, or ``None``. The MkDocs
+plugin (``config.py``) raises them as MkDocs config errors when the config loads, and
+the command line (``settings.py``) reports them as problems, so ``mkdocs build`` and
+``herald check`` refuse the same settings with the same words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from pathlib import PurePosixPath, PureWindowsPath
+
+from .characters import BIDI_CONTROLS
+from .url_policy import LINK_SCHEMES, WEB_SCHEMES, setting_url_problem
+
+UNSUBSCRIBE_SCHEMES = frozenset(("https", "mailto"))
+"""What List-Unsubscribe (RFC 2369, RFC 8058) can carry for every mail client."""
+
+_URL_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
+_MARKUP = '<>"'
+
+
+def url_layout_problem(layout: str, fields: Collection[str]) -> str | None:
+    """A page URL layout (``incidents/{id}/``): relative, ending in ``/``, with its fields,
+    and made of plain path segments, so no id can lead out of the site's folder."""
+    sample: dict[str, object] = dict.fromkeys(fields, "x")
+    if "year" in fields:
+        sample.update(year=2026, month=11)
+    try:
+        expanded = layout.format(**sample)
+    except (KeyError, IndexError, ValueError, AttributeError) as error:
+        names = ", ".join("{" + field + "}" for field in fields)
+        return f"'{layout}' uses an unknown field {error} (fields: {names})"
+    if layout.startswith("/") or not expanded.endswith("/"):
+        return f"'{layout}' must be relative and end with '/'"
+    for field in fields:
+        if "{" + field not in layout:
+            return f"'{layout}' must contain {{{field}}}"
+    segments = expanded[:-1].split("/") if expanded != "/" else []
+    for segment in segments:
+        if segment in ("", ".", "..") or not _URL_SEGMENT.fullmatch(segment):
+            return (
+                f"'{layout}' may hold only folder names of letters, digits, '.', '_', '-'"
+                " and '~' between single '/' (no '..', no empty or '.' folder)"
+            )
+    return None
+
+
+def link_url_problem(value: str) -> str | None:
+    """A link customers follow (``support_url``)."""
+    return setting_url_problem(value, LINK_SCHEMES)
+
+
+def unsubscribe_problem(value: str) -> str | None:
+    """The address in every email's List-Unsubscribe header and footer."""
+    return setting_url_problem(value, UNSUBSCRIBE_SCHEMES)
+
+
+def site_url_problem(value: str) -> str | None:
+    """``site_url``: where the site is published; every absolute link starts with it."""
+    return setting_url_problem(value, WEB_SCHEMES)
+
+
+def site_name_problem(value: str) -> str | None:
+    """``site_name``: the theme prints it unescaped in its header, so it must hold no markup."""
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in value):
+        return "has a line break or a control character in it"
+    if BIDI_CONTROLS.intersection(value):
+        return "has a bidirectional control character in it"
+    if any(char in value for char in _MARKUP):
+        return 'may not hold <, > or " (the theme prints the name unescaped)'
+    return None
+
+
+def text_setting_problem(value: str) -> str | None:
+    """A title or label Herald prints (escaped): one line, no control characters."""
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in value):
+        return "has a line break or a control character in it"
+    if BIDI_CONTROLS.intersection(value):
+        return "has a bidirectional control character in it"
+    return None
+
+
+def repository_path_problem(value: str) -> str | None:
+    """A path in the repository (``components``, ``incidents``, ``ledger``, ...): relative,
+    and never leaving the folder of ``mkdocs.yml``."""
+    if not value.strip():
+        return "is empty"
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in value):
+        return "has a line break or a control character in it"
+    if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
+        return f"'{value}' must be relative to the folder of mkdocs.yml"
+    if PureWindowsPath(value).drive or ".." in PurePosixPath(value.replace("\\", "/")).parts:
+        return f"'{value}' leads out of the folder of mkdocs.yml"
+    return None
