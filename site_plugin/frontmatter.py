@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from .characters import content_character_fix, describe_character, forbidden_characters
+
 MAX_FILE_BYTES = 1024 * 1024
 """Incident and component files are small; anything larger is a mistake (or an attack)."""
 
@@ -81,6 +83,7 @@ def _to_value(node: yaml.Node, offset: int, seen: set[int] | None, depth: int = 
             "flatten it",
         )
     if isinstance(node, yaml.ScalarNode):
+        _refuse_control_characters(node, offset)
         return node.value
     if isinstance(node, yaml.SequenceNode):
         return [_to_value(item, offset, seen, depth + 1) for item in node.value]
@@ -94,6 +97,7 @@ def _to_value(node: yaml.Node, offset: int, seen: set[int] | None, depth: int = 
             raise YamlProblem(
                 key_line, "a key is not a name", "keys are words such as 'title' or 'at'"
             )
+        _refuse_control_characters(key_node, offset)
         key = key_node.value
         if key in mapping:
             raise YamlProblem(
@@ -104,6 +108,19 @@ def _to_value(node: yaml.Node, offset: int, seen: set[int] | None, depth: int = 
         mapping[key] = _to_value(value_node, offset, seen, depth + 1)
         key_lines[key] = key_line
     return mapping
+
+
+def _refuse_control_characters(node: yaml.ScalarNode, offset: int) -> None:
+    """A double-quoted YAML escape (``"\\e"``, ``"\\a"``, ``"\\u202e"``) writes a control
+    character into a value without one in the file: refused as one in the text is."""
+    found = forbidden_characters(node.value)
+    if found:
+        line, char = found[0]
+        raise YamlProblem(
+            node.start_mark.line + offset,
+            f"a value has the control character {describe_character(char)}",
+            content_character_fix(char),
+        )
 
 
 def _nesting_depth(text: str) -> int:
