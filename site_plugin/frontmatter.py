@@ -115,7 +115,7 @@ def _refuse_control_characters(node: yaml.ScalarNode, offset: int) -> None:
     character into a value without one in the file: refused as one in the text is."""
     found = forbidden_characters(node.value)
     if found:
-        line, char = found[0]
+        _, char = found[0]
         raise YamlProblem(
             node.start_mark.line + offset,
             f"a value has the control character {describe_character(char)}",
