@@ -6,6 +6,8 @@ import pytest
 
 from site_plugin.rendering import MarkdownRenderer
 
+from .hostile import SCRIPT_TARGETS, markdown_payloads, unsafe_markup
+
 
 @pytest.fixture(scope="module")
 def render() -> MarkdownRenderer:
@@ -50,3 +52,82 @@ def test_images_can_be_left_out_for_email() -> None:
     assert email_render("See ![the graph](https://t.example/p.png) here.") == (
         "<p>See <span>[the graph]</span> here.</p>"
     )
+
+
+SUPPORTED_EXTENSIONS = [
+    "tables",
+    "fenced_code",
+    "attr_list",
+    "def_list",
+    "abbr",
+    "footnotes",
+    "admonition",
+    "toc",
+    "sane_lists",
+    "smarty",
+    "nl2br",
+    "md_in_html",
+    "pymdownx.betterem",
+    "pymdownx.caret",
+    "pymdownx.mark",
+    "pymdownx.tilde",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.highlight",
+    "pymdownx.inlinehilite",
+    "pymdownx.tasklist",
+    "pymdownx.keys",
+]
+
+
+@pytest.fixture(scope="module")
+def render_everything() -> MarkdownRenderer:
+    """Every extension Herald supports in messages, at once, as a Material site enables them."""
+    return MarkdownRenderer(SUPPORTED_EXTENSIONS)
+
+
+@pytest.mark.parametrize("payload", markdown_payloads())
+def test_no_hostile_markdown_becomes_live_markup(
+    render_everything: MarkdownRenderer, render: MarkdownRenderer, payload: str
+) -> None:
+    for renderer in (render_everything, render):
+        html = renderer(payload)
+        assert unsafe_markup(html) == [], html
+
+
+@pytest.mark.parametrize("target", SCRIPT_TARGETS)
+def test_a_refused_link_keeps_its_text(render_everything: MarkdownRenderer, target: str) -> None:
+    html = render_everything(f"See [the details]({target}) now.")
+    assert "the details" in html
+    assert "href" not in html
+
+
+@pytest.mark.parametrize(
+    ("extension", "message", "markup"),
+    [
+        ("tables", "| a | b |\n|:--|--:|\n| 1 | 2 |", '<td style="text-align:right">2</td>'),
+        ("fenced_code", "```\ncode\n```", "<pre><code>code\n</code></pre>"),
+        ("attr_list", "Text\n{: .note #why }", '<p class="note" id="why">Text</p>'),
+        ("def_list", "Term\n: Meaning", "<dl>\n<dt>Term</dt>\n<dd>Meaning</dd>\n</dl>"),
+        ("abbr", "An API.\n\n*[API]: Programming interface", '<abbr title="Programming'),
+        ("footnotes", "A[^1]\n\n[^1]: B", '<a class="footnote-ref" href="#fn:1">1</a>'),
+        ("admonition", "!!! warning\n    Careful", '<div class="admonition warning">'),
+        ("toc", "## Timeline", '<h2 id="timeline">Timeline</h2>'),
+        ("pymdownx.tasklist", "- [x] Done", '<input type="checkbox" checked="" disabled'),
+        ("pymdownx.details", '??? note "More"\n    Body', "<details class=\"note\">"),
+        ("pymdownx.mark", "==marked==", "<mark>marked</mark>"),
+        ("pymdownx.tilde", "~~gone~~", "<del>gone</del>"),
+        ("pymdownx.caret", "^^added^^", "<ins>added</ins>"),
+        ("pymdownx.keys", "++ctrl+c++", '<kbd class="key-control">Ctrl</kbd>'),
+        ("pymdownx.superfences", "```python\nx = 1\n```", '<div class="highlight">'),
+    ],
+)
+def test_supported_extensions_keep_their_markup(extension: str, message: str, markup: str) -> None:
+    assert markup in MarkdownRenderer([extension])(message)
+
+
+def test_content_cannot_take_the_ids_herald_and_the_theme_look_up() -> None:
+    render = MarkdownRenderer(["attr_list"])
+    assert render("A\n{: #herald-theme-assets }\n\nB\n{: #__search }") == "<p>A</p>\n<p>B</p>"
+    assert render("C\n{: #own-anchor }") == '<p id="own-anchor">C</p>'
+
