@@ -114,7 +114,7 @@ def test_a_refused_link_keeps_its_text(render_everything: MarkdownRenderer, targ
         ("admonition", "!!! warning\n    Careful", '<div class="admonition warning">'),
         ("toc", "## Timeline", '<h2 id="timeline">Timeline</h2>'),
         ("pymdownx.tasklist", "- [x] Done", '<input type="checkbox" checked="" disabled'),
-        ("pymdownx.details", '??? note "More"\n    Body', "<details class=\"note\">"),
+        ("pymdownx.details", '??? note "More"\n    Body', '<details class="note">'),
         ("pymdownx.mark", "==marked==", "<mark>marked</mark>"),
         ("pymdownx.tilde", "~~gone~~", "<del>gone</del>"),
         ("pymdownx.caret", "^^added^^", "<ins>added</ins>"),
@@ -130,4 +130,3 @@ def test_content_cannot_take_the_ids_herald_and_the_theme_look_up() -> None:
     render = MarkdownRenderer(["attr_list"])
     assert render("A\n{: #herald-theme-assets }\n\nB\n{: #__search }") == "<p>A</p>\n<p>B</p>"
     assert render("C\n{: #own-anchor }") == '<p id="own-anchor">C</p>'
-

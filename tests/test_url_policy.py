@@ -71,8 +71,17 @@ def test_unsubscribe_is_mailto_or_https() -> None:
 
 @pytest.mark.parametrize(
     "layout",
-    ["../escaped-{id}/", "incidents/../../{id}/", "incidents//{id}/", "./{id}/", "a\\{id}/",
-     "incidents/{id}/../../x/", "inc%2e%2e/{id}/", "incidents/{id}?x/", "c:/{id}/"],
+    [
+        "../escaped-{id}/",
+        "incidents/../../{id}/",
+        "incidents//{id}/",
+        "./{id}/",
+        "a\\{id}/",
+        "incidents/{id}/../../x/",
+        "inc%2e%2e/{id}/",
+        "incidents/{id}?x/",
+        "c:/{id}/",
+    ],
 )
 def test_no_url_layout_can_leave_the_site_folder(layout: str) -> None:
     assert url_layout_problem(layout, ("id",)) is not None
