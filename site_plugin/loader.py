@@ -496,8 +496,19 @@ class _ContentReader:
     def read_incident(
         self, folder: str, incident_id: str, relative: str, catalog: Catalog
     ) -> Incident | None:
+        entries = self.list_folder(folder, relative)
+        for entry in entries:
+            if entry.is_symlink() and not self.inside_root(entry.path):
+                self.report(
+                    f"{relative}/{entry.name}",
+                    1,
+                    "is a link to a place outside the repository",
+                    "Herald reads only what the repository holds: replace the link with the file",
+                )
         names = sorted(
-            entry.name for entry in self.list_folder(folder, relative) if _is_file(entry)
+            entry.name
+            for entry in entries
+            if _is_file(entry) and (not entry.is_symlink() or self.inside_root(entry.path))
         )
         for name in names:
             if not name.endswith(".md") and name.lower().endswith(UPDATE_SUFFIXES):

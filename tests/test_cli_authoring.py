@@ -333,3 +333,30 @@ def test_title_must_be_one_line(site: Path) -> None:
     result = herald(site, "new", "Evil\n- **Removes** nothing", "-m", "x")
     assert result.returncode == 2
     assert result.stderr.strip() == "herald: the title has a line break (write it on one line)"
+
+
+def test_update_never_writes_through_a_link_out_of_the_repository(
+    site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    created = herald(site, "new", "Elevated API errors", "-m", "Slow.", "--impact", "minor")
+    assert created.returncode == 0, created.stderr
+    outside = tmp_path_factory.mktemp("outside") / "planted.md"
+    trap = site / NEW / "2026-11-25T1210Z-identified.md"
+    trap.symlink_to(outside)  # dangling: "does not exist", and writing to it would follow it
+    before = snapshot(site)
+    result = herald(site, "update", NEW, "--status", "identified", "-m", "Found.", epoch=T1210)
+    assert result.returncode == 2
+    assert f"{NEW}/2026-11-25T1210Z-identified.md:1: is a link to a place outside the" in (
+        result.stderr
+    )
+    assert not outside.exists()
+    assert snapshot(site) == before and trap.is_symlink()
+
+
+def test_a_message_with_control_characters_is_refused_before_it_is_written(site: Path) -> None:
+    before = snapshot(site)
+    result = herald(site, "new", "Slow API", "-m", "Errors: \x1b[31mFAILED\x1b[0m")
+    assert result.returncode == 2
+    assert "the text has the control character U+001B (escape)" in result.stderr
+    assert "\x1b" not in result.stderr
+    assert snapshot(site) == before
