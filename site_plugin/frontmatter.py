@@ -60,7 +60,9 @@ class _NodeLoader(_BaseLoader):  # type: ignore[valid-type,misc]
 _PLAIN_TAGS = frozenset(("tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"))
 
 
-def _to_value(node: yaml.Node, offset: int, seen: set[int] | None, depth: int = 0) -> Any:
+def _to_value(
+    node: yaml.Node, offset: int, seen: set[int] | None, depth: int = 0, *, escapes: bool = True
+) -> Any:
     """Turn a node into text, lists and LineMappings with file line numbers."""
     if seen is not None:
         if id(node) in seen:
@@ -83,10 +85,11 @@ def _to_value(node: yaml.Node, offset: int, seen: set[int] | None, depth: int = 
             "flatten it",
         )
     if isinstance(node, yaml.ScalarNode):
-        _refuse_control_characters(node, offset)
+        if escapes:
+            _refuse_control_characters(node, offset)
         return node.value
     if isinstance(node, yaml.SequenceNode):
-        return [_to_value(item, offset, seen, depth + 1) for item in node.value]
+        return [_to_value(item, offset, seen, depth + 1, escapes=escapes) for item in node.value]
     mapping = LineMapping()
     mapping.line = node.start_mark.line + offset
     key_lines: dict[str, int] = {}
@@ -97,7 +100,8 @@ def _to_value(node: yaml.Node, offset: int, seen: set[int] | None, depth: int = 
             raise YamlProblem(
                 key_line, "a key is not a name", "keys are words such as 'title' or 'at'"
             )
-        _refuse_control_characters(key_node, offset)
+        if escapes:
+            _refuse_control_characters(key_node, offset)
         key = key_node.value
         if key in mapping:
             raise YamlProblem(
@@ -105,7 +109,7 @@ def _to_value(node: yaml.Node, offset: int, seen: set[int] | None, depth: int = 
                 f"'{key}' is given twice (first on line {key_lines[key]})",
                 "keep one of them",
             )
-        mapping[key] = _to_value(value_node, offset, seen, depth + 1)
+        mapping[key] = _to_value(value_node, offset, seen, depth + 1, escapes=escapes)
         key_lines[key] = key_line
     return mapping
 
@@ -175,7 +179,9 @@ def load_yaml(text: str, *, first_line: int = 1) -> Any:
     if node is None:
         return None
     seen: set[int] | None = set() if "&" in text or "*" in text else None
-    return _to_value(node, first_line, seen)
+    # Only a double-quoted escape ("\\e") can put a control character in a value that the
+    # file's text does not have (the loader refuses those in the text).
+    return _to_value(node, first_line, seen, escapes="\\" in text)
 
 
 def _yaml_fix(reason: str, faulty_line: str) -> str:

@@ -179,10 +179,14 @@ class _ContentReader:
     def timestamp(self, value: object) -> datetime:
         return parse_timestamp(value, self.zone)
 
-    def read_text_file(self, path: str, relative: str) -> str | None:
+    def read_text_file(self, path: str, relative: str, *, listed: bool = False) -> str | None:
         """A content file's text: inside the repository, a regular file, small, UTF-8, and
-        free of control characters; ``None`` after reporting why not."""
-        if not self.inside_root(path):
+        free of control characters; ``None`` after reporting why not.
+
+        ``listed``: the file was found by listing an incident folder, whose links out of
+        the repository were reported then, so it needs no second look.
+        """
+        if not listed and not self.inside_root(path):
             self.report(
                 relative,
                 1,
@@ -191,23 +195,15 @@ class _ContentReader:
             )
             return None
         try:
-            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            data, size = _read_regular_file(path, MAX_FILE_BYTES + 1)
         except OSError as error:
             self.report(relative, 1, f"cannot be read: {error.strerror}", "check the file")
             return None
-        with os.fdopen(descriptor, "rb") as file:
-            info = os.fstat(file.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                self.report(relative, 1, "is not a regular file", "replace it with a text file")
-                return None
-            # Never read more than the limit: a link or a mistake can point at gigabytes.
-            try:
-                data = file.read(min(info.st_size, MAX_FILE_BYTES) + 1)
-            except OSError as error:
-                self.report(relative, 1, f"cannot be read: {error.strerror}", "check the file")
-                return None
+        if data is None:
+            self.report(relative, 1, "is not a regular file", "replace it with a text file")
+            return None
         try:
-            text = decode_text(data, size=info.st_size)
+            text = decode_text(data, size=size)
         except YamlProblem as problem:
             self.report(relative, problem.line, problem.message, problem.fix)
             return None
@@ -255,7 +251,8 @@ class _ContentReader:
         return body
 
     def read_document(self, path: str, relative: str) -> FrontMatterDocument | None:
-        text = self.read_text_file(path, relative)
+        """A Markdown file from an incident folder, split into front matter and body."""
+        text = self.read_text_file(path, relative, listed=True)
         if text is None:
             return None
         try:
@@ -994,6 +991,28 @@ def _enum_parser(enum_type: type[E], key: str) -> Callable[[object], E]:
 _parse_kind = _enum_parser(IncidentKind, "kind")
 _parse_impact = _enum_parser(Impact, "impact")
 _parse_update_status = _enum_parser(UpdateStatus, "status")
+
+
+def _read_regular_file(path: str, limit: int) -> tuple[bytes | None, int]:
+    """At most ``limit`` bytes of a regular file and its size; ``None`` for anything else
+    (a named pipe would block the build forever, a device never ends)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            return None, 0
+        # Never read more than the limit: a link or a mistake can point at gigabytes.
+        wanted = min(info.st_size, limit)
+        chunks = []
+        while wanted > 0:
+            chunk = os.read(descriptor, wanted)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            wanted -= len(chunk)
+        return b"".join(chunks), info.st_size
+    finally:
+        os.close(descriptor)
 
 
 def _has_member_list(entry: object) -> bool:
