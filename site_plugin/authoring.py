@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 import yaml
 
 from .formatting import utc_clock, utc_text
@@ -33,6 +34,7 @@ from .model import (
     UpdateStatus,
     format_duration,
 )
+from .options import path_is_inside
 from .problems import ContentError
 from .status import is_open, maintenance_window, resolved_at
 from .values import SLUG, ValueProblem, parse_duration, parse_timestamp
@@ -244,7 +246,15 @@ def update_file_name(folder: Path, at: datetime, status: UpdateStatus) -> Path:
 def render_template(workspace: Workspace, name: str, context: dict[str, Any]) -> str:
     """A message template: the team's ``templates/<name>.md`` if any, else Herald's."""
     folders = [str(workspace.templates)] if workspace.templates else []
-    environment = jinja2.Environment(
+    own = workspace.templates / f"{name}.md" if workspace.templates else None
+    if own is not None and os.path.lexists(own) and not path_is_inside(workspace.paths.root, own):
+        raise AuthoringError(
+            f"the message template {workspace.relative(own)} is a link out of the repository",
+            "replace the link with the template itself",
+        )
+    # Sandboxed: a template is a file anyone can propose in a pull request, and the
+    # post-update workflow renders it; it may fill in text, never reach Python.
+    environment = jinja2.sandbox.SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([*folders, str(PACKAGE_TEMPLATES)]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -309,13 +319,11 @@ def _promise_text(due: datetime, at: datetime) -> str:
 
 def commit_files(workspace: Workspace, files: dict[Path, str], created_folder: Path | None) -> None:
     """Write ``files``; read the content back; undo everything if it does not load."""
-    root = os.path.realpath(workspace.paths.root)
     for path in files:
         # lexists: a dangling link "does not exist", and writing to it would follow it.
         if os.path.lexists(path):
             raise AuthoringError(f"{workspace.relative(path)} already exists")
-        folder = os.path.realpath(created_folder or path.parent)
-        if not (folder == root or folder.startswith(root.rstrip(os.sep) + os.sep)):
+        if not path_is_inside(workspace.paths.root, created_folder or path.parent):
             raise AuthoringError(
                 f"{workspace.relative(path.parent)} leads outside the repository",
                 "replace the link with a real folder",

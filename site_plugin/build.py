@@ -15,8 +15,9 @@ from .i18n import translator
 from .loader import ContentPaths, load_status_site
 from .model import StatusSite
 from .outputs import OutputOptions, build_outputs
+from .problems import ContentError
 from .rendering import MarkdownRenderer
-from .urls import UrlLayout
+from .urls import UrlLayout, page_collisions
 from .views import SiteViews, ViewBuilder
 
 
@@ -45,6 +46,8 @@ class BuiltSite:
     site: StatusSite
     views: SiteViews
     files: dict[str, bytes]
+    left_out_extensions: tuple[str, ...] = ()
+    """The site's Markdown extensions that incident messages do not use."""
 
 
 def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
@@ -55,10 +58,12 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
         root=options.root, components=options.components, incidents=options.incidents
     )
     site = load_status_site(paths, now=now, zone=zone)
+    collisions = page_collisions(site, options.layout)
+    if collisions:
+        raise ContentError(collisions)
     # One renderer for pages and feeds: each message is converted once.
-    render = functools.cache(
-        MarkdownRenderer(options.markdown_extensions, options.markdown_configs)
-    )
+    renderer = MarkdownRenderer(options.markdown_extensions, options.markdown_configs)
+    render = functools.cache(renderer)
     views = ViewBuilder(
         site,
         now=now,
@@ -79,4 +84,4 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
         feed_size=options.feed_size,
         translator=t,
     )
-    return BuiltSite(site, views, build_outputs(site, outputs))
+    return BuiltSite(site, views, build_outputs(site, outputs), tuple(renderer.left_out))

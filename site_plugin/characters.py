@@ -27,7 +27,7 @@ _UNPRINTABLE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff" + "".join(sorted(BIDI_CONTROLS)) + "]"
 )
 _LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-_WORKFLOW_COMMAND = re.compile(r"\s*(::|##\[)")
+_WORKFLOW_COMMAND = re.compile(r"\s*::")
 
 CHARACTER_NAMES = {
     "\x00": "NUL",
@@ -107,6 +107,9 @@ def terminal_line(text: str) -> str:
     recolour the terminal, add a line or start a workflow command (``::error ...``).
     """
     line = _UNPRINTABLE.sub(_escaped, text)
+    # The runner reads "::command" at the start of a line, and the older "##[command]"
+    # anywhere in one.
+    line = line.replace("##[", "#\\x23[")
     if _WORKFLOW_COMMAND.match(line):
         line = "> " + line
     return line

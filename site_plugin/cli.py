@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from email.utils import formataddr
 from pathlib import Path
 from typing import TextIO
 
@@ -35,7 +36,7 @@ from .authoring import (
     write_update,
 )
 from .changes import summarise_change
-from .characters import terminal_line
+from .characters import one_line, terminal_line
 from .checks import overdue_warnings
 from .clock import ClockError, build_time
 from .delivery import SettingsError
@@ -46,9 +47,11 @@ from .listing import open_items
 from .loader import ContentPaths, load_status_site
 from .model import Impact, IncidentKind, StatusSite, UpdateStatus
 from .notify import CHANNELS, NotifyRun, notify, read_subscribers
+from .options import path_is_inside
 from .problems import ContentError, Problem
 from .rendering import MarkdownRenderer
 from .settings import Settings, read_settings
+from .urls import page_collisions
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -453,6 +456,8 @@ def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime)
         subscribers = (
             read_subscribers(subscribers_text, site.catalog, source) if subscribers_text else []
         )
+        if arguments.ledger is None:
+            _inside_repository(settings, settings.ledger, "ledger")
         ledger = Ledger.load(settings.root / (arguments.ledger or settings.ledger))
         run = NotifyRun(
             site=site,
@@ -485,10 +490,21 @@ def _subscribers_source(arguments: argparse.Namespace, settings: Settings) -> tu
     path = arguments.subscribers or settings.subscribers
     if not path:
         return "", ""
+    if arguments.subscribers is None:
+        _inside_repository(settings, path, "subscribers")
     try:
         return (settings.root / path).read_text(encoding="utf-8"), path
     except (OSError, UnicodeDecodeError) as error:
         raise SettingsError(f"cannot read the subscribers file {path}: {error}") from None
+
+
+def _inside_repository(settings: Settings, path: str, option: str) -> None:
+    """Options name files in the repository; a link there must not lead elsewhere."""
+    if not path_is_inside(settings.root, settings.root / path):
+        raise SettingsError(
+            f"the {option} option's {path} leads out of the repository through a link"
+            " (replace the link with a folder or file of the repository)"
+        )
 
 
 def run_digest(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
@@ -514,7 +530,8 @@ def run_digest(arguments: argparse.Namespace, settings: Settings, now: datetime)
         site.catalog,
         now,
         render,
-        sender=os.environ.get("HERALD_SMTP_FROM", f"{settings.site_name} <status@localhost>"),
+        sender=os.environ.get("HERALD_SMTP_FROM")
+        or formataddr((one_line(settings.site_name), "status@localhost")),
         recipient="subscriber@example.com",
     )
     if arguments.html:
@@ -557,6 +574,10 @@ def run_check(arguments: argparse.Namespace, settings: Settings, now: datetime) 
     """``herald check``: validate everything, report every problem at once."""
     site = load_or_report(settings, now)
     if site is None:
+        return EXIT_PROBLEMS
+    collisions = page_collisions(site, settings.layout)
+    if collisions:
+        _print_problems(collisions, sys.stdout)
         return EXIT_PROBLEMS
     warnings = overdue_warnings(site, now, settings.stale_after)
     for warning in warnings:

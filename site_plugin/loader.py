@@ -43,6 +43,7 @@ from .model import (
     Update,
     UpdateStatus,
 )
+from .options import path_is_inside
 from .problems import ContentError, Problem
 from .values import (
     SLUG,
@@ -71,8 +72,11 @@ for hours (40,000 entries built a 3.6 GB site)."""
 MAX_ID_LENGTH = 100
 MAX_MESSAGE_BYTES = 100 * 1024
 """A message, summary or report is read on a phone: 100 KiB is some 15,000 words."""
-MAX_BRACKET_NESTING = 32
-"""Markdown's link parser takes time growing with the square of nested ``[``."""
+MAX_MESSAGE_LINES = 1000
+MAX_MESSAGE_BRACKETS = 1000
+"""Python-Markdown takes time growing with the square of the number of unclosed ``[``,
+of rules and of headings in one text: within these bounds any message renders in well
+under a second."""
 MAX_CHARACTER_PROBLEMS = 10
 """Control characters reported per file; the rest are counted."""
 
@@ -226,9 +230,7 @@ class _ContentReader:
 
     def inside_root(self, path: str | Path) -> bool:
         """Whether ``path``, every link in it followed, stays inside the repository."""
-        root = os.path.realpath(self.paths.root)
-        real = os.path.realpath(path)
-        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+        return path_is_inside(self.paths.root, path)
 
     def message(self, document: FrontMatterDocument, relative: str, what: str) -> str:
         """The Markdown body, reported when it is too long or nests too deeply to render."""
@@ -241,12 +243,19 @@ class _ContentReader:
                 f"the {what} is {size // 1024} KiB, over the {MAX_MESSAGE_BYTES // 1024} KiB limit",
                 "say it shorter, and link to longer material",
             )
-        elif bracket_nesting(body) > MAX_BRACKET_NESTING:
+        elif body.count("\n") >= MAX_MESSAGE_LINES:
             self.report(
                 relative,
                 document.body_line,
-                f"the {what} nests '[' more than {MAX_BRACKET_NESTING} deep",
-                "close each '[' with ']', or write the brackets as \\[",
+                f"the {what} has {body.count(chr(10)) + 1} lines, more than {MAX_MESSAGE_LINES}",
+                "say it shorter, and link to longer material",
+            )
+        elif body.count("[") > MAX_MESSAGE_BRACKETS:
+            self.report(
+                relative,
+                document.body_line,
+                f"the {what} has {body.count('[')} '[', more than {MAX_MESSAGE_BRACKETS}",
+                "link to fewer places, or write the brackets as \\[",
             )
         return body
 
@@ -1017,20 +1026,6 @@ def _read_regular_file(path: str, limit: int) -> tuple[bytes | None, int]:
 
 def _has_member_list(entry: object) -> bool:
     return isinstance(entry, LineMapping) and isinstance(entry.get("components"), list)
-
-
-def bracket_nesting(text: str) -> int:
-    """How deeply ``[`` nest in ``text``; one never closed stays open to the end."""
-    if text.count("[") <= MAX_BRACKET_NESTING:
-        return text.count("[")
-    depth = deepest = 0
-    for char in text:
-        if char == "[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char == "]" and depth:
-            depth -= 1
-    return deepest
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:

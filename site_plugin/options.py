@@ -8,9 +8,11 @@ the command line (``settings.py``) reports them as problems, so ``mkdocs build``
 
 from __future__ import annotations
 
+import os
 import re
+import string
 from collections.abc import Collection
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .characters import BIDI_CONTROLS
 from .url_policy import LINK_SCHEMES, WEB_SCHEMES, setting_url_problem
@@ -25,6 +27,17 @@ _MARKUP = '<>"'
 def url_layout_problem(layout: str, fields: Collection[str]) -> str | None:
     """A page URL layout (``incidents/{id}/``): relative, ending in ``/``, with its fields,
     and made of plain path segments, so no id can lead out of the site's folder."""
+    try:
+        parts = list(string.Formatter().parse(layout))
+    except ValueError as error:
+        return f"'{layout}' is not a URL layout ({error})"
+    for _, field, spec, conversion in parts:
+        if field is None:
+            continue
+        numeric = field in ("year", "month") and re.fullmatch(r"0?\d?d", spec or "d")
+        if conversion or (spec and not numeric):
+            # A format such as {id:.4} would cut ids short and put many pages at one URL.
+            return f"'{layout}' formats {{{field}}}: write it plainly, as {{{field}}}"
     sample: dict[str, object] = dict.fromkeys(fields, "x")
     if "year" in fields:
         sample.update(year=2026, month=11)
@@ -95,3 +108,10 @@ def repository_path_problem(value: str) -> str | None:
     if PureWindowsPath(value).drive or ".." in PurePosixPath(value.replace("\\", "/")).parts:
         return f"'{value}' leads out of the folder of mkdocs.yml"
     return None
+
+
+def path_is_inside(root: str | Path, path: str | Path) -> bool:
+    """Whether ``path``, every link in it followed, stays inside ``root``."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(path)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)

@@ -300,6 +300,12 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
                 f"{error.report()}\nHerald found {count} problem{'s' if count != 1 else ''}"
                 " in the content; nothing was built."
             ) from None
+        if built.left_out_extensions:
+            log.info(
+                "incident messages do not use the Markdown extensions %s (see the README's"
+                " 'Hostile content')",
+                ", ".join(built.left_out_extensions),
+            )
         log.info(
             "%d components, %d incidents, status as of %s",
             len(built.site.catalog.components),

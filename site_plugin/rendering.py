@@ -13,13 +13,11 @@ and anyone who can open a pull request can write one. Two layers keep them inert
    target passes the one URL policy (``url_policy``), read as a browser reads it; a
    refused target is dropped and the link keeps its text.
 
-Extensions tested for messages (``tests/test_rendering.py``): Python-Markdown's
-``tables``, ``fenced_code``, ``attr_list`` (ids and classes only), ``def_list``,
-``abbr``, ``footnotes``, ``admonition``, ``toc``, ``sane_lists``, ``smarty``, ``nl2br``
-and ``codehilite``; pymdown-extensions' ``betterem``, ``caret``, ``mark``, ``tilde``,
-``details``, ``superfences``, ``highlight``, ``inlinehilite``, ``tasklist`` and ``keys``.
-Other extensions work as far as their output fits the allow-list; what does not (an
-inline SVG icon, a ``<script>`` block) is removed.
+Messages use only the site's extensions that Herald supports for them
+(``MESSAGE_EXTENSIONS``, each tested in ``tests/test_rendering.py``); the others are
+left out of messages, because some do more than format text: ``pymdownx.snippets``
+would publish any file of the repository (or behind a link, of the machine) that a
+message names, ``pymdownx.b64`` embeds local images, and others run code.
 """
 
 from __future__ import annotations
@@ -33,6 +31,42 @@ import nh3
 from markupsafe import Markup
 
 from .url_policy import LINK_SCHEMES, is_allowed_url
+
+MESSAGE_EXTENSIONS = frozenset(
+    (
+        "abbr",
+        "admonition",
+        "attr_list",
+        "codehilite",
+        "def_list",
+        "fenced_code",
+        "footnotes",
+        "md_in_html",
+        "nl2br",
+        "sane_lists",
+        "smarty",
+        "tables",
+        "toc",
+        "pymdownx.betterem",
+        "pymdownx.caret",
+        "pymdownx.details",
+        "pymdownx.highlight",
+        "pymdownx.inlinehilite",
+        "pymdownx.keys",
+        "pymdownx.mark",
+        "pymdownx.superfences",
+        "pymdownx.tasklist",
+        "pymdownx.tilde",
+    )
+)
+"""The Markdown extensions messages may use, by the name mkdocs.yml gives them."""
+
+
+def extension_name(extension: str) -> str:
+    """``markdown.extensions.toc`` and ``toc`` are one extension; so are ``x:Class`` and ``x``."""
+    name = extension.split(":", 1)[0]
+    return name.removeprefix("markdown.extensions.")
+
 
 ALLOWED_ELEMENTS = frozenset(
     [
@@ -167,8 +201,13 @@ class MarkdownRenderer:
         *,
         images: bool = True,
     ) -> None:
+        used = [name for name in extensions if extension_name(str(name)) in MESSAGE_EXTENSIONS]
+        self.left_out = [str(name) for name in extensions if name not in used]
+        """The site's extensions that messages do not use."""
+        configs = dict(extension_configs or {})
         self.markdown = markdown.Markdown(
-            extensions=list(extensions), extension_configs=dict(extension_configs or {})
+            extensions=used,
+            extension_configs={name: configs[name] for name in used if name in configs},
         )
         # Raw HTML blocks and inline tags become text; Markdown's own syntax still works.
         self.markdown.preprocessors.deregister("html_block")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from .model import Component, Group, Source, StatusSite
+from .problems import Problem
 
 
 @dataclass(frozen=True)
@@ -47,3 +51,36 @@ def source_path(url: str) -> str:
     """The Markdown source path that MkDocs turns into ``url`` (``a/b/`` → ``a/b.md``)."""
     stripped = url.strip("/")
     return f"{stripped}.md" if stripped else "index.md"
+
+
+def page_collisions(site: StatusSite, layout: UrlLayout) -> list[Problem]:
+    """Pages the URL layouts would put at one address: the later one would silently
+    replace the earlier (an incident named ``history`` under ``incident_url: "{id}/"``)."""
+    taken = {"": "the status page", layout.history_url(): "the history index"}
+    month = re.escape(layout.history_month).replace(r"\{year\}", r"\d{4}")
+    month_pattern = re.compile(re.sub(r"\\\{month[^}]*\\\}", r"\\d{1,2}", month))
+    problems = []
+    entries: list[Component | Group] = [*site.catalog.components, *site.catalog.groups]
+    pages: list[tuple[str, str, Source, str]] = [
+        (layout.component_url(entry.id), f"component '{entry.id}'", entry.source, "component_url")
+        for entry in entries
+    ]
+    pages += [
+        (layout.incident_url(incident.id), f"incident '{incident.id}'", incident.source,
+         "incident_url")
+        for incident in site.incidents
+    ]  # fmt: skip
+    for url, name, source, option in pages:
+        other = taken.get(url) or ("a month of history" if month_pattern.fullmatch(url) else None)
+        if other is not None:
+            problems.append(
+                Problem(
+                    source.path,
+                    source.line,
+                    f"the page of {name} would be at {url}, where {other} is",
+                    f"rename it, or change {option} in mkdocs.yml",
+                )
+            )
+        else:
+            taken[url] = f"the page of {name}"
+    return problems

@@ -360,3 +360,28 @@ def test_a_message_with_control_characters_is_refused_before_it_is_written(site:
     assert "the text has the control character U+001B (escape)" in result.stderr
     assert "\x1b" not in result.stderr
     assert snapshot(site) == before
+
+
+def test_message_templates_cannot_reach_python_or_leave_the_repository(
+    site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    created = herald(site, "new", "Elevated API errors", "-m", "Slow.", "--impact", "minor")
+    assert created.returncode == 0, created.stderr
+    (site / "templates").mkdir()
+    (site / "templates/identified.md").write_text(
+        "{{ cycler.__init__.__globals__.os.popen('echo pwned').read() }}", encoding="utf-8"
+    )
+    before = snapshot(site)
+    result = herald(site, "update", NEW, "--status", "identified", epoch=T1210)
+    assert result.returncode == 2
+    assert "message template 'identified' failed" in result.stderr
+    assert "pwned" not in result.stdout + result.stderr
+    assert snapshot(site) == before
+    outside = tmp_path_factory.mktemp("outside") / "passwd"
+    outside.write_text("root:x:0:0\n", encoding="utf-8")
+    (site / "templates/identified.md").unlink()
+    (site / "templates/identified.md").symlink_to(outside)
+    result = herald(site, "update", NEW, "--status", "identified", epoch=T1210)
+    assert result.returncode == 2
+    assert "templates/identified.md is a link out of the repository" in result.stderr
+    assert snapshot(site) == before

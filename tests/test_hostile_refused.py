@@ -188,9 +188,27 @@ CONTENT_CASES = [
         f"{UPDATE}:5: the message is 195 KiB, over the 100 KiB limit",
     ),
     Case(
-        "brackets nested 50,000 deep",
-        _write(UPDATE, _update("[" * 50_000 + "]" * 50_000)),
-        f"{UPDATE}:5: the message nests '[' more than 32 deep",
+        "brackets nested 30,000 deep",
+        _write(UPDATE, _update("[" * 30_000 + "]" * 30_000)),
+        f"{UPDATE}:5: the message has 30000 '[', more than 1000",
+    ),
+    Case(
+        "unclosed links, each making the next slower",
+        _write(UPDATE, _update("[](" * 10_000)),
+        f"{UPDATE}:5: the message has 10000 '[', more than 1000",
+    ),
+    Case(
+        "ten thousand rules",
+        _write(
+            f"{INCIDENT}/postmortem.md",
+            "---\npublished: 2026-11-21T09:00:00Z\n---\n" + "* * *\n" * 10_000,
+        ),
+        f"{INCIDENT}/postmortem.md:4: the post-incident report has 10000 lines, more than 1000",
+    ),
+    Case(
+        "a legacy workflow command in a folder name",
+        lambda repo: os.rename(repo.root / INCIDENT, repo.root / "incidents/##[error]x"),
+        "incidents/#\\x23[error]x:1: '#\\x23[error]x' cannot be used as an incident id",
     ),
     Case(
         "a workflow command in an unknown value",
@@ -234,6 +252,11 @@ SETTING_CASES = [
         "incident_url leaving the site folder",
         'incident_url: "../escaped-{id}/"',
         "may hold only folder names of letters, digits",
+    ),
+    SettingCase(
+        "incident_url cutting ids short",
+        "incident_url: 'incidents/{id:.4}/'",
+        "formats {id}: write it plainly, as {id}",
     ),
     SettingCase(
         "components path leaving the repository",
@@ -295,7 +318,8 @@ def test_check_and_build_refuse_the_same_content_with_the_same_words(
     assert not any("Traceback" in line for line in built)
     assert not (site.root / "site").exists()
     for line in checked + built:
-        assert "\x1b" not in line and not line.lstrip().startswith(("::", "##[")), line
+        assert "\x1b" not in line and "##[" not in line, line
+        assert not line.lstrip().startswith("::"), line
 
 
 @pytest.mark.parametrize("case", SETTING_CASES, ids=[case.name for case in SETTING_CASES])
@@ -333,3 +357,47 @@ def test_herald_check_output_is_safe_for_a_terminal_and_a_ci_log(repo: StatusRep
     assert lines[0].startswith(f"{INDEX}:3: 'impact': '\\x0a::error file=x.py,line=1::pwned")
     for line in lines:
         assert not line.lstrip().startswith(("::", "##[")), line
+
+
+def test_check_and_build_refuse_a_page_that_would_replace_another(
+    site: StatusRepo, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    site.write(
+        "mkdocs.yml",
+        MKDOCS_YML.replace("  - herald\n", "  - herald:\n      incident_url: '{id}/'\n"),
+    )
+    os.rename(site.root / INCIDENT, site.root / "incidents/history")
+    code, checked = _check(site.root, capsys)
+    assert code == cli.EXIT_PROBLEMS
+    expected = (
+        "incidents/history/index.md:1: the page of incident 'history' would be at history/,"
+        " where the history index is (rename it, or change incident_url in mkdocs.yml)"
+    )
+    assert checked[0] == expected
+    assert expected in _build(site.root, caplog)
+
+
+def test_notify_never_follows_a_ledger_or_subscribers_link_out_of_the_repository(
+    repo: StatusRepo, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("elsewhere")
+    (outside / "addresses.yml").write_text("someone@elsewhere.example: all\n", "utf-8")
+    repo.write(
+        "mkdocs.yml",
+        MKDOCS_YML.replace("  - herald\n", "  - herald:\n      subscribers: subscribers.yml\n"),
+    )
+    repo.write("subscribers.yml", "ops@test.example: all\n")
+    (repo.root / ".herald-ledger").symlink_to(outside, target_is_directory=True)
+    result = run_herald(repo.root, "notify", HERALD_WEBHOOK_URL="http://127.0.0.1:9/hook")
+    assert result.returncode == 2
+    assert "the ledger option's .herald-ledger/ledger.json leads out of the repository" in (
+        result.stderr
+    )
+    assert sorted(path.name for path in outside.iterdir()) == ["addresses.yml"]
+    (repo.root / ".herald-ledger").unlink()
+    (repo.root / "subscribers.yml").unlink()
+    (repo.root / "subscribers.yml").symlink_to(outside / "addresses.yml")
+    result = run_herald(repo.root, "notify", HERALD_WEBHOOK_URL="http://127.0.0.1:9/hook")
+    assert result.returncode == 2
+    assert "the subscribers option's subscribers.yml leads out of the repository" in result.stderr
+    assert "elsewhere.example" not in result.stdout + result.stderr

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from site_plugin.rendering import MarkdownRenderer
@@ -130,3 +132,15 @@ def test_content_cannot_take_the_ids_herald_and_the_theme_look_up() -> None:
     render = MarkdownRenderer(["attr_list"])
     assert render("A\n{: #herald-theme-assets }\n\nB\n{: #__search }") == "<p>A</p>\n<p>B</p>"
     assert render("C\n{: #own-anchor }") == '<p id="own-anchor">C</p>'
+
+
+def test_extensions_that_read_files_are_left_out_of_messages(tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("SECRET_TOKEN=hunter2\n", encoding="utf-8")
+    renderer = MarkdownRenderer(
+        ["tables", "pymdownx.snippets", "markdown.extensions.toc"],
+        {"pymdownx.snippets": {"base_path": [str(tmp_path)]}},
+    )
+    html = renderer('Status:\n\n--8<-- "secret.txt"\n\n## Timeline')
+    assert "hunter2" not in html
+    assert '<h2 id="timeline">Timeline</h2>' in html
+    assert renderer.left_out == ["pymdownx.snippets"]
