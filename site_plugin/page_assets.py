@@ -54,6 +54,8 @@ class PageAssets:
         self._theme_script = theme_script
         self._runtime_classes = frozenset(runtime_classes)
         self._sheets: dict[tuple[str, ...], StyleSheet] = {}
+        self._inlinable: dict[str, bool] = {}
+        """Per stylesheet path: can its rules stand in a page (searched once per build)."""
 
     def rewrite(self, html: str, page_url: str) -> str:
         """The page with its local stylesheets inlined (as used) and the theme script deferred.
@@ -78,7 +80,7 @@ class PageAssets:
             # Inlined elsewhere, relative url()s and @imports would resolve against the
             # page; a media, title or disabled attribute would be lost. Such a page
             # loads its stylesheets as usual: all, so their order is never changed.
-            if text is None or _NOT_INLINABLE.search(text) or _LINK_CONDITION.search(link[0]):
+            if text is None or not self._can_inline(path, text) or _LINK_CONDITION.search(link[0]):
                 return html
             sheets.append((path, text))
             local.append(link)
@@ -106,6 +108,12 @@ class PageAssets:
             deferred.append(script)
         template = f'<template id="{TEMPLATE_ID}">{"".join(deferred)}</template>'
         return html.replace("</body>", template + "</body>", 1)
+
+    def _can_inline(self, path: str, text: str) -> bool:
+        inlinable = self._inlinable.get(path)
+        if inlinable is None:
+            inlinable = self._inlinable[path] = _NOT_INLINABLE.search(text) is None
+        return inlinable
 
     def _sheet(self, sheets: list[tuple[str, str]]) -> StyleSheet:
         key = tuple(path for path, _ in sheets)
