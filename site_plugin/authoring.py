@@ -22,7 +22,7 @@ import jinja2.sandbox
 import yaml
 
 from .formatting import utc_clock, utc_text
-from .loader import INDEX_FILE, POSTMORTEM_FILE, ContentPaths, load_status_site
+from .loader import INDEX_FILE, POSTING_LEAD, POSTMORTEM_FILE, ContentPaths, load_status_site
 from .model import (
     STATUSES_BY_KIND,
     Catalog,
@@ -525,11 +525,27 @@ class NewUpdate:
 
 def prepare_update(
     workspace: Workspace, request: NewUpdate
-) -> tuple[Path, str, str, dict[str, Any]]:
-    """Check an update and return its path, front matter, template name and context."""
+) -> tuple[Path, str, str, dict[str, Any], str]:
+    """Check an update and return its path, front matter, template name, context, and a
+    note for the person posting it (empty when there is nothing to say)."""
     site = workspace.load()
     incident = find_incident(site, request.incident, workspace)
     at = posted_at(request.at, workspace)
+    note = ""
+    if request.at == "now":
+        # Timestamps have whole seconds: a command right after another (herald new, then
+        # herald update, in one second) takes the next free second instead of colliding.
+        at = max(at.replace(microsecond=0), incident.latest_update.at + timedelta(seconds=1))
+        if at - workspace.now > POSTING_LEAD:
+            raise AuthoringError(
+                f"the latest update of {incident.id} is at {utc_text(incident.latest_update.at)}",
+                "wait a few seconds, or give --at",
+            )
+        if at > workspace.now:
+            note = (
+                f"Posted at {stamp(at)}, a second after the latest update ({incident.id} already"
+                " has one from this second)."
+            )
     if not is_open(incident, workspace.now):
         ended = resolved_at(incident, workspace.now)
         raise AuthoringError(
@@ -586,7 +602,7 @@ def prepare_update(
         end=end,
         duration=duration,
     )
-    return path, fields, request.template or request.status.value, context
+    return path, fields, request.template or request.status.value, context, note
 
 
 def write_update(workspace: Workspace, path: Path, fields: str, message: str) -> list[Path]:

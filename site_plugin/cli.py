@@ -359,16 +359,22 @@ def _post(
             components=tuple(arguments.component),
             template=arguments.template,
         )
-        path, fields, template, context = prepare_update(space, request)
-        note = ""
+        path, fields, template, context, note = prepare_update(space, request)
         if message is None:
             message = render_template(space, template, context)
             editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
             if arguments.edit or editor:
                 message = _edit(message)
             else:
-                note = (
-                    f"The message comes from the '{template}' template: read it before you merge."
+                note = " ".join(
+                    filter(
+                        None,
+                        (
+                            note,
+                            f"The message comes from the '{template}' template: read it before"
+                            " you merge.",
+                        ),
+                    )
                 )
         written = write_update(space, path, fields, message)
     except AuthoringError as error:

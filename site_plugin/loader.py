@@ -14,7 +14,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
@@ -65,6 +65,9 @@ UPDATE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 POSTMORTEM_FILE = "postmortem.md"
 _UPDATE_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.md")
 
+POSTING_LEAD = timedelta(seconds=30)
+"""How far an update's ``at`` may lie ahead of now: commands run back to back in one
+second post their updates a second apart (``herald update`` takes the next free second)."""
 MAX_CATALOG_ENTRIES = 500
 """Components and groups together: every page shows each with its history, so the status
 page of a catalogue this size is already long; more would let one file make a build run
@@ -812,7 +815,7 @@ class _ContentReader:
                 )
             else:
                 reschedule[key] = self.value(doc, key, self.timestamp, relative)
-        if at is not None and at > self.now:
+        if at is not None and at > self.now + POSTING_LEAD:
             self.report(
                 relative,
                 doc.line_of("at"),

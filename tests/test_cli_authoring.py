@@ -385,3 +385,29 @@ def test_message_templates_cannot_reach_python_or_leave_the_repository(
     assert result.returncode == 2
     assert "templates/identified.md is a link out of the repository" in result.stderr
     assert snapshot(site) == before
+
+
+def test_commands_run_back_to_back_take_the_next_free_second(site: Path) -> None:
+    created = herald(site, "new", "Elevated API errors", "-m", "Errors.", "--impact", "minor")
+    assert created.returncode == 0, created.stderr
+    updated = herald(site, "update", NEW, "--status", "identified", "-m", "Found it.")
+    assert updated.returncode == 0, updated.stderr
+    assert updated.stdout.splitlines()[:2] == [
+        f"wrote {NEW}/2026-11-25T1200Z-identified.md",
+        "Posted at 2026-11-25T12:00:01Z, a second after the latest update"
+        " (2026-11-25-elevated-api-errors already has one from this second).",
+    ]
+    resolved = herald(site, "resolve", NEW, "-m", "Fixed.")
+    assert resolved.returncode == 0, resolved.stderr
+    assert (
+        (site / NEW / "2026-11-25T1200Z-resolved.md")
+        .read_text("utf-8")
+        .startswith("---\nat: 2026-11-25T12:00:02Z\nstatus: resolved\n")
+    )
+    checked = herald(site, "check")
+    assert checked.returncode == 0, checked.stdout
+    # Two updates at one time written by hand are still refused.
+    (site / NEW / "2026-11-25T1200Z-monitoring.md").write_text(
+        "---\nat: 2026-11-25T12:00:01Z\nstatus: monitoring\n---\nWatching.\n", encoding="utf-8"
+    )
+    assert "two updates have the same time" in herald(site, "check").stdout
