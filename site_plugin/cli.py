@@ -41,7 +41,7 @@ from .checks import overdue_warnings
 from .clock import ClockError, build_time
 from .delivery import SettingsError
 from .digest import DigestSite, all_keys, digest_message, pending_for
-from .i18n import is_supported, translator
+from .i18n import is_supported, iso, translator
 from .ledger import Ledger, LedgerError
 from .listing import open_items
 from .loader import ContentPaths, load_status_site
@@ -51,6 +51,7 @@ from .options import path_is_inside
 from .problems import ContentError, Problem
 from .rendering import MarkdownRenderer
 from .settings import Settings, read_settings
+from .status import next_change
 from .urls import page_collisions
 
 EXIT_OK = 0
@@ -158,6 +159,16 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("incident", help="folder, id, or the unique beginning of an id")
     _add_message_options(report)
     report.set_defaults(handler=run_postmortem)
+
+    upcoming = commands.add_parser(
+        "next-change",
+        help="say when the published site next changes without a new commit",
+        description="Print next_change=<time> (UTC): the first moment after now at which the"
+        " site would read differently with no new commit (a window starting or ending, a"
+        " promise falling due, midnight), or next_change=now while an incident is open or"
+        " maintenance is under way. The publish workflow skips scheduled rebuilds before it.",
+    )
+    upcoming.set_defaults(handler=run_next_change)
 
     listing = commands.add_parser(
         "list",
@@ -402,6 +413,16 @@ def run_list(arguments: argparse.Namespace, settings: Settings, now: datetime) -
         return EXIT_PROBLEMS
     for line in open_items(site, now):
         _say(line)
+    return EXIT_OK
+
+
+def run_next_change(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
+    """``herald next-change``: when a scheduled rebuild next has something to publish."""
+    site = load_or_report(settings, now)
+    if site is None:
+        return EXIT_PROBLEMS
+    moment = next_change(site, now, settings.zone)
+    print(f"next_change={'now' if moment is None else iso(moment)}")
     return EXIT_OK
 
 

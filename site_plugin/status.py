@@ -600,3 +600,30 @@ def _minutes_by_status(
         overlap = min(interval.end, end) - max(interval.start, start)
         totals[interval.status] = totals.get(interval.status, 0.0) + overlap.total_seconds() / 60
     return totals
+
+
+def next_change(site: StatusSite, moment: datetime, zone: tzinfo) -> datetime | None:
+    """The first moment after ``moment`` at which the site would read differently with no
+    new commit, or ``None`` when it changes all the time.
+
+    While an incident is open or maintenance is under way, durations and uptime grow by
+    the minute: ``None``. Otherwise what the site shows is a step function of time whose
+    steps are the moments the content names (updates posted, promises due, windows
+    starting and ending, reports published) and midnight in the site's zone (the daily
+    history moves on): the earliest of those after ``moment``.
+    """
+    if open_incidents(site, moment) or active_maintenance(site, moment):
+        return None
+    local = moment.astimezone(zone)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(), tzinfo=zone)
+    candidates: list[datetime | None] = [midnight.astimezone(UTC)]
+    for incident in site.incidents:
+        candidates += [incident.started, incident.scheduled_start, incident.scheduled_end]
+        if incident.postmortem is not None:
+            candidates.append(incident.postmortem.published)
+        for update in incident.updates:
+            candidates += [update.at, update.next_update, update.scheduled_start]
+            candidates.append(update.scheduled_end)
+    return min(
+        candidate for candidate in candidates if candidate is not None and candidate > moment
+    )
