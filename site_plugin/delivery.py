@@ -60,7 +60,9 @@ class SmtpSettings:
                 "HERALD_SMTP_FROM is not set (the address digests come from,"
                 " e.g. Acme status <status@acme.example>)"
             )
-        security = environ.get("HERALD_SMTP_SECURITY", "starttls").strip().lower()
+        # GitHub Actions passes an unset variable as "": empty means unset, here as for
+        # every HERALD_* setting.
+        security = environ.get("HERALD_SMTP_SECURITY", "").strip().lower() or "starttls"
         if security not in ("starttls", "ssl", "none"):
             raise SettingsError(f"HERALD_SMTP_SECURITY={security!r} is not starttls, ssl or none")
         default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]

@@ -134,7 +134,9 @@ def notify(run: NotifyRun, ledger: Ledger) -> list[TargetResult]:
         url = run.environ.get(variable, "").strip()
         if channel not in run.channels or not url:
             continue
-        secret = run.environ.get("HERALD_WEBHOOK_SECRET") if channel == "webhook" else None
+        secret = (
+            (run.environ.get("HERALD_WEBHOOK_SECRET") or None) if channel == "webhook" else None
+        )
         build = {
             "slack": lambda item: slack_payload(run.digest_site, item),
             "discord": lambda item: discord_payload(run.digest_site, item),

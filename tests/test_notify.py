@@ -418,3 +418,27 @@ def test_subjects_never_carry_a_line_break() -> None:
     from site_plugin.characters import one_line
 
     assert one_line("Evil\r\nBcc: victim@test.example") == "Evil Bcc: victim@test.example"
+
+
+def test_settings_github_actions_leaves_empty_mean_unset(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    """An unset ``vars.*``/``secrets.*`` arrives as an empty string: it is the default."""
+    _, port = inbox
+    env = channels(port, receiver)
+    env.update(HERALD_SMTP_SECURITY="", HERALD_WEBHOOK_SECRET="", HERALD_SMTP_TIMEOUT="")
+    env.update(HERALD_SMTP_USER="", HERALD_SMTP_PASSWORD="", HERALD_SMTP_CA_FILE="")
+    result = herald(site, *NOTIFY, **env)
+    # Empty security is STARTTLS, which this plain loopback server does not offer: email
+    # fails visibly, and every other channel is still served.
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("email:ops@test.example: FAILED"), result.stdout + result.stderr
+    assert "STARTTLS extension not supported" in lines[0]
+    assert lines[-3:] == [
+        "slack: sent 1 update on 1 incident",
+        "discord: sent 1 update on 1 incident",
+        "webhook: sent 1 update on 1 incident",
+    ]
+    # An empty secret signs nothing (it is not a secret of "").
+    (hook,) = [headers for path, headers, _ in receiver.requests if path == "/hook"]
+    assert "x-herald-signature" not in {name.lower() for name in hook}
