@@ -103,6 +103,7 @@ class StyleSheet:
             tuple(self._parse(tinycss2.parse_stylesheet(text, True, True))) for text in texts
         )
         self._attribute_pattern = self._vocabulary.attribute_pattern()
+        self._values_by_name = self._vocabulary.values_by_name()
         self._subset = lru_cache(maxsize=256)(self._subset_for)
 
     def features(self, html: str, runtime_classes: Iterable[str] = ()) -> PageFeatures:
@@ -126,7 +127,9 @@ class StyleSheet:
         )
         values = {
             (name, value)
-            for name, value in vocabulary.values
+            for name, named_values in self._values_by_name.items()
+            if f"{name}=" in html  # most names are on no page: one scan rules them out
+            for value in named_values
             if f'{name}="{value}"' in html or f"{name}='{value}'" in html
         }
         return PageFeatures(
@@ -254,6 +257,13 @@ class _Vocabulary:
         self.tags |= requirement.tags
         self.attributes |= requirement.attributes
         self.values |= requirement.values
+
+    def values_by_name(self) -> dict[str, list[str]]:
+        """The attribute values asked about, by attribute name."""
+        grouped: dict[str, list[str]] = {}
+        for name, value in sorted(self.values):
+            grouped.setdefault(name, []).append(value)
+        return grouped
 
     def attribute_pattern(self) -> re.Pattern[str] | None:
         if not self.attributes:
