@@ -17,7 +17,7 @@ from .model import StatusSite
 from .outputs import OutputOptions, build_outputs
 from .problems import ContentError
 from .rendering import MarkdownRenderer
-from .urls import UrlLayout, page_collisions
+from .urls import UrlLayout, page_problems
 from .views import SiteViews, ViewBuilder
 
 
@@ -39,6 +39,8 @@ class BuildOptions:
     markdown_configs: Mapping[str, Any] | None = None
     language: str = "en"
     """``theme.language``: the language of every text Herald writes (English if unknown)."""
+    config_name: str = "mkdocs.yml"
+    """The config file's name, for problems found in its settings."""
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,11 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
         root=options.root, components=options.components, incidents=options.incidents
     )
     site = load_status_site(paths, now=now, zone=zone)
-    collisions = page_collisions(site, options.layout)
-    if collisions:
-        raise ContentError(collisions)
+    unpublishable = page_problems(
+        site, options.layout, history_days=options.history_days, config_name=options.config_name
+    )
+    if unpublishable:
+        raise ContentError(unpublishable)
     # One renderer for pages and feeds: each message is converted once.
     renderer = MarkdownRenderer(options.markdown_extensions, options.markdown_configs)
     render = functools.cache(renderer)

@@ -52,7 +52,7 @@ from .problems import ContentError, Problem
 from .rendering import MarkdownRenderer
 from .settings import Settings, read_settings
 from .status import next_change
-from .urls import page_collisions
+from .urls import page_problems
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -602,9 +602,14 @@ def run_check(arguments: argparse.Namespace, settings: Settings, now: datetime) 
     site = load_or_report(settings, now)
     if site is None:
         return EXIT_PROBLEMS
-    collisions = page_collisions(site, settings.layout)
-    if collisions:
-        _print_problems(collisions, sys.stdout)
+    unpublishable = page_problems(
+        site,
+        settings.layout,
+        history_days=settings.history_days,
+        config_name=settings_name(arguments),
+    )
+    if unpublishable:
+        _print_problems(unpublishable, sys.stdout)
         return EXIT_PROBLEMS
     warnings = overdue_warnings(site, now, settings.stale_after)
     for warning in warnings:

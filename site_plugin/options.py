@@ -110,6 +110,23 @@ def repository_path_problem(value: str) -> str | None:
     return None
 
 
+HISTORY_SIZE_FIX = "show fewer days (history_days), or group small parts into one component"
+MAX_HISTORY_CELLS = 200_000
+"""Days of bars times components and groups: each is markup on the status page, on its
+component page and in the history; beyond this a page weighs tens of megabytes."""
+
+
+def history_size_problem(entries: int, history_days: int) -> str | None:
+    """Whether ``history_days`` of bars for ``entries`` components and groups is too much."""
+    cells = entries * history_days
+    if cells <= MAX_HISTORY_CELLS:
+        return None
+    return (
+        f"{entries} components and groups with history_days: {history_days} make {cells:,}"
+        f" daily bars, more than {MAX_HISTORY_CELLS:,}"
+    )
+
+
 def path_is_inside(root: str | Path, path: str | Path) -> bool:
     """Whether ``path``, every link in it followed, stays inside ``root``."""
     real_root = os.path.realpath(root)

@@ -291,6 +291,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             markdown_extensions=config.markdown_extensions,
             markdown_configs=config.mdx_configs,
             language=self.language,
+            config_name=Path(config.config_file_path or "mkdocs.yml").name,
         )
         try:
             built = build_content(options, now)

@@ -60,6 +60,7 @@ class Settings:
     ledger: str = ".herald-ledger/ledger.json"
     language: str = "en"
     layout: UrlLayout = field(default_factory=UrlLayout)
+    history_days: int = 90
 
     @property
     def zone(self) -> ZoneInfo:
@@ -159,6 +160,13 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         else:
             layouts[option.removesuffix("_url")] = layout
     settings = replace(settings, layout=UrlLayout(**layouts))
+    days = options.get("history_days", Settings.history_days)
+    if isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 3660:
+        settings = replace(settings, history_days=days)
+    else:
+        problems.append(
+            Problem(name, 1, f"history_days: {days!r} is not between 1 and 3660", "fix it")
+        )
     if "stale_after" in options:
         try:
             settings = replace(settings, stale_after=parse_duration(options["stale_after"]))

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Component, Group, Source, StatusSite
+from .options import HISTORY_SIZE_FIX, history_size_problem
 from .problems import Problem
 
 
@@ -51,6 +52,20 @@ def source_path(url: str) -> str:
     """The Markdown source path that MkDocs turns into ``url`` (``a/b/`` → ``a/b.md``)."""
     stripped = url.strip("/")
     return f"{stripped}.md" if stripped else "index.md"
+
+
+def page_problems(
+    site: StatusSite, layout: UrlLayout, *, history_days: int, config_name: str
+) -> list[Problem]:
+    """What makes the pages of valid content unpublishable: one page replacing another,
+    or more daily bars than a page can carry. ``herald check`` and the build both ask."""
+    problems = page_collisions(site, layout)
+    too_long = history_size_problem(
+        len(site.catalog.components) + len(site.catalog.groups), history_days
+    )
+    if too_long is not None:
+        problems.append(Problem(config_name, 1, too_long, HISTORY_SIZE_FIX))
+    return problems
 
 
 def page_collisions(site: StatusSite, layout: UrlLayout) -> list[Problem]:

@@ -401,3 +401,25 @@ def test_notify_never_follows_a_ledger_or_subscribers_link_out_of_the_repository
     assert result.returncode == 2
     assert "the subscribers option's subscribers.yml leads out of the repository" in result.stderr
     assert "elsewhere.example" not in result.stdout + result.stderr
+
+
+def test_check_and_build_refuse_more_daily_bars_than_a_page_can_carry(
+    site: StatusRepo, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    site.write("components.yml", _components(480))
+    site.write(
+        "mkdocs.yml", MKDOCS_YML.replace("  - herald\n", "  - herald:\n      history_days: 3660\n")
+    )
+    site.remove(f"{INCIDENT}/index.md")
+    for path in (site.root / INCIDENT).iterdir():
+        path.unlink()
+    (site.root / INCIDENT).rmdir()
+    code, checked = _check(site.root, capsys)
+    assert code == cli.EXIT_PROBLEMS
+    expected = (
+        "mkdocs.yml:1: 480 components and groups with history_days: 3660 make 1,756,800 daily"
+        " bars, more than 200,000 (show fewer days (history_days), or group small parts into"
+        " one component)"
+    )
+    assert checked[0] == expected
+    assert expected in _build(site.root, caplog)
