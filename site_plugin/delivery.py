@@ -110,11 +110,13 @@ def send_email(settings: SmtpSettings, message: EmailMessage) -> None:
     except smtplib.SMTPAuthenticationError as error:
         raise DeliveryError(f"SMTP login refused: {error.smtp_code}", retry=False) from None
     except smtplib.SMTPRecipientsRefused as error:
-        raise DeliveryError(f"recipient refused: {error.recipients}", retry=False) from None
+        codes = sorted({code for code, _ in error.recipients.values()})
+        raise DeliveryError(f"the server refused the recipient ({codes})", retry=False) from None
     except (smtplib.SMTPException, OSError) as error:
         raise DeliveryError(f"SMTP {settings.host}:{settings.port}: {error}", retry=True) from None
     if refused:
-        raise DeliveryError(f"recipients refused: {refused}", retry=False)
+        codes = sorted({code for code, _ in refused.values()})
+        raise DeliveryError(f"the server refused the recipient ({codes})", retry=False)
 
 
 def _login(client: smtplib.SMTP, user: str, password: str) -> None:

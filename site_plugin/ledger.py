@@ -1,13 +1,20 @@
 """What each notification target has already been sent: the delivery ledger.
 
-A small JSON file: for every target (``email:alice@example.com``, ``slack``, ``discord``,
-``webhook``) the keys ``<incident id>/<update id>`` it has received. A target is marked
-only after its delivery succeeded, and the file is saved after each target, so a run that
-fails half-way resends nothing that arrived and loses nothing that did not.
+A small JSON file: for every target (``email:<id>``, ``slack``, ``discord``, ``webhook``)
+the keys ``<incident id>/<update id>`` it has received. A target is marked only after its
+delivery succeeded, and the file is saved after each target, so a run that fails half-way
+resends nothing that arrived and loses nothing that did not.
+
+The ledger is pushed to a branch of the status repository, which may be public: it never
+holds an address. A subscriber's target is a keyed hash (HMAC-SHA256) of the normalised
+address under ``HERALD_LEDGER_KEY``, a secret; without the key nobody can tell from the
+ledger who subscribes, nor test a guessed address.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import tempfile
@@ -26,6 +33,21 @@ class LedgerError(Exception):
 
 def update_key(incident: Incident, update: Update) -> str:
     return f"{incident.id}/{update.id}"
+
+
+EMAIL_PREFIX = "email:"
+
+
+def subscriber_target(address: str, key: str) -> str:
+    """The ledger target of one subscriber: ``email:`` and a keyed hash of the address."""
+    normalised = address.strip().lower().encode("utf-8")
+    digest = hmac.new(key.encode("utf-8"), normalised, hashlib.sha256).hexdigest()
+    return f"{EMAIL_PREFIX}{digest[:40]}"
+
+
+def is_legacy_target(target: str) -> bool:
+    """A target written by an older Herald, named by the address itself."""
+    return target.startswith(EMAIL_PREFIX) and "@" in target
 
 
 @dataclass
@@ -49,6 +71,19 @@ class Ledger:
                 f"{path} is not a Herald ledger ({error}); restore it from its branch"
             ) from None
         return cls(path, delivered)
+
+    def forget_addresses(self, renamed: dict[str, str]) -> bool:
+        """Rename targets that an older Herald named by address (``renamed``: old → new),
+        and drop the rest of them (people no longer subscribed); whether anything changed.
+        """
+        changed = False
+        for target in [target for target in self.delivered if is_legacy_target(target)]:
+            keys = self.delivered.pop(target)
+            new = renamed.get(target)
+            if new is not None:
+                self.delivered.setdefault(new, set()).update(keys)
+            changed = True
+        return changed
 
     def knows(self, target: str) -> bool:
         return target in self.delivered

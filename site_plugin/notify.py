@@ -36,11 +36,17 @@ from .digest import (
     pending_for,
     touches,
 )
-from .ledger import Ledger
+from .ledger import Ledger, subscriber_target
 from .model import Catalog, StatusSite
 from .webhooks import discord_payload, slack_payload, statuspage_payload
 
 CHANNELS = ("email", "slack", "discord", "webhook")
+LEDGER_KEY_MISSING = (
+    "HERALD_LEDGER_KEY is not set, so no subscriber is emailed: the ledger names subscribers"
+    " by a keyed hash, never by address. Create a key once with"
+    " python3 -c 'import secrets; print(secrets.token_hex(32))' and store it as the secret"
+    " HERALD_LEDGER_KEY (keep it: a new key makes every subscriber new)"
+)
 WEBHOOK_VARIABLES = {
     "slack": "HERALD_SLACK_WEBHOOK_URL",
     "discord": "HERALD_DISCORD_WEBHOOK_URL",
@@ -63,19 +69,24 @@ def read_subscribers(text: str, catalog: Catalog, source: str) -> list[Subscribe
     if not isinstance(data, dict):
         raise SettingsError(f"{source}: write one 'address: all' or 'address: [ids]' per line")
     subscribers = []
-    for address, wanted in data.items():
+    for position, (address, wanted) in enumerate(data.items(), start=1):
         if not isinstance(address, str) or "@" not in address or any(c in address for c in "\r\n"):
-            raise SettingsError(f"{source}: {address!r} is not an email address")
+            raise SettingsError(
+                f"{source}: entry {position} is not an email address (addresses are not"
+                " printed: check that entry)"
+            )
         if wanted == "all" or wanted is None:
             subscribers.append(Subscriber(address, None))
             continue
         ids = [wanted] if isinstance(wanted, str) else wanted
         if not isinstance(ids, list) or not all(isinstance(item, str) for item in ids):
-            raise SettingsError(f"{source}: {address}: give 'all' or a list of component ids")
+            raise SettingsError(
+                f"{source}: entry {position}: give 'all' or a list of component ids"
+            )
         unknown = [item for item in ids if catalog.get(item) is None]
         if unknown:
             raise SettingsError(
-                f"{source}: {address}: unknown component {', '.join(unknown)}"
+                f"{source}: entry {position}: unknown component {', '.join(unknown)}"
                 " (ids are listed in components.yml)"
             )
         subscribers.append(Subscriber(address, frozenset(ids)))
@@ -85,21 +96,27 @@ def read_subscribers(text: str, catalog: Catalog, source: str) -> list[Subscribe
 @dataclass
 class TargetResult:
     target: str
+    """The ledger's name for it: ``slack``, or ``email:`` and a keyed hash, never an address."""
     sent: list[str] = field(default_factory=list)
     incidents: int = 0
     error: str | None = None
     first_run: bool = False
 
+    @property
+    def label(self) -> str:
+        """How the run's report names the target: short, and never an address."""
+        return self.target[:18] if self.target.startswith("email:") else self.target
+
     def describe(self, dry_run: bool) -> str:
         if self.error:
-            return f"{self.target}: FAILED, nothing recorded, the next run retries: {self.error}"
+            return f"{self.label}: FAILED, nothing recorded, the next run retries: {self.error}"
         if self.first_run and not self.sent:
-            return f"{self.target}: first run, the past is recorded as delivered"
+            return f"{self.label}: first run, the past is recorded as delivered"
         if not self.sent:
-            return f"{self.target}: nothing new"
+            return f"{self.label}: nothing new"
         verb = "would send" if dry_run else "sent"
         return (
-            f"{self.target}: {verb} {len(self.sent)} update{'s' if len(self.sent) != 1 else ''}"
+            f"{self.label}: {verb} {len(self.sent)} update{'s' if len(self.sent) != 1 else ''}"
             f" on {self.incidents} incident{'s' if self.incidents != 1 else ''}"
         )
 
@@ -126,9 +143,21 @@ def notify(run: NotifyRun, ledger: Ledger) -> list[TargetResult]:
     """Deliver what is new to every configured target; see the module docstring."""
     results: list[TargetResult] = []
     smtp = SmtpSettings.from_environment(run.environ) if "email" in run.channels else None
-    if smtp is not None and run.send_email_now:
-        for subscriber in run.subscribers:
-            results.append(_deliver_digest(run, ledger, smtp, subscriber))
+    if smtp is not None and run.send_email_now and run.subscribers:
+        key = run.environ.get("HERALD_LEDGER_KEY", "").strip()
+        if not key:
+            results.append(TargetResult("email", error=LEDGER_KEY_MISSING))
+        else:
+            targets = {
+                subscriber.address: subscriber_target(subscriber.address, key)
+                for subscriber in run.subscribers
+            }
+            legacy = {f"email:{address}": target for address, target in targets.items()}
+            if ledger.forget_addresses(legacy) and not run.dry_run:
+                ledger.save()
+            for subscriber in run.subscribers:
+                target = targets[subscriber.address]
+                results.append(_deliver_digest(run, ledger, smtp, subscriber, target))
     api = StatusApi(run.site, run.now, run.api_site)
     for channel, variable in WEBHOOK_VARIABLES.items():
         url = run.environ.get(variable, "").strip()
@@ -155,10 +184,9 @@ def _first_run(run: NotifyRun, ledger: Ledger, target: str) -> bool:
 
 
 def _deliver_digest(
-    run: NotifyRun, ledger: Ledger, smtp: SmtpSettings, subscriber: Subscriber
+    run: NotifyRun, ledger: Ledger, smtp: SmtpSettings, subscriber: Subscriber, target: str
 ) -> TargetResult:
     """Email: one digest per subscriber with everything new for their components."""
-    target = f"email:{subscriber.address}"
     component_ids = subscriber.component_ids
     result = TargetResult(target, first_run=_first_run(run, ledger, target))
     known = ledger.delivered.get(target, set())

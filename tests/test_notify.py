@@ -20,6 +20,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from site_plugin.ledger import subscriber_target
+
 from .conftest import INCIDENT, StatusRepo, run_herald
 
 NOW = "1795608000"  # 2026-11-25 12:00 UTC
@@ -120,8 +122,17 @@ def herald(
     return run_herald(site, *arguments, epoch=epoch, **env)
 
 
+LEDGER_KEY = "test-ledger-key"
+
+
+def label(address: str) -> str:
+    """How the run's report names a subscriber: a short keyed hash, never the address."""
+    return subscriber_target(address, LEDGER_KEY)[:18]
+
+
 def channels(port: int, receiver: Receiver) -> dict[str, str]:
     return {
+        "HERALD_LEDGER_KEY": LEDGER_KEY,
         "HERALD_SMTP_HOST": "127.0.0.1",
         "HERALD_SMTP_PORT": str(port),
         "HERALD_SMTP_SECURITY": "none",
@@ -144,9 +155,9 @@ def test_each_channel_gets_the_open_incident_once(
     first = herald(site, *NOTIFY, **env)
     assert first.returncode == 0, first.stdout + first.stderr
     assert first.stdout.splitlines() == [
-        "email:ops@test.example: sent 1 update on 1 incident",
-        "email:api-only@test.example: sent 1 update on 1 incident",
-        "email:regions@test.example: first run, the past is recorded as delivered",
+        f"{label('ops@test.example')}: sent 1 update on 1 incident",
+        f"{label('api-only@test.example')}: sent 1 update on 1 incident",
+        f"{label('regions@test.example')}: first run, the past is recorded as delivered",
         "slack: sent 1 update on 1 incident",
         "discord: sent 1 update on 1 incident",
         "webhook: sent 1 update on 1 incident",
@@ -194,7 +205,7 @@ def test_first_run_on_a_long_history_sends_nothing(
     result = herald(site, "notify", "--subscribers", "subscribers.yml", **channels(port, receiver))
     assert result.returncode == 0
     assert result.stdout.splitlines()[0] == (
-        "email:ops@test.example: first run, the past is recorded as delivered"
+        f"{label('ops@test.example')}: first run, the past is recorded as delivered"
     )
     assert handler.messages == [] and receiver.requests == []
     ledger = json.loads((site / ".herald-ledger/ledger.json").read_text("utf-8"))
@@ -229,7 +240,7 @@ def test_smtp_down_fails_visibly_and_the_next_run_delivers(
     failed = herald(site, *NOTIFY, "--channel", "email", "--channel", "slack", **down)
     assert failed.returncode == 1
     lines = failed.stdout.splitlines()
-    assert lines[0].startswith("email:ops@test.example: FAILED, nothing recorded")
+    assert lines[0].startswith(f"{label('ops@test.example')}: FAILED, nothing recorded")
     assert lines[-1] == "slack: sent 1 update on 1 incident"
     retried = herald(site, *NOTIFY, "--channel", "email", "--channel", "slack", **env)
     assert retried.returncode == 0, retried.stdout
@@ -306,6 +317,7 @@ def test_starttls_and_auth(site: Path, tmp_path: Path) -> None:
     controller.start()
     try:
         env = {
+            "HERALD_LEDGER_KEY": LEDGER_KEY,
             "HERALD_SMTP_HOST": "127.0.0.1",
             "HERALD_SMTP_PORT": str(port),
             "HERALD_SMTP_FROM": "status@test.example",
@@ -328,7 +340,8 @@ def test_starttls_and_auth(site: Path, tmp_path: Path) -> None:
         assert wrong.returncode == 1
         first_line = wrong.stdout.splitlines()[0]
         assert first_line.startswith(
-            "email:ops@test.example: FAILED, nothing recorded, the next run retries: SMTP login"
+            f"{label('ops@test.example')}: FAILED, nothing recorded, the next run retries:"
+            " SMTP login"
         )
         assert len(handler.messages) == 2
     finally:
@@ -411,7 +424,7 @@ def test_widening_a_subscription_does_not_send_old_news(
     assert api_only == []
     repo.write("subscribers.yml", "api-only@test.example: all\n")
     widened = herald(site, *NOTIFY, "--channel", "email", epoch="1795610000", **env)
-    assert widened.stdout.strip() == "email:api-only@test.example: nothing new"
+    assert widened.stdout.strip() == f"{label('api-only@test.example')}: nothing new"
 
 
 def test_subjects_never_carry_a_line_break() -> None:
@@ -432,7 +445,9 @@ def test_settings_github_actions_leaves_empty_mean_unset(
     # Empty security is STARTTLS, which this plain loopback server does not offer: email
     # fails visibly, and every other channel is still served.
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("email:ops@test.example: FAILED"), result.stdout + result.stderr
+    assert lines[0].startswith(f"{label('ops@test.example')}: FAILED"), (
+        result.stdout + result.stderr
+    )
     assert "STARTTLS extension not supported" in lines[0]
     assert lines[-3:] == [
         "slack: sent 1 update on 1 incident",
@@ -442,3 +457,57 @@ def test_settings_github_actions_leaves_empty_mean_unset(
     # An empty secret signs nothing (it is not a secret of "").
     (hook,) = [headers for path, headers, _ in receiver.requests if path == "/hook"]
     assert "x-herald-signature" not in {name.lower() for name in hook}
+
+
+def test_no_address_reaches_the_ledger_or_the_log(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    """The ledger is pushed to a branch of a possibly public repository; the run's report is
+    an Actions log. Neither holds an address, and an old ledger is migrated in place."""
+    _, port = inbox
+    addresses = ["ops@test.example", "api-only@test.example", "regions@test.example"]
+    ledger = site / ".herald-ledger" / "ledger.json"
+    ledger.parent.mkdir()
+    # A ledger an older Herald wrote, by address, with someone who has since left.
+    old_keys = ["2026-11-20-api-errors/2026-11-20T1410Z-investigating"]
+    ledger.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "delivered": {"email:ops@test.example": old_keys, "email:gone@test.example": []},
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = herald(site, *NOTIFY, **channels(port, receiver))
+    assert result.returncode == 0, result.stdout + result.stderr
+    written = "".join(
+        path.read_text("utf-8") for path in ledger.parent.rglob("*") if path.is_file()
+    )
+    assert "@" not in written
+    for address in [*addresses, "gone@test.example"]:
+        assert address not in result.stdout + result.stderr
+    delivered = json.loads(ledger.read_text("utf-8"))["delivered"]
+    # The old subscriber kept what they had received under their new name.
+    assert set(old_keys) <= set(delivered[subscriber_target("ops@test.example", LEDGER_KEY)])
+    # Known under its new name, so not a first run: it is sent what it has not received.
+    assert f"{label('ops@test.example')}: sent 2 updates on 2 incidents" in result.stdout
+
+
+def test_without_a_ledger_key_no_subscriber_is_emailed_and_chat_still_is(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    handler, port = inbox
+    env = channels(port, receiver)
+    env["HERALD_LEDGER_KEY"] = ""  # an unset secret, as GitHub Actions passes it
+    result = herald(site, *NOTIFY, **env)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("email: FAILED, nothing recorded, the next run retries:")
+    assert "HERALD_LEDGER_KEY is not set" in lines[0]
+    assert lines[1:] == [
+        "slack: sent 1 update on 1 incident",
+        "discord: sent 1 update on 1 incident",
+        "webhook: sent 1 update on 1 incident",
+    ]
+    assert handler.messages == []
