@@ -500,7 +500,11 @@ def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime)
             send_email_now=settings.email_mode == "immediate" or arguments.daily,
             retry_delay=arguments.retry_delay,
         )
-        results = notify(run, ledger)
+        try:
+            results = notify(run, ledger)
+        finally:
+            if not arguments.dry_run and (ledger.delivered or ledger.journal_path.exists()):
+                ledger.save()
     except (SettingsError, LedgerError, AuthoringError) as error:
         _say(f"herald: {error}", sys.stderr)
         return EXIT_USAGE

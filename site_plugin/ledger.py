@@ -1,9 +1,13 @@
 """What each notification target has already been sent: the delivery ledger.
 
-A small JSON file: for every target (``email:<id>``, ``slack``, ``discord``, ``webhook``)
-the keys ``<incident id>/<update id>`` it has received. A target is marked only after its
-delivery succeeded, and the file is saved after each target, so a run that fails half-way
-resends nothing that arrived and loses nothing that did not.
+A JSON file: for every target (``email:<id>``, ``slack``, ``discord``, ``webhook``) the
+keys ``<incident id>/<update id>`` it has received. A target is marked only after its
+delivery succeeded: each delivery appends one line to a journal beside the file
+(``ledger.json.journal``), which costs the same for the first subscriber as for the ten
+thousandth, and survives the process being killed; the run ends by writing the whole
+ledger once (atomically) and removing the journal. Loading replays a journal left by a
+run that did not end, so a run that fails half-way resends nothing that arrived and
+loses nothing that did not.
 
 The ledger is pushed to a branch of the status repository, which may be public: it never
 holds an address. A subscriber's target is a keyed hash (HMAC-SHA256) of the normalised
@@ -21,6 +25,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from .model import Incident, Update
 
@@ -56,21 +61,57 @@ class Ledger:
 
     path: Path
     delivered: dict[str, set[str]] = field(default_factory=dict)
+    _journal: TextIO | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def journal_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".journal")
 
     @classmethod
     def load(cls, path: Path) -> Ledger:
-        if not path.exists():
-            return cls(path)
+        ledger = cls(path)
+        if path.exists():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                raise LedgerError(
+                    f"{path} is not a Herald ledger ({error}); restore it from its branch"
+                ) from None
+            if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+                version = data.get("version") if isinstance(data, dict) else None
+                raise LedgerError(f"{path}: unknown ledger version {version!r}")
+            delivered = data.get("delivered")
+            if not isinstance(delivered, dict) or not all(
+                isinstance(target, str)
+                and isinstance(keys, list)
+                and all(isinstance(key, str) for key in keys)
+                for target, keys in delivered.items()
+            ):
+                # Valid JSON of the wrong shape would resend the whole history, or drop it.
+                raise LedgerError(
+                    f"{path} is not a Herald ledger ('delivered' must map each target to a"
+                    " list of update keys); restore it from its branch"
+                )
+            ledger.delivered = {target: set(keys) for target, keys in delivered.items()}
+        ledger._replay_journal()
+        return ledger
+
+    def _replay_journal(self) -> None:
+        """Take in what a run that did not end recorded; a torn last line is ignored."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("version") != FORMAT_VERSION:
-                raise LedgerError(f"{path}: unknown ledger version {data.get('version')!r}")
-            delivered = {target: set(keys) for target, keys in data["delivered"].items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-            raise LedgerError(
-                f"{path} is not a Herald ledger ({error}); restore it from its branch"
-            ) from None
-        return cls(path, delivered)
+            lines = self.journal_path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError) as error:
+            raise LedgerError(f"{self.journal_path} cannot be read ({error})") from None
+        for line in lines:
+            try:
+                entry = json.loads(line)
+                target, keys = entry["target"], entry["keys"]
+            except (ValueError, KeyError, TypeError):
+                continue  # the line being written when the run was killed
+            if isinstance(target, str) and isinstance(keys, list):
+                self.delivered.setdefault(target, set()).update(str(key) for key in keys)
 
     def forget_addresses(self, renamed: dict[str, str]) -> bool:
         """Rename targets that an older Herald named by address (``renamed``: old → new),
@@ -92,11 +133,18 @@ class Ledger:
         return key in self.delivered.get(target, set())
 
     def record(self, target: str, keys: Iterable[str]) -> None:
-        """Mark ``keys`` delivered to ``target`` and save at once."""
+        """Mark ``keys`` delivered to ``target``, in the journal at once."""
+        keys = list(keys)
         self.delivered.setdefault(target, set()).update(keys)
-        self.save()
+        if self._journal is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._journal = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115
+        # One line, flushed: the kernel keeps it even when the process is killed next.
+        self._journal.write(json.dumps({"target": target, "keys": keys}) + "\n")
+        self._journal.flush()
 
     def save(self) -> None:
+        """Write the whole ledger atomically, then drop the journal it now contains."""
         body = {
             "version": FORMAT_VERSION,
             "delivered": {target: sorted(keys) for target, keys in sorted(self.delivered.items())},
@@ -108,3 +156,7 @@ class Ledger:
             json.dump(body, file, indent=1)
             file.write("\n")
         Path(temporary).replace(self.path)
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        self.journal_path.unlink(missing_ok=True)

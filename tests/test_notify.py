@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import hashlib
 import hmac
 import json
+import os
 import socket
 import ssl
 import subprocess
@@ -22,7 +24,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from site_plugin.ledger import subscriber_target
 
-from .conftest import INCIDENT, StatusRepo, run_herald
+from .conftest import HERALD, INCIDENT, StatusRepo, run_herald
 
 NOW = "1795608000"  # 2026-11-25 12:00 UTC
 LATER = "1795609800"  # 12:30
@@ -511,3 +513,73 @@ def test_without_a_ledger_key_no_subscriber_is_emailed_and_chat_still_is(
         "webhook: sent 1 update on 1 incident",
     ]
     assert handler.messages == []
+
+
+class StallingInbox(Inbox):
+    """Accepts ``accept`` messages, then holds the next one until released (and refuses it)."""
+
+    def __init__(self, accept: int) -> None:
+        super().__init__()
+        self.accept = accept
+        self.stalled = threading.Event()
+        self.release = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if len(self.messages) >= self.accept:
+            self.stalled.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 60)
+            return "451 try again later"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_run_killed_mid_way_then_rerun_emails_each_subscriber_once(
+    site: Path, receiver: Receiver
+) -> None:
+    addresses = [f"person{number}@test.example" for number in range(30)]
+    (site / "subscribers.yml").write_text(
+        "".join(f"{address}: all\n" for address in addresses), encoding="utf-8"
+    )
+    first = StallingInbox(accept=12)
+    port = free_port()
+    controller = Controller(first, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = dict(channels(port, receiver), HERALD_SMTP_TIMEOUT="60")
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("SOURCE_DATE_EPOCH", "EDITOR", "VISUAL") and not key.startswith("HERALD_")
+    }
+    environment.update(env, SOURCE_DATE_EPOCH=LATER)
+    # Record the past for everyone first, then post news: the run under test sends it.
+    assert herald(site, "notify", "--subscribers", "subscribers.yml", **env).returncode == 0
+    (site / OPEN / "2026-11-25T1230Z-resolved.md").write_text(
+        "---\nat: 2026-11-25T12:30:00Z\nstatus: resolved\n---\nAll caught up. Sorry.\n",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [*HERALD, "notify", "--subscribers", "subscribers.yml", "--retry-delay", "0.01"],
+        cwd=site,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert first.stalled.wait(120), "the run never reached the stalling message"
+        process.kill()  # SIGKILL: no finally, no atexit, no flush
+        process.wait(30)
+    finally:
+        first.release.set()
+        controller.stop()
+    assert (site / ".herald-ledger" / "ledger.json.journal").exists()
+    second = Inbox()
+    controller = Controller(second, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        rerun = herald(site, *NOTIFY[:3], "--retry-delay", "0.01", epoch=LATER, **env)
+    finally:
+        controller.stop()
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    received = [rcpt for inbox in (first, second) for rcpts, _ in inbox.messages for rcpt in rcpts]
+    assert sorted(received) == sorted(addresses)
+    assert not (site / ".herald-ledger" / "ledger.json.journal").exists()
+    assert not list((site / ".herald-ledger").glob("*.tmp"))
