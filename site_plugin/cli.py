@@ -503,7 +503,7 @@ def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime)
         try:
             results = notify(run, ledger)
         finally:
-            if not arguments.dry_run and (ledger.delivered or ledger.journal_path.exists()):
+            if not arguments.dry_run and ledger.changed:
                 ledger.save()
     except (SettingsError, LedgerError, AuthoringError) as error:
         _say(f"herald: {error}", sys.stderr)

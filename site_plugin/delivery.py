@@ -90,33 +90,80 @@ class SmtpSettings:
         )
 
 
-def send_email(settings: SmtpSettings, message: EmailMessage) -> None:
-    """Deliver one message over SMTP (STARTTLS, TLS or plain, with AUTH when given)."""
-    context = ssl.create_default_context(cafile=settings.cafile)
-    timeout = settings.timeout
-    try:
+class SmtpSession:
+    """One SMTP connection for many messages, opened when first needed and opened again
+    after a failure; a provider counts connections, and a new one per subscriber costs a
+    handshake (and a TLS negotiation) each."""
+
+    def __init__(self, settings: SmtpSettings) -> None:
+        self.settings = settings
+        self._client: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpSession:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            try:
+                client.quit()
+            except (smtplib.SMTPException, OSError):
+                client.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        settings = self.settings
+        context = ssl.create_default_context(cafile=settings.cafile)
         if settings.security == "ssl":
             client: smtplib.SMTP = smtplib.SMTP_SSL(
-                settings.host, settings.port, timeout=timeout, context=context
+                settings.host, settings.port, timeout=settings.timeout, context=context
             )
         else:
-            client = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
-        with client:
+            client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        try:
             if settings.security == "starttls":
                 client.starttls(context=context)
             if settings.user and settings.password:
                 _login(client, settings.user, settings.password)
-            refused = client.send_message(message)
-    except smtplib.SMTPAuthenticationError as error:
-        raise DeliveryError(f"SMTP login refused: {error.smtp_code}", retry=False) from None
-    except smtplib.SMTPRecipientsRefused as error:
-        codes = sorted({code for code, _ in error.recipients.values()})
-        raise DeliveryError(f"the server refused the recipient ({codes})", retry=False) from None
-    except (smtplib.SMTPException, OSError) as error:
-        raise DeliveryError(f"SMTP {settings.host}:{settings.port}: {error}", retry=True) from None
-    if refused:
-        codes = sorted({code for code, _ in refused.values()})
-        raise DeliveryError(f"the server refused the recipient ({codes})", retry=False)
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def send(self, message: EmailMessage) -> None:
+        """Deliver one message (STARTTLS, TLS or plain, with AUTH when given)."""
+        settings = self.settings
+        try:
+            if self._client is None:
+                self._client = self._connect()
+            refused = self._client.send_message(message)
+        except smtplib.SMTPAuthenticationError as error:
+            self.close()
+            raise DeliveryError(f"SMTP login refused: {error.smtp_code}", retry=False) from None
+        except smtplib.SMTPRecipientsRefused as error:
+            # The connection is still good: the server said no to this recipient only.
+            self._reset()
+            codes = sorted({code for code, _ in error.recipients.values()})
+            raise DeliveryError(
+                f"the server refused the recipient ({codes})", retry=False
+            ) from None
+        except (smtplib.SMTPException, OSError) as error:
+            self.close()
+            raise DeliveryError(
+                f"SMTP {settings.host}:{settings.port}: {error}", retry=True
+            ) from None
+        if refused:
+            codes = sorted({code for code, _ in refused.values()})
+            raise DeliveryError(f"the server refused the recipient ({codes})", retry=False)
+
+    def _reset(self) -> None:
+        try:
+            if self._client is not None:
+                self._client.rset()
+        except (smtplib.SMTPException, OSError):
+            self.close()
 
 
 def _login(client: smtplib.SMTP, user: str, password: str) -> None:

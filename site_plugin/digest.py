@@ -9,7 +9,7 @@ from __future__ import annotations
 import email.policy
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -195,9 +195,20 @@ def digest_message(
     *,
     sender: str,
     recipient: str,
+    bodies: MutableMapping[tuple[str, ...], tuple[str, str]] | None = None,
 ) -> EmailMessage:
-    """The whole email: multipart/alternative, stable Message-ID, bulk-mail headers."""
-    text, html = render_digest(site, pending, catalog, now, render)
+    """The whole email: multipart/alternative, stable Message-ID, bulk-mail headers.
+
+    ``bodies``: the text and HTML already rendered for the same news (every subscriber
+    of one run who gets the same updates gets the same bodies), filled as it goes.
+    """
+    news = tuple(keys_of(pending))
+    cached = bodies.get(news) if bodies is not None else None
+    if cached is None:
+        cached = render_digest(site, pending, catalog, now, render)
+        if bodies is not None:
+            bodies[news] = cached
+    text, html = cached
     # Long subjects stay on one line (RFC 5322 allows 998 characters).
     message = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
     message["Subject"] = subject(site, pending)

@@ -62,6 +62,8 @@ class Ledger:
     path: Path
     delivered: dict[str, set[str]] = field(default_factory=dict)
     _journal: TextIO | None = field(default=None, repr=False, compare=False)
+    changed: bool = field(default=False, compare=False)
+    """Whether anything was recorded (or replayed) since the ledger was last written."""
 
     @property
     def journal_path(self) -> Path:
@@ -112,6 +114,7 @@ class Ledger:
                 continue  # the line being written when the run was killed
             if isinstance(target, str) and isinstance(keys, list):
                 self.delivered.setdefault(target, set()).update(str(key) for key in keys)
+                self.changed = True
 
     def forget_addresses(self, renamed: dict[str, str]) -> bool:
         """Rename targets that an older Herald named by address (``renamed``: old → new),
@@ -136,6 +139,7 @@ class Ledger:
         """Mark ``keys`` delivered to ``target``, in the journal at once."""
         keys = list(keys)
         self.delivered.setdefault(target, set()).update(keys)
+        self.changed = True
         if self._journal is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._journal = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115
@@ -160,3 +164,4 @@ class Ledger:
             self._journal.close()
             self._journal = None
         self.journal_path.unlink(missing_ok=True)
+        self.changed = False

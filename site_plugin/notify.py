@@ -21,9 +21,9 @@ from .api import ApiSite, StatusApi
 from .delivery import (
     DeliveryError,
     SettingsError,
+    SmtpSession,
     SmtpSettings,
     post_json,
-    send_email,
     with_retries,
 )
 from .digest import (
@@ -137,6 +137,8 @@ class NotifyRun:
     since: datetime | None = None
     send_email_now: bool = True
     retry_delay: float = 1.0
+    digest_bodies: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
+    """Digest bodies rendered in this run, by the updates they tell of."""
 
 
 def notify(run: NotifyRun, ledger: Ledger) -> list[TargetResult]:
@@ -155,9 +157,10 @@ def notify(run: NotifyRun, ledger: Ledger) -> list[TargetResult]:
             legacy = {f"email:{address}": target for address, target in targets.items()}
             if ledger.forget_addresses(legacy) and not run.dry_run:
                 ledger.save()
-            for subscriber in run.subscribers:
-                target = targets[subscriber.address]
-                results.append(_deliver_digest(run, ledger, smtp, subscriber, target))
+            with SmtpSession(smtp) as session:
+                for subscriber in run.subscribers:
+                    target = targets[subscriber.address]
+                    results.append(_deliver_digest(run, ledger, session, subscriber, target))
     api = StatusApi(run.site, run.now, run.api_site)
     for channel, variable in WEBHOOK_VARIABLES.items():
         url = run.environ.get(variable, "").strip()
@@ -184,7 +187,7 @@ def _first_run(run: NotifyRun, ledger: Ledger, target: str) -> bool:
 
 
 def _deliver_digest(
-    run: NotifyRun, ledger: Ledger, smtp: SmtpSettings, subscriber: Subscriber, target: str
+    run: NotifyRun, ledger: Ledger, session: SmtpSession, subscriber: Subscriber, target: str
 ) -> TargetResult:
     """Email: one digest per subscriber with everything new for their components."""
     component_ids = subscriber.component_ids
@@ -213,7 +216,7 @@ def _deliver_digest(
         return result
 
     def send() -> None:
-        _send_digest(run, smtp, subscriber, pending)
+        _send_digest(run, session, subscriber, pending)
 
     try:
         with_retries(send, delay=run.retry_delay)
@@ -257,7 +260,7 @@ def _deliver_each(
 
 
 def _send_digest(
-    run: NotifyRun, smtp: SmtpSettings, subscriber: Subscriber, pending: list[Pending]
+    run: NotifyRun, session: SmtpSession, subscriber: Subscriber, pending: list[Pending]
 ) -> None:
     message = digest_message(
         run.digest_site,
@@ -265,7 +268,8 @@ def _send_digest(
         run.site.catalog,
         run.now,
         run.render,
-        sender=smtp.sender,
+        sender=session.settings.sender,
         recipient=subscriber.address,
+        bodies=run.digest_bodies,
     )
-    send_email(smtp, message)
+    session.send(message)
