@@ -46,6 +46,15 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.greetings = 0
+        """EHLOs: one per connection (and one more after STARTTLS)."""
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        self.greetings += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -168,6 +177,7 @@ def test_each_channel_gets_the_open_incident_once(
         "api-only@test.example",
         "ops@test.example",
     ]
+    assert handler.greetings == 1, "both digests should travel on one SMTP connection"
     _, message = handler.messages[0]
     assert message["Subject"] == "[Test status] Investigating: Webhooks are late"
     assert message.get_content_type() == "multipart/alternative"
