@@ -42,11 +42,11 @@ from .clock import ClockError, build_time
 from .delivery import SettingsError
 from .digest import DigestSite, all_keys, digest_message, pending_for
 from .i18n import is_supported, iso, translator
-from .ledger import Ledger, LedgerError
+from .ledger import Ledger, LedgerError, ledger_lock
 from .listing import open_items
 from .loader import ContentPaths, load_status_site
 from .model import Impact, IncidentKind, StatusSite, UpdateStatus
-from .notify import CHANNELS, NotifyRun, notify, read_subscribers
+from .notify import CHANNELS, NotifyRun, Subscriber, TargetResult, notify, read_subscribers
 from .options import path_is_inside
 from .problems import ContentError, Problem
 from .rendering import MarkdownRenderer
@@ -477,7 +477,6 @@ def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime)
         return EXIT_PROBLEMS
     space = workspace(settings, now)
     try:
-        digest_site, api_site = _notify_sites(settings)
         since = parse_moment(arguments.since, space, "--since") if arguments.since else None
         subscribers_text, source = _subscribers_source(arguments, settings)
         subscribers = (
@@ -485,26 +484,9 @@ def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime)
         )
         if arguments.ledger is None:
             _inside_repository(settings, settings.ledger, "ledger")
-        ledger = Ledger.load(settings.root / (arguments.ledger or settings.ledger))
-        run = NotifyRun(
-            site=site,
-            now=now,
-            digest_site=digest_site,
-            api_site=api_site,
-            render=functools.cache(MarkdownRenderer(["tables", "fenced_code"], images=False)),
-            environ=os.environ,
-            subscribers=subscribers,
-            channels=frozenset(arguments.channel or CHANNELS),
-            dry_run=arguments.dry_run,
-            since=since,
-            send_email_now=settings.email_mode == "immediate" or arguments.daily,
-            retry_delay=arguments.retry_delay,
-        )
-        try:
-            results = notify(run, ledger)
-        finally:
-            if not arguments.dry_run and ledger.changed:
-                ledger.save()
+        ledger_path = settings.root / (arguments.ledger or settings.ledger)
+        with ledger_lock(ledger_path):
+            results = _notify_once(arguments, settings, now, site, ledger_path, subscribers, since)
     except (SettingsError, LedgerError, AuthoringError) as error:
         _say(f"herald: {error}", sys.stderr)
         return EXIT_USAGE
@@ -513,6 +495,39 @@ def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime)
     for result in results:
         _say(result.describe(arguments.dry_run))
     return EXIT_PROBLEMS if any(result.error for result in results) else EXIT_OK
+
+
+def _notify_once(
+    arguments: argparse.Namespace,
+    settings: Settings,
+    now: datetime,
+    site: StatusSite,
+    ledger_path: Path,
+    subscribers: list[Subscriber],
+    since: datetime | None,
+) -> list[TargetResult]:
+    """One delivery round with the ledger held: load it, deliver, write it once."""
+    digest_site, api_site = _notify_sites(settings)
+    ledger = Ledger.load(ledger_path)
+    run = NotifyRun(
+        site=site,
+        now=now,
+        digest_site=digest_site,
+        api_site=api_site,
+        render=functools.cache(MarkdownRenderer(["tables", "fenced_code"], images=False)),
+        environ=os.environ,
+        subscribers=subscribers,
+        channels=frozenset(arguments.channel or CHANNELS),
+        dry_run=arguments.dry_run,
+        since=since,
+        send_email_now=settings.email_mode == "immediate" or arguments.daily,
+        retry_delay=arguments.retry_delay,
+    )
+    try:
+        return notify(run, ledger)
+    finally:
+        if not arguments.dry_run and ledger.changed:
+            ledger.save()
 
 
 def _subscribers_source(arguments: argparse.Namespace, settings: Settings) -> tuple[str, str]:

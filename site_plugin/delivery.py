@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from . import __version__
+from .characters import one_line
 
 ENV_PREFIX = "HERALD_"
 
@@ -188,10 +189,18 @@ def post_json(url: str, payload: Any, *, secret: str | None = None, timeout: flo
         headers["X-Herald-Signature"] = f"sha256={signature}"
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as error:
-        detail = error.read(2000).decode("utf-8", "replace").strip()
+        if 300 <= error.code < 400:
+            # Followed, a redirect turns the POST into a GET without the payload, which a
+            # receiver answers 200: recorded as delivered, never delivered.
+            raise DeliveryError(
+                f"HTTP {error.code} from {_host(url)}: the receiver redirects elsewhere; set"
+                " the webhook URL to where it points",
+                retry=False,
+            ) from None
+        detail = one_line(error.read(2000).decode("utf-8", "replace"), 300)
         retry = error.code >= 500 or error.code == 429
         raise DeliveryError(f"HTTP {error.code} from {_host(url)}: {detail}", retry=retry) from None
     except (urllib.error.URLError, OSError) as error:
@@ -208,6 +217,35 @@ def with_retries(attempt: Callable[[], None], *, tries: int = 3, delay: float = 
             if not error.retry or number == tries:
                 raise
             time.sleep(delay * 2 ** (number - 1))
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *arguments: Any, **options: Any) -> None:
+        return None  # the 3xx reaches the caller as an HTTPError
+
+
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
+
+
+def channel_url_problem(url: str) -> str | None:
+    """What is wrong with a chat or webhook URL, in words that never repeat it (it is the
+    secret): https, or http to this machine (for tests), and nothing else."""
+    if any(char.isspace() or ord(char) < 0x20 for char in url):
+        return "has white space or a control character in it"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return "is not a URL"
+    if parts.scheme not in ("https", "http"):
+        return "must start with https:// (http:// only to this machine, for tests)"
+    if not host:
+        return "is not an absolute URL (https://...)"
+    if parts.scheme == "https":
+        return None
+    if parts.scheme == "http" and host in ("127.0.0.1", "localhost", "::1"):
+        return None
+    return "must start with https:// (http:// only to this machine, for tests)"
 
 
 def _host(url: str) -> str:

@@ -17,12 +17,14 @@ ledger who subscribes, nor test a guessed address.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import hmac
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -53,6 +55,26 @@ def subscriber_target(address: str, key: str) -> str:
 def is_legacy_target(target: str) -> bool:
     """A target written by an older Herald, named by the address itself."""
     return target.startswith(EMAIL_PREFIX) and "@" in target
+
+
+@contextlib.contextmanager
+def ledger_lock(path: Path) -> Iterator[None]:
+    """Hold the ledger for one run: a second ``herald notify`` on the same ledger (a person
+    at a terminal while the workflow runs) refuses instead of sending everything twice."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LedgerError(
+                f"another herald notify is using {path} right now; this run sends nothing"
+                " (run it again when that one has finished)"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 @dataclass

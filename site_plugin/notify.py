@@ -23,6 +23,7 @@ from .delivery import (
     SettingsError,
     SmtpSession,
     SmtpSettings,
+    channel_url_problem,
     post_json,
     with_retries,
 )
@@ -165,6 +166,10 @@ def notify(run: NotifyRun, ledger: Ledger) -> list[TargetResult]:
     for channel, variable in WEBHOOK_VARIABLES.items():
         url = run.environ.get(variable, "").strip()
         if channel not in run.channels or not url:
+            continue
+        problem = channel_url_problem(url)
+        if problem is not None:
+            results.append(TargetResult(channel, error=f"{variable} {problem}"))
             continue
         secret = (
             (run.environ.get("HERALD_WEBHOOK_SECRET") or None) if channel == "webhook" else None

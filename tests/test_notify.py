@@ -22,7 +22,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from site_plugin.ledger import subscriber_target
+from site_plugin.ledger import ledger_lock, subscriber_target
 
 from .conftest import HERALD, INCIDENT, StatusRepo, run_herald
 
@@ -76,8 +76,15 @@ class Receiver:
                 receiver.requests.append((self.path, dict(self.headers), body))
                 code, text = receiver.answers.pop(0) if receiver.answers else (200, "ok")
                 self.send_response(code)
+                if 300 <= code < 400:
+                    self.send_header("Location", "/elsewhere")
                 self.end_headers()
                 self.wfile.write(text.encode())
+
+            def do_GET(self) -> None:
+                receiver.requests.append((self.path, dict(self.headers), b""))
+                self.send_response(200)
+                self.end_headers()
 
             def log_message(self, *arguments: Any) -> None:
                 pass
@@ -593,3 +600,44 @@ def test_a_run_killed_mid_way_then_rerun_emails_each_subscriber_once(
     assert sorted(received) == sorted(addresses)
     assert not (site / ".herald-ledger" / "ledger.json.journal").exists()
     assert not list((site / ".herald-ledger").glob("*.tmp"))
+
+
+def test_a_redirecting_webhook_is_not_recorded_as_delivered(site: Path, receiver: Receiver) -> None:
+    receiver.answers = [(302, "moved")]
+    env = {"HERALD_WEBHOOK_URL": f"{receiver.url}/hook"}
+    result = herald(site, *NOTIFY, **env)
+    assert result.returncode == 1
+    assert result.stdout.startswith(
+        "webhook: FAILED, nothing recorded, the next run retries: HTTP 302 from 127.0.0.1:"
+        " the receiver redirects elsewhere"
+    )
+    assert [path for path, _, _ in receiver.requests] == ["/hook"]  # no payload-less GET
+    again = herald(site, *NOTIFY, **env)
+    assert again.stdout == "webhook: sent 1 update on 1 incident\n"
+
+
+@pytest.mark.parametrize(
+    ("variable", "url", "problem"),
+    [
+        ("HERALD_WEBHOOK_URL", "file:///etc/hostname", "must start with https://"),
+        ("HERALD_SLACK_WEBHOOK_URL", "hooks.slack.example/services/T0/B0/SECRET", "https://"),
+        ("HERALD_DISCORD_WEBHOOK_URL", "https://discord.example/api/webhooks/1/SECRET x", "white"),
+        ("HERALD_WEBHOOK_URL", "http://hooks.example/SECRET", "must start with https://"),
+    ],
+)
+def test_channel_urls_are_checked_and_never_printed(
+    site: Path, variable: str, url: str, problem: str
+) -> None:
+    result = herald(site, *NOTIFY, **{variable: url})
+    assert result.returncode == 1
+    assert problem in result.stdout
+    assert variable in result.stdout
+    assert "SECRET" not in result.stdout + result.stderr and "/etc/" not in result.stdout
+
+
+def test_two_runs_at_once_do_not_both_send(site: Path, receiver: Receiver) -> None:
+    with ledger_lock(site / ".herald-ledger" / "ledger.json"):
+        result = herald(site, *NOTIFY, HERALD_WEBHOOK_URL=f"{receiver.url}/hook")
+    assert result.returncode == 2
+    assert "another herald notify is using" in result.stderr
+    assert receiver.requests == []
