@@ -108,3 +108,16 @@ def test_problem_matcher_reads_herald_check_lines() -> None:
     assert match.group(pattern["line"]) == "7"
     assert match.group(pattern["message"]).startswith("unknown component 'apii'")
     assert regexp.match("Found 1 problem in 1 file; nothing was published.") is None
+
+
+def test_secrets_live_in_environments() -> None:
+    """zizmor's auditor persona: every job that reads a secret names an environment, so its
+    protection rules (branches, reviewers) apply and other jobs never see the secret."""
+    result = subprocess.run(
+        [tool("zizmor"), "--offline", "--no-progress", "--persona", "auditor", str(WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "secrets-outside-env" not in result.stdout + result.stderr
