@@ -631,6 +631,16 @@ def run_check(arguments: argparse.Namespace, settings: Settings, now: datetime) 
         _print_problems(unpublishable, sys.stdout)
         return EXIT_PROBLEMS
     warnings = overdue_warnings(site, now, settings.stale_after)
+    if (settings.subscribers or os.environ.get("HERALD_SUBSCRIBERS")) and not settings.unsubscribe:
+        warnings.append(
+            Problem(
+                settings_name(arguments),
+                1,
+                "subscribers are set but the unsubscribe option is not: herald notify emails"
+                " nobody until every digest can say how to stop them",
+                "set unsubscribe to a mailto: address or an https: URL",
+            )
+        )
     for warning in warnings:
         print(f"{warning} [warning]")
     components = len(site.catalog.components)

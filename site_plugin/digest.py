@@ -226,6 +226,9 @@ def digest_message(
     message["X-Auto-Response-Suppress"] = "All"
     if site.unsubscribe:
         message["List-Unsubscribe"] = f"<{site.unsubscribe}>"
+        if site.unsubscribe.startswith("https:"):
+            # RFC 8058: the big mailbox providers show "Unsubscribe" and POST to the URL.
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["List-Id"] = f"{one_line(site.name)} <{host}>"
     message.set_content(text)
     message.add_alternative(html, subtype="html")

@@ -42,6 +42,11 @@ from .model import Catalog, StatusSite
 from .webhooks import discord_payload, slack_payload, statuspage_payload
 
 CHANNELS = ("email", "slack", "discord", "webhook")
+UNSUBSCRIBE_MISSING = (
+    "the unsubscribe option is not set, so no subscriber is emailed: every digest must say"
+    " how to stop them (List-Unsubscribe). Set unsubscribe in the herald options of"
+    " mkdocs.yml to a mailto: address or an https: URL that unsubscribes"
+)
 LEDGER_KEY_MISSING = (
     "HERALD_LEDGER_KEY is not set, so no subscriber is emailed: the ledger names subscribers"
     " by a keyed hash, never by address. Create a key once with"
@@ -148,7 +153,9 @@ def notify(run: NotifyRun, ledger: Ledger) -> list[TargetResult]:
     smtp = SmtpSettings.from_environment(run.environ) if "email" in run.channels else None
     if smtp is not None and run.send_email_now and run.subscribers:
         key = run.environ.get("HERALD_LEDGER_KEY", "").strip()
-        if not key:
+        if not run.digest_site.unsubscribe:
+            results.append(TargetResult("email", error=UNSUBSCRIBE_MISSING))
+        elif not key:
             results.append(TargetResult("email", error=LEDGER_KEY_MISSING))
         else:
             targets = {

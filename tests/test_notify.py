@@ -641,3 +641,38 @@ def test_two_runs_at_once_do_not_both_send(site: Path, receiver: Receiver) -> No
     assert result.returncode == 2
     assert "another herald notify is using" in result.stderr
     assert receiver.requests == []
+
+
+def test_without_an_unsubscribe_option_nobody_is_emailed_and_check_warns(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    handler, port = inbox
+    (site / "mkdocs.yml").write_text(
+        MKDOCS.replace("      unsubscribe: mailto:leave@test.example\n", "      feed_size: 50\n")
+        + "      subscribers: subscribers.yml\n",
+        encoding="utf-8",
+    )
+    result = herald(site, *NOTIFY, **channels(port, receiver))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0].startswith(
+        "email: FAILED, nothing recorded, the next run retries: the unsubscribe option is not set"
+    )
+    assert "webhook: sent 1 update on 1 incident" in result.stdout
+    assert handler.messages == []
+    checked = herald(site, "check")
+    assert "the unsubscribe option is not" in checked.stdout and "[warning]" in checked.stdout
+
+
+def test_an_https_unsubscribe_is_one_click(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    handler, port = inbox
+    (site / "mkdocs.yml").write_text(
+        MKDOCS.replace("mailto:leave@test.example", "https://status.test.example/leave"),
+        encoding="utf-8",
+    )
+    result = herald(site, *NOTIFY, **channels(port, receiver))
+    assert result.returncode == 0, result.stdout
+    _, message = handler.messages[0]
+    assert message["List-Unsubscribe"] == "<https://status.test.example/leave>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
