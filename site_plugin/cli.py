@@ -492,8 +492,6 @@ def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime)
         return EXIT_USAGE
     if not results:
         print("No channel is configured: set HERALD_SMTP_HOST or a HERALD_*_WEBHOOK_URL.")
-    for result in results:
-        _say(result.describe(arguments.dry_run))
     return EXIT_PROBLEMS if any(result.error for result in results) else EXIT_OK
 
 
@@ -523,8 +521,14 @@ def _notify_once(
         send_email_now=settings.email_mode == "immediate" or arguments.daily,
         retry_delay=arguments.retry_delay,
     )
+
+    def report(result: TargetResult) -> None:
+        # At once, not at the end: a job killed at its time limit still shows how far it got.
+        _say(result.describe(arguments.dry_run))
+        sys.stdout.flush()
+
     try:
-        return notify(run, ledger)
+        return notify(run, ledger, report)
     finally:
         if not arguments.dry_run and ledger.changed:
             ledger.save()

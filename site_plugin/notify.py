@@ -42,6 +42,7 @@ from .model import Catalog, StatusSite
 from .webhooks import discord_payload, slack_payload, statuspage_payload
 
 CHANNELS = ("email", "slack", "discord", "webhook")
+SMTP_UNREACHABLE_AFTER = 2
 UNSUBSCRIBE_MISSING = (
     "the unsubscribe option is not set, so no subscriber is emailed: every digest must say"
     " how to stop them (List-Unsubscribe). Set unsubscribe in the herald options of"
@@ -107,6 +108,8 @@ class TargetResult:
     incidents: int = 0
     error: str | None = None
     first_run: bool = False
+    unreachable: bool = False
+    """The error was the server not answering (worth trying again later, not now)."""
 
     @property
     def label(self) -> str:
@@ -147,28 +150,21 @@ class NotifyRun:
     """Digest bodies rendered in this run, by the updates they tell of."""
 
 
-def notify(run: NotifyRun, ledger: Ledger) -> list[TargetResult]:
-    """Deliver what is new to every configured target; see the module docstring."""
+def notify(
+    run: NotifyRun, ledger: Ledger, report: Callable[[TargetResult], None] = lambda _: None
+) -> list[TargetResult]:
+    """Deliver what is new to every configured target; see the module docstring.
+
+    Chat and webhooks go first (a handful of quick posts), then email (one message per
+    subscriber): a slow or hanging mail server never keeps the chat from being told.
+    ``report`` hears of each target as soon as it is done.
+    """
     results: list[TargetResult] = []
-    smtp = SmtpSettings.from_environment(run.environ) if "email" in run.channels else None
-    if smtp is not None and run.send_email_now and run.subscribers:
-        key = run.environ.get("HERALD_LEDGER_KEY", "").strip()
-        if not run.digest_site.unsubscribe:
-            results.append(TargetResult("email", error=UNSUBSCRIBE_MISSING))
-        elif not key:
-            results.append(TargetResult("email", error=LEDGER_KEY_MISSING))
-        else:
-            targets = {
-                subscriber.address: subscriber_target(subscriber.address, key)
-                for subscriber in run.subscribers
-            }
-            legacy = {f"email:{address}": target for address, target in targets.items()}
-            if ledger.forget_addresses(legacy) and not run.dry_run:
-                ledger.save()
-            with SmtpSession(smtp) as session:
-                for subscriber in run.subscribers:
-                    target = targets[subscriber.address]
-                    results.append(_deliver_digest(run, ledger, session, subscriber, target))
+
+    def done(result: TargetResult) -> None:
+        results.append(result)
+        report(result)
+
     api = StatusApi(run.site, run.now, run.api_site)
     for channel, variable in WEBHOOK_VARIABLES.items():
         url = run.environ.get(variable, "").strip()
@@ -176,7 +172,7 @@ def notify(run: NotifyRun, ledger: Ledger) -> list[TargetResult]:
             continue
         problem = channel_url_problem(url)
         if problem is not None:
-            results.append(TargetResult(channel, error=f"{variable} {problem}"))
+            done(TargetResult(channel, error=f"{variable} {problem}"))
             continue
         secret = (
             (run.environ.get("HERALD_WEBHOOK_SECRET") or None) if channel == "webhook" else None
@@ -186,8 +182,49 @@ def notify(run: NotifyRun, ledger: Ledger) -> list[TargetResult]:
             "discord": lambda item: discord_payload(run.digest_site, item),
             "webhook": lambda item: statuspage_payload(api, item, run.now),
         }[channel]
-        results.append(_deliver_each(run, ledger, channel, url, secret, build))
+        done(_deliver_each(run, ledger, channel, url, secret, build))
+
+    smtp = SmtpSettings.from_environment(run.environ) if "email" in run.channels else None
+    if smtp is not None and run.send_email_now and run.subscribers:
+        _email_everyone(run, ledger, smtp, done)
     return results
+
+
+def _email_everyone(
+    run: NotifyRun, ledger: Ledger, smtp: SmtpSettings, done: Callable[[TargetResult], None]
+) -> None:
+    key = run.environ.get("HERALD_LEDGER_KEY", "").strip()
+    if not run.digest_site.unsubscribe:
+        done(TargetResult("email", error=UNSUBSCRIBE_MISSING))
+        return
+    if not key:
+        done(TargetResult("email", error=LEDGER_KEY_MISSING))
+        return
+    targets = {
+        subscriber.address: subscriber_target(subscriber.address, key)
+        for subscriber in run.subscribers
+    }
+    legacy = {f"email:{address}": target for address, target in targets.items()}
+    if ledger.forget_addresses(legacy) and not run.dry_run:
+        ledger.save()
+    unreachable = 0
+    with SmtpSession(smtp) as session:
+        for position, subscriber in enumerate(run.subscribers):
+            result = _deliver_digest(run, ledger, session, subscriber, targets[subscriber.address])
+            done(result)
+            # A server that cannot be reached for two subscribers in a row will not be
+            # reached for the next thousand: leave them for the next run, at once.
+            unreachable = unreachable + 1 if result.unreachable else 0
+            left = len(run.subscribers) - position - 1
+            if unreachable == SMTP_UNREACHABLE_AFTER and left:
+                done(
+                    TargetResult(
+                        "email",
+                        error=f"the SMTP server could not be reached for {unreachable}"
+                        f" subscribers in a row; the other {left} wait for the next run",
+                    )
+                )
+                return
 
 
 def _first_run(run: NotifyRun, ledger: Ledger, target: str) -> bool:
@@ -234,6 +271,7 @@ def _deliver_digest(
         with_retries(send, delay=run.retry_delay)
     except DeliveryError as error:
         result.error = str(error)
+        result.unreachable = error.retry
         return result
     result.sent = keys_of(pending)
     ledger.record(target, result.sent)
