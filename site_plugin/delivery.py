@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -133,18 +133,17 @@ class SmtpSession:
             raise
         return client
 
-    def send(self, message: EmailMessage) -> None:
-        """Deliver one message (STARTTLS, TLS or plain, with AUTH when given)."""
+    def send_bytes(self, recipient: str, data: bytes) -> None:
+        """Deliver a message already serialised with CRLF line ends, to one recipient."""
         settings = self.settings
         try:
             if self._client is None:
                 self._client = self._connect()
-            refused = self._client.send_message(message)
+            refused = self._client.sendmail(self.envelope_sender, [recipient], data)
         except smtplib.SMTPAuthenticationError as error:
             self.close()
             raise DeliveryError(f"SMTP login refused: {error.smtp_code}", retry=False) from None
         except smtplib.SMTPRecipientsRefused as error:
-            # The connection is still good: the server said no to this recipient only.
             self._reset()
             codes = sorted({code for code, _ in error.recipients.values()})
             raise DeliveryError(
@@ -158,6 +157,11 @@ class SmtpSession:
         if refused:
             codes = sorted({code for code, _ in refused.values()})
             raise DeliveryError(f"the server refused the recipient ({codes})", retry=False)
+
+    @property
+    def envelope_sender(self) -> str:
+        """The address of ``HERALD_SMTP_FROM`` (``Kestrel status <status@k.example>``)."""
+        return parseaddr(self.settings.sender)[1] or self.settings.sender
 
     def _reset(self) -> None:
         try:

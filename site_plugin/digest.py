@@ -9,7 +9,8 @@ from __future__ import annotations
 import email.policy
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -195,32 +196,37 @@ def digest_message(
     *,
     sender: str,
     recipient: str,
-    bodies: MutableMapping[tuple[str, ...], tuple[str, str]] | None = None,
 ) -> EmailMessage:
-    """The whole email: multipart/alternative, stable Message-ID, bulk-mail headers.
+    """The whole email: multipart/alternative, stable Message-ID, bulk-mail headers."""
+    message = _shared_message(site, pending, catalog, now, render, sender)
+    message["To"] = recipient
+    message["Message-ID"] = message_id(site, pending, recipient)
+    return message
 
-    ``bodies``: the text and HTML already rendered for the same news (every subscriber
-    of one run who gets the same updates gets the same bodies), filled as it goes.
-    """
-    news = tuple(keys_of(pending))
-    cached = bodies.get(news) if bodies is not None else None
-    if cached is None:
-        cached = render_digest(site, pending, catalog, now, render)
-        if bodies is not None:
-            bodies[news] = cached
-    text, html = cached
+
+def message_id(site: DigestSite, pending: Sequence[Pending], recipient: str) -> str:
+    """The same updates to the same person always get the same id: a resend after a
+    failure is recognisably the same message, and mail clients collapse it."""
+    keys = sorted(key for item in pending for key in item.keys)
+    digest = hashlib.sha256("\n".join([recipient, *keys]).encode("utf-8")).hexdigest()[:32]
+    return f"<{digest}@{urlsplit(site.url).hostname or 'localhost'}>"
+
+
+def _shared_message(
+    site: DigestSite,
+    pending: Sequence[Pending],
+    catalog: Catalog,
+    now: datetime,
+    render: Callable[[str], Markup],
+    sender: str,
+) -> EmailMessage:
+    """Everything but the recipient's own headers (To, Message-ID)."""
+    text, html = render_digest(site, pending, catalog, now, render)
     # Long subjects stay on one line (RFC 5322 allows 998 characters).
     message = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
     message["Subject"] = subject(site, pending)
     message["From"] = sender
-    message["To"] = recipient
     message["Date"] = format_datetime(now)
-    keys = sorted(key for item in pending for key in item.keys)
-    digest = hashlib.sha256("\n".join([recipient, *keys]).encode("utf-8")).hexdigest()[:32]
-    host = urlsplit(site.url).hostname or "localhost"
-    # The same updates to the same person always get the same id: a resend after a
-    # failure is recognisably the same message.
-    message["Message-ID"] = f"<{digest}@{host}>"
     message["Auto-Submitted"] = "auto-generated"
     message["Precedence"] = "bulk"
     message["X-Auto-Response-Suppress"] = "All"
@@ -229,10 +235,63 @@ def digest_message(
         if site.unsubscribe.startswith("https:"):
             # RFC 8058: the big mailbox providers show "Unsubscribe" and POST to the URL.
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    host = urlsplit(site.url).hostname or "localhost"
     message["List-Id"] = f"{one_line(site.name)} <{host}>"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message
+
+
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")
+
+
+class DigestWire:
+    """Digests as the SMTP server receives them, for many subscribers at once.
+
+    Subscribers who get the same news get the same message but for two headers: it is
+    built and serialised once, and each recipient's ``To`` and ``Message-ID`` lines are
+    put before it (an address that is not plain ASCII gets a message built for it).
+    """
+
+    def __init__(
+        self,
+        site: DigestSite,
+        catalog: Catalog,
+        now: datetime,
+        render: Callable[[str], Markup],
+        sender: str,
+    ) -> None:
+        self.site, self.catalog, self.now, self.render, self.sender = (
+            site,
+            catalog,
+            now,
+            render,
+            sender,
+        )
+        self._shared: dict[tuple[str, ...], bytes] = {}
+
+    def message_bytes(self, pending: Sequence[Pending], recipient: str) -> bytes:
+        if not _PLAIN_ADDRESS.fullmatch(recipient):
+            message = digest_message(
+                self.site,
+                pending,
+                self.catalog,
+                self.now,
+                self.render,
+                sender=self.sender,
+                recipient=recipient,
+            )
+            return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+        news = tuple(keys_of(pending))
+        shared = self._shared.get(news)
+        if shared is None:
+            message = _shared_message(
+                self.site, pending, self.catalog, self.now, self.render, self.sender
+            )
+            shared = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+            self._shared[news] = shared
+        own = f"To: {recipient}\r\nMessage-ID: {message_id(self.site, pending, recipient)}\r\n"
+        return own.encode("ascii") + shared
 
 
 def keys_of(pending: Iterable[Pending]) -> list[str]:

@@ -29,10 +29,10 @@ from .delivery import (
 )
 from .digest import (
     DigestSite,
+    DigestWire,
     Pending,
     all_keys,
     all_keys_of,
-    digest_message,
     keys_of,
     pending_for,
     touches,
@@ -146,8 +146,6 @@ class NotifyRun:
     since: datetime | None = None
     send_email_now: bool = True
     retry_delay: float = 1.0
-    digest_bodies: dict[tuple[str, ...], tuple[str, str]] = field(default_factory=dict)
-    """Digest bodies rendered in this run, by the updates they tell of."""
 
 
 def notify(
@@ -208,9 +206,11 @@ def _email_everyone(
     if ledger.forget_addresses(legacy) and not run.dry_run:
         ledger.save()
     unreachable = 0
+    wire = DigestWire(run.digest_site, run.site.catalog, run.now, run.render, smtp.sender)
     with SmtpSession(smtp) as session:
         for position, subscriber in enumerate(run.subscribers):
-            result = _deliver_digest(run, ledger, session, subscriber, targets[subscriber.address])
+            target = targets[subscriber.address]
+            result = _deliver_digest(run, ledger, session, wire, subscriber, target)
             done(result)
             # A server that cannot be reached for two subscribers in a row will not be
             # reached for the next thousand: leave them for the next run, at once.
@@ -236,7 +236,12 @@ def _first_run(run: NotifyRun, ledger: Ledger, target: str) -> bool:
 
 
 def _deliver_digest(
-    run: NotifyRun, ledger: Ledger, session: SmtpSession, subscriber: Subscriber, target: str
+    run: NotifyRun,
+    ledger: Ledger,
+    session: SmtpSession,
+    wire: DigestWire,
+    subscriber: Subscriber,
+    target: str,
 ) -> TargetResult:
     """Email: one digest per subscriber with everything new for their components."""
     component_ids = subscriber.component_ids
@@ -265,7 +270,7 @@ def _deliver_digest(
         return result
 
     def send() -> None:
-        _send_digest(run, session, subscriber, pending)
+        _send_digest(wire, session, subscriber, pending)
 
     try:
         with_retries(send, delay=run.retry_delay)
@@ -310,16 +315,6 @@ def _deliver_each(
 
 
 def _send_digest(
-    run: NotifyRun, session: SmtpSession, subscriber: Subscriber, pending: list[Pending]
+    wire: DigestWire, session: SmtpSession, subscriber: Subscriber, pending: list[Pending]
 ) -> None:
-    message = digest_message(
-        run.digest_site,
-        pending,
-        run.site.catalog,
-        run.now,
-        run.render,
-        sender=session.settings.sender,
-        recipient=subscriber.address,
-        bodies=run.digest_bodies,
-    )
-    session.send(message)
+    session.send_bytes(subscriber.address, wire.message_bytes(pending, subscriber.address))
