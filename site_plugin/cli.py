@@ -520,6 +520,7 @@ def _notify_once(
         since=since,
         send_email_now=settings.email_mode == "immediate" or arguments.daily,
         retry_delay=arguments.retry_delay,
+        http_timeout=_seconds(os.environ.get("HERALD_HTTP_TIMEOUT", ""), "HERALD_HTTP_TIMEOUT", 15),
     )
 
     def report(result: TargetResult) -> None:
@@ -532,6 +533,19 @@ def _notify_once(
     finally:
         if not arguments.dry_run and ledger.changed:
             ledger.save()
+
+
+def _seconds(text: str, variable: str, default: float) -> float:
+    """A number of seconds from the environment; empty means the default."""
+    if not text.strip():
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise SettingsError(f"{variable}={text!r} is not a number of seconds") from None
+    if not 0 < seconds <= 600:
+        raise SettingsError(f"{variable}={text!r} is not between 0 and 600 seconds")
+    return seconds
 
 
 def _subscribers_source(arguments: argparse.Namespace, settings: Settings) -> tuple[str, str]:

@@ -11,6 +11,7 @@ import hmac
 import json
 import smtplib
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -182,7 +183,35 @@ def _login(client: smtplib.SMTP, user: str, password: str) -> None:
 
 
 def post_json(url: str, payload: Any, *, secret: str | None = None, timeout: float = 15) -> None:
-    """POST a JSON payload; 2xx is delivered, 4xx is final, 5xx and network errors retry."""
+    """POST a JSON payload; 2xx is delivered, 4xx is final, 5xx and network errors retry.
+
+    ``timeout`` bounds the whole request, not each read: a receiver that trickles a byte
+    every few seconds cannot hold the run.
+    """
+    outcome: list[BaseException | None] = []
+    worker = threading.Thread(
+        target=_post_catching, args=(url, payload, secret, timeout, outcome), daemon=True
+    )
+    worker.start()
+    worker.join(timeout)
+    if not outcome:
+        raise DeliveryError(f"{_host(url)}: no complete answer within {timeout:g} s", retry=True)
+    if outcome[0] is not None:
+        raise outcome[0]
+
+
+def _post_catching(
+    url: str, payload: Any, secret: str | None, timeout: float, outcome: list[BaseException | None]
+) -> None:
+    try:
+        _post(url, payload, secret, timeout)
+    except BaseException as error:  # handed to the caller's thread
+        outcome.append(error)
+    else:
+        outcome.append(None)
+
+
+def _post(url: str, payload: Any, secret: str | None, timeout: float) -> None:
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     headers = {
         "Content-Type": "application/json",

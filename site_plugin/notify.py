@@ -146,6 +146,8 @@ class NotifyRun:
     since: datetime | None = None
     send_email_now: bool = True
     retry_delay: float = 1.0
+    http_timeout: float = 15.0
+    """Seconds one chat or webhook request may take in all (HERALD_HTTP_TIMEOUT)."""
 
 
 def notify(
@@ -301,7 +303,7 @@ def _deliver_each(
             payload = build(item)
 
             def post(payload: Any = payload) -> None:
-                post_json(url, payload, secret=secret)
+                post_json(url, payload, secret=secret, timeout=run.http_timeout)
 
             try:
                 with_retries(post, delay=run.retry_delay)

@@ -684,3 +684,35 @@ def test_an_https_unsubscribe_is_one_click(
     _, message = handler.messages[0]
     assert message["List-Unsubscribe"] == "<https://status.test.example/leave>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+class _Trickle(BaseHTTPRequestHandler):
+    """Answers 200, then sends its body one byte at a time, slowly: each read is quick."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200)
+        self.send_header("Content-Length", "40")
+        self.end_headers()
+        for _ in range(40):
+            self.wfile.write(b".")
+            self.wfile.flush()
+            threading.Event().wait(0.25)  # the receiver's pace, not the test's hope
+
+    def log_message(self, *arguments: Any) -> None:
+        pass
+
+
+def test_a_trickling_webhook_cannot_hold_the_run(site: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/hook"
+        result = herald(site, *NOTIFY, HERALD_WEBHOOK_URL=url, HERALD_HTTP_TIMEOUT="1")
+    finally:
+        server.shutdown()
+    assert result.returncode == 1
+    assert result.stdout == (
+        "webhook: FAILED, nothing recorded, the next run retries: 127.0.0.1: no complete"
+        " answer within 1 s\n"
+    )
