@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from site_plugin.ledger import ledger_lock, subscriber_target
 
-from .conftest import HERALD, INCIDENT, StatusRepo, run_herald
+from .conftest import HERALD, INCIDENT, REPO_ROOT, StatusRepo, run_herald
 
 NOW = "1795608000"  # 2026-11-25 12:00 UTC
 LATER = "1795609800"  # 12:30
@@ -715,4 +716,24 @@ def test_a_trickling_webhook_cannot_hold_the_run(site: Path) -> None:
     assert result.stdout == (
         "webhook: FAILED, nothing recorded, the next run retries: 127.0.0.1: no complete"
         " answer within 1 s\n"
+    )
+
+
+def test_every_setting_the_workflow_passes_may_be_empty(site: Path) -> None:
+    """The publish workflow passes each HERALD_* variable and secret, set or not; GitHub
+    Actions makes the unset ones empty strings. Empty is unset: nothing is configured."""
+    workflow = yaml.safe_load(
+        (REPO_ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8")
+    )
+    (step,) = [
+        step
+        for step in workflow["jobs"]["notify-subscribers"]["steps"]
+        if "herald notify" in step.get("run", "")
+    ]
+    passed = [name for name in step["env"] if name.startswith("HERALD_")]
+    assert len(passed) >= 12
+    result = herald(site, "notify", **dict.fromkeys(passed, ""))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == (
+        "No channel is configured: set HERALD_SMTP_HOST or a HERALD_*_WEBHOOK_URL.\n"
     )
