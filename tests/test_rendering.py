@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from site_plugin.rendering import MarkdownRenderer
+from site_plugin.rendering import MESSAGE_EXTENSIONS, MarkdownRenderer
 
 from .hostile import SCRIPT_TARGETS, markdown_payloads, unsafe_markup
 
@@ -144,3 +144,13 @@ def test_extensions_that_read_files_are_left_out_of_messages(tmp_path: Path) -> 
     assert "hunter2" not in html
     assert '<h2 id="timeline">Timeline</h2>' in html
     assert renderer.left_out == ["pymdownx.snippets"]
+
+
+def test_every_message_extension_goes_through_the_corpus() -> None:
+    """``codehilite`` and ``pymdownx.highlight`` both highlight code: one renderer each."""
+    assert {*SUPPORTED_EXTENSIONS, "codehilite"} == MESSAGE_EXTENSIONS
+    with_codehilite = MarkdownRenderer(
+        [name for name in SUPPORTED_EXTENSIONS if not name.startswith("pymdownx.")] + ["codehilite"]
+    )
+    for payload in markdown_payloads():
+        assert unsafe_markup(with_codehilite(payload)) == [], payload
