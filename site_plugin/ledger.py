@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -116,7 +117,11 @@ class Ledger:
                     f"{path} is not a Herald ledger ('delivered' must map each target to a"
                     " list of update keys); restore it from its branch"
                 )
-            ledger.delivered = {target: set(keys) for target, keys in delivered.items()}
+            # Every target holds the same few hundred keys: one string each, not one per
+            # target (10,000 subscribers would otherwise cost a million strings).
+            ledger.delivered = {
+                target: {sys.intern(key) for key in keys} for target, keys in delivered.items()
+            }
         ledger._replay_journal()
         return ledger
 
