@@ -32,7 +32,10 @@ from typing import TextIO
 
 from .model import Incident, Update
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: each distinct set of keys is written once (``key_sets``) and targets point at it, so
+ten thousand subscribers who all had the same updates cost one list, not ten thousand.
+1 (read, and rewritten as 2): every target with its own list."""
 
 
 class LedgerError(Exception):
@@ -83,7 +86,7 @@ class Ledger:
     """Delivered keys per target, loaded from and saved to ``path``."""
 
     path: Path
-    delivered: dict[str, set[str]] = field(default_factory=dict)
+    delivered: dict[str, frozenset[str]] = field(default_factory=dict)
     _journal: TextIO | None = field(default=None, repr=False, compare=False)
     changed: bool = field(default=False, compare=False)
     """Whether anything was recorded (or replayed) since the ledger was last written."""
@@ -102,26 +105,7 @@ class Ledger:
                 raise LedgerError(
                     f"{path} is not a Herald ledger ({error}); restore it from its branch"
                 ) from None
-            if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
-                version = data.get("version") if isinstance(data, dict) else None
-                raise LedgerError(f"{path}: unknown ledger version {version!r}")
-            delivered = data.get("delivered")
-            if not isinstance(delivered, dict) or not all(
-                isinstance(target, str)
-                and isinstance(keys, list)
-                and all(isinstance(key, str) for key in keys)
-                for target, keys in delivered.items()
-            ):
-                # Valid JSON of the wrong shape would resend the whole history, or drop it.
-                raise LedgerError(
-                    f"{path} is not a Herald ledger ('delivered' must map each target to a"
-                    " list of update keys); restore it from its branch"
-                )
-            # Every target holds the same few hundred keys: one string each, not one per
-            # target (10,000 subscribers would otherwise cost a million strings).
-            ledger.delivered = {
-                target: {sys.intern(key) for key in keys} for target, keys in delivered.items()
-            }
+            ledger.delivered = _delivered_from(data, path)
         ledger._replay_journal()
         return ledger
 
@@ -140,7 +124,7 @@ class Ledger:
             except (ValueError, KeyError, TypeError):
                 continue  # the line being written when the run was killed
             if isinstance(target, str) and isinstance(keys, list):
-                self.delivered.setdefault(target, set()).update(str(key) for key in keys)
+                self._add(target, [str(key) for key in keys])
                 self.changed = True
 
     def forget_addresses(self, renamed: dict[str, str]) -> bool:
@@ -152,20 +136,26 @@ class Ledger:
             keys = self.delivered.pop(target)
             new = renamed.get(target)
             if new is not None:
-                self.delivered.setdefault(new, set()).update(keys)
+                self._add(new, keys)
             changed = True
         return changed
+
+    def _add(self, target: str, keys: Iterable[str]) -> None:
+        # A new set, never the old one changed: targets loaded from one key set share it.
+        self.delivered[target] = self.delivered.get(target, frozenset()) | {
+            sys.intern(key) for key in keys
+        }
 
     def knows(self, target: str) -> bool:
         return target in self.delivered
 
     def has(self, target: str, key: str) -> bool:
-        return key in self.delivered.get(target, set())
+        return key in self.delivered.get(target, frozenset())
 
     def record(self, target: str, keys: Iterable[str]) -> None:
         """Mark ``keys`` delivered to ``target``, in the journal at once."""
         keys = list(keys)
-        self.delivered.setdefault(target, set()).update(keys)
+        self._add(target, keys)
         self.changed = True
         if self._journal is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -176,9 +166,14 @@ class Ledger:
 
     def save(self) -> None:
         """Write the whole ledger atomically, then drop the journal it now contains."""
+        index: dict[frozenset[str], int] = {}
+        for keys in self.delivered.values():
+            index.setdefault(keys, len(index))
+        key_sets = list(index)
         body = {
             "version": FORMAT_VERSION,
-            "delivered": {target: sorted(keys) for target, keys in sorted(self.delivered.items())},
+            "key_sets": [sorted(keys) for keys in key_sets],
+            "delivered": {target: index[keys] for target, keys in sorted(self.delivered.items())},
         }
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Write beside the file and rename: a crash never leaves half a ledger.
@@ -192,3 +187,36 @@ class Ledger:
             self._journal = None
         self.journal_path.unlink(missing_ok=True)
         self.changed = False
+
+
+def _delivered_from(data: object, path: Path) -> dict[str, frozenset[str]]:
+    """The targets and their keys from a parsed ledger of either version; a ledger of the
+    wrong shape, valid JSON or not, is refused (it would resend the history or drop it)."""
+    version = data.get("version") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or version not in (1, FORMAT_VERSION):
+        raise LedgerError(f"{path}: unknown ledger version {version!r}")
+    delivered = data.get("delivered")
+    wrong = LedgerError(
+        f"{path} is not a Herald ledger ('delivered' must map each target to its update"
+        " keys); restore it from its branch"
+    )
+    if not isinstance(delivered, dict) or not all(isinstance(t, str) for t in delivered):
+        raise wrong
+    key_lists: object
+    if version == 1:
+        key_lists = list(delivered.values())
+        pointers = dict(zip(delivered, range(len(key_lists)), strict=True))
+    else:
+        key_lists = data.get("key_sets")
+        pointers = delivered
+        if not isinstance(key_lists, list) or not all(
+            isinstance(p, int) and not isinstance(p, bool) and 0 <= p < len(key_lists)
+            for p in pointers.values()
+        ):
+            raise wrong
+    if not isinstance(key_lists, list) or not all(
+        isinstance(keys, list) and all(isinstance(key, str) for key in keys) for keys in key_lists
+    ):
+        raise wrong
+    shared = [frozenset(sys.intern(key) for key in keys) for keys in key_lists]
+    return {target: shared[pointer] for target, pointer in pointers.items()}

@@ -248,7 +248,7 @@ def _deliver_digest(
     """Email: one digest per subscriber with everything new for their components."""
     component_ids = subscriber.component_ids
     result = TargetResult(target, first_run=_first_run(run, ledger, target))
-    known = ledger.delivered.get(target, set())
+    known: frozenset[str] | set[str] = ledger.delivered.get(target, frozenset())
     if result.first_run and run.dry_run:
         known = all_keys(run.site, run.now, posted_before=run.since)
     if component_ids is not None and not run.dry_run:
@@ -295,7 +295,7 @@ def _deliver_each(
 ) -> TargetResult:
     """Chat and webhooks: one post per incident, each recorded as soon as it arrived."""
     result = TargetResult(target, first_run=_first_run(run, ledger, target))
-    known = ledger.delivered.get(target, set())
+    known: frozenset[str] | set[str] = ledger.delivered.get(target, frozenset())
     if result.first_run and run.dry_run:
         known = all_keys(run.site, run.now, posted_before=run.since)
     for item in reversed(pending_for(run.site, known.__contains__, run.now)):

@@ -149,6 +149,12 @@ def label(address: str) -> str:
     return subscriber_target(address, LEDGER_KEY)[:18]
 
 
+def delivered_keys(ledger: Path, target: str) -> set[str]:
+    """What the ledger file says ``target`` has received (each key set is stored once)."""
+    data = json.loads(ledger.read_text("utf-8"))
+    return set(data["key_sets"][data["delivered"][target]])
+
+
 def channels(port: int, receiver: Receiver) -> dict[str, str]:
     return {
         "HERALD_LEDGER_KEY": LEDGER_KEY,
@@ -230,8 +236,8 @@ def test_first_run_on_a_long_history_sends_nothing(
         in result.stdout.splitlines()
     )
     assert handler.messages == [] and receiver.requests == []
-    ledger = json.loads((site / ".herald-ledger/ledger.json").read_text("utf-8"))
-    assert f"{INCIDENT.split('/')[1]}/2026-11-20T1500Z-resolved" in ledger["delivered"]["slack"]
+    slack = delivered_keys(site / ".herald-ledger/ledger.json", "slack")
+    assert f"{INCIDENT.split('/')[1]}/2026-11-20T1500Z-resolved" in slack
 
 
 def test_a_new_update_after_the_first_run_is_sent(
@@ -514,9 +520,10 @@ def test_no_address_reaches_the_ledger_or_the_log(
     assert "@" not in written
     for address in [*addresses, "gone@test.example"]:
         assert address not in result.stdout + result.stderr
-    delivered = json.loads(ledger.read_text("utf-8"))["delivered"]
     # The old subscriber kept what they had received under their new name.
-    assert set(old_keys) <= set(delivered[subscriber_target("ops@test.example", LEDGER_KEY)])
+    ops = delivered_keys(ledger, subscriber_target("ops@test.example", LEDGER_KEY))
+    assert set(old_keys) <= ops
+    assert json.loads(ledger.read_text("utf-8"))["version"] == 2
     # Known under its new name, so not a first run: it is sent what it has not received.
     assert f"{label('ops@test.example')}: sent 2 updates on 2 incidents" in result.stdout
 
@@ -737,3 +744,42 @@ def test_every_setting_the_workflow_passes_may_be_empty(site: Path) -> None:
     assert result.stdout == (
         "No channel is configured: set HERALD_SMTP_HOST or a HERALD_*_WEBHOOK_URL.\n"
     )
+
+
+def test_subscribers_who_had_the_same_updates_share_one_list_in_the_ledger(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    _, port = inbox
+    (site / "subscribers.yml").write_text(
+        "".join(f"person{number}@test.example: all\n" for number in range(50)), "utf-8"
+    )
+    result = herald(site, *NOTIFY, **channels(port, receiver))
+    assert result.returncode == 0, result.stdout
+    data = json.loads((site / ".herald-ledger/ledger.json").read_text("utf-8"))
+    assert len(data["delivered"]) == 53  # 50 subscribers, slack, discord, webhook
+    assert len(data["key_sets"]) == 1
+    again = herald(site, *NOTIFY, **channels(port, receiver))
+    assert again.stdout.count("nothing new") == 53
+
+
+@pytest.mark.parametrize(
+    "ledger",
+    [
+        {"version": 2, "key_sets": [["a/b"]], "delivered": {"slack": 3}},
+        {"version": 2, "key_sets": "a/b", "delivered": {"slack": 0}},
+        {"version": 2, "key_sets": [["a/b"]], "delivered": {"slack": True}},
+        {"version": 1, "delivered": {"slack": "a/b"}},
+        {"version": 1, "delivered": {"webhook": {}}},
+        {"version": 1, "delivered": []},
+    ],
+)
+def test_a_ledger_of_the_wrong_shape_is_refused(
+    site: Path, receiver: Receiver, ledger: dict[str, Any]
+) -> None:
+    path = site / ".herald-ledger" / "ledger.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(ledger), encoding="utf-8")
+    result = herald(site, *NOTIFY, HERALD_WEBHOOK_URL=f"{receiver.url}/hook")
+    assert result.returncode == 2
+    assert "is not a Herald ledger" in result.stderr
+    assert receiver.requests == []
