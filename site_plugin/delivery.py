@@ -49,6 +49,8 @@ class SmtpSettings:
     sender: str
     cafile: str | None = None
     timeout: float = 30.0
+    rate: float | None = None
+    """At most this many messages a second (HERALD_SMTP_RATE), for relays that limit it."""
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> SmtpSettings | None:
@@ -80,6 +82,15 @@ class SmtpSettings:
             timeout = float(timeout_text)
         except ValueError:
             raise SettingsError(f"HERALD_SMTP_TIMEOUT={timeout_text!r} is not seconds") from None
+        rate_text = environ.get("HERALD_SMTP_RATE", "").strip()
+        try:
+            rate = float(rate_text) if rate_text else None
+        except ValueError:
+            rate = -1.0
+        if rate is not None and not 0 < rate <= 10_000:
+            raise SettingsError(
+                f"HERALD_SMTP_RATE={rate_text!r} is not a number of messages a second"
+            )
         return cls(
             host,
             int(port_text),
@@ -89,6 +100,7 @@ class SmtpSettings:
             sender,
             environ.get("HERALD_SMTP_CA_FILE") or None,
             timeout,
+            rate,
         )
 
 
@@ -97,9 +109,27 @@ class SmtpSession:
     after a failure; a provider counts connections, and a new one per subscriber costs a
     handshake (and a TLS negotiation) each."""
 
-    def __init__(self, settings: SmtpSettings) -> None:
+    def __init__(
+        self,
+        settings: SmtpSettings,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.settings = settings
         self._client: smtplib.SMTP | None = None
+        self._clock, self._sleep = clock, sleep
+        self._next_send: float | None = None
+
+    def _pace(self) -> None:
+        """Keep to ``settings.rate`` messages a second, evenly spaced."""
+        if self.settings.rate is None:
+            return
+        now = self._clock()
+        if self._next_send is not None and now < self._next_send:
+            self._sleep(self._next_send - now)
+            now = self._next_send
+        self._next_send = now + 1 / self.settings.rate
 
     def __enter__(self) -> SmtpSession:
         return self
@@ -137,6 +167,7 @@ class SmtpSession:
     def send_bytes(self, recipient: str, data: bytes) -> None:
         """Deliver a message already serialised with CRLF line ends, to one recipient."""
         settings = self.settings
+        self._pace()
         try:
             if self._client is None:
                 self._client = self._connect()

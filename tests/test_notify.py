@@ -23,6 +23,7 @@ import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from site_plugin.delivery import SettingsError, SmtpSession, SmtpSettings
 from site_plugin.ledger import ledger_lock, subscriber_target
 
 from .conftest import HERALD, INCIDENT, REPO_ROOT, StatusRepo, run_herald
@@ -783,3 +784,41 @@ def test_a_ledger_of_the_wrong_shape_is_refused(
     assert result.returncode == 2
     assert "is not a Herald ledger" in result.stderr
     assert receiver.requests == []
+
+
+def test_a_rate_limit_spaces_messages_evenly(inbox: tuple[Inbox, int]) -> None:
+    """HERALD_SMTP_RATE, for relays that limit messages a second; the clock is injected."""
+    handler, port = inbox
+    settings = SmtpSettings.from_environment(
+        {
+            "HERALD_SMTP_HOST": "127.0.0.1",
+            "HERALD_SMTP_PORT": str(port),
+            "HERALD_SMTP_SECURITY": "none",
+            "HERALD_SMTP_FROM": "Test status <status@test.example>",
+            "HERALD_SMTP_RATE": "4",
+        }
+    )
+    assert settings is not None and settings.rate == 4
+    now = [100.0]
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    data = b"Subject: x\r\nFrom: status@test.example\r\n\r\nHello.\r\n"
+    with SmtpSession(settings, clock=lambda: now[0], sleep=sleep) as session:
+        for number in range(3):
+            session.send_bytes(f"person{number}@test.example", data)
+        now[0] += 1.0  # a pause longer than the spacing costs no wait
+        session.send_bytes("late@test.example", data)
+    assert waits == [0.25, 0.25]
+    assert len(handler.messages) == 4
+
+
+@pytest.mark.parametrize("rate", ["0", "-1", "fast", "1e9"])
+def test_a_rate_that_is_not_one_is_refused(rate: str) -> None:
+    with pytest.raises(SettingsError, match="HERALD_SMTP_RATE"):
+        SmtpSettings.from_environment(
+            {"HERALD_SMTP_HOST": "h", "HERALD_SMTP_FROM": "s@x.example", "HERALD_SMTP_RATE": rate}
+        )
