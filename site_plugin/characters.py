@@ -87,13 +87,6 @@ def one_line(text: str, limit: int = 150) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
-def without_bidi_controls(text: str) -> str:
-    """``text`` with every embedding, override and isolate removed."""
-    if not BIDI_CONTROLS.intersection(text):
-        return text
-    return "".join(char for char in text if char not in BIDI_CONTROLS)
-
-
 def _escaped(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -377,16 +377,10 @@ def _post(
             if arguments.edit or editor:
                 message = _edit(message)
             else:
-                note = " ".join(
-                    filter(
-                        None,
-                        (
-                            note,
-                            f"The message comes from the '{template}' template: read it before"
-                            " you merge.",
-                        ),
-                    )
+                from_template = (
+                    f"The message comes from the '{template}' template: read it before you merge."
                 )
+                note = f"{note} {from_template}" if note else from_template
         written = write_update(space, path, fields, message)
     except AuthoringError as error:
         return _refuse(error)

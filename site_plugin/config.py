@@ -11,6 +11,7 @@ from mkdocs.config.base import ValidationError
 
 from .characters import terminal_line
 from .options import (
+    HISTORY_DAYS_RANGE,
     link_url_problem,
     repository_path_problem,
     text_setting_problem,
@@ -113,7 +114,7 @@ class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     timezone = TimeZone()
     """Zone for timestamps written without an offset, and for the days of the history."""
 
-    history_days = Count(90, 1, 3660)
+    history_days = Count(90, *HISTORY_DAYS_RANGE)
     """How many days of bars the status page and component pages show."""
 
     recent_days = Count(7, 1, 90)

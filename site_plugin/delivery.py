@@ -301,15 +301,14 @@ def channel_url_problem(url: str) -> str | None:
         host = parts.hostname
     except ValueError:
         return "is not a URL"
+    must = "must start with https:// (http:// only to this machine, for tests)"
     if parts.scheme not in ("https", "http"):
-        return "must start with https:// (http:// only to this machine, for tests)"
+        return must
     if not host:
         return "is not an absolute URL (https://...)"
-    if parts.scheme == "https":
-        return None
-    if parts.scheme == "http" and host in ("127.0.0.1", "localhost", "::1"):
-        return None
-    return "must start with https:// (http:// only to this machine, for tests)"
+    if parts.scheme == "http" and host not in ("127.0.0.1", "localhost", "::1"):
+        return must
+    return None
 
 
 def _host(url: str) -> str:

@@ -261,13 +261,11 @@ class DigestWire:
         render: Callable[[str], Markup],
         sender: str,
     ) -> None:
-        self.site, self.catalog, self.now, self.render, self.sender = (
-            site,
-            catalog,
-            now,
-            render,
-            sender,
-        )
+        self.site = site
+        self.catalog = catalog
+        self.now = now
+        self.render = render
+        self.sender = sender
         self._shared: dict[tuple[str, ...], bytes] = {}
 
     def message_bytes(self, pending: Sequence[Pending], recipient: str) -> bytes:

@@ -65,9 +65,13 @@ def is_legacy_target(target: str) -> bool:
 def ledger_lock(path: Path) -> Iterator[None]:
     """Hold the ledger for one run: a second ``herald notify`` on the same ledger (a person
     at a terminal while the workflow runs) refuses instead of sending everything twice."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = path.with_name(path.name + ".lock")
-    with open(lock_path, "a+b") as handle:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+b")  # noqa: SIM115 (closed below)
+    except OSError as error:
+        raise LedgerError(f"cannot lock {path}: {error.strerror}") from None
+    with handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

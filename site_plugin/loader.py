@@ -194,12 +194,7 @@ class _ContentReader:
         the repository were reported then, so it needs no second look.
         """
         if not listed and not self.inside_root(path):
-            self.report(
-                relative,
-                1,
-                "is a link to a place outside the repository",
-                "Herald reads only what the repository holds: replace the link with the file",
-            )
+            self.report_link_out(relative, "file")
             return None
         try:
             data, size = _read_regular_file(path, MAX_FILE_BYTES + 1)
@@ -235,10 +230,20 @@ class _ContentReader:
         """Whether ``path``, every link in it followed, stays inside the repository."""
         return path_is_inside(self.paths.root, path)
 
+    def report_link_out(self, relative: str, what: str) -> None:
+        self.report(
+            relative,
+            1,
+            "is a link to a place outside the repository",
+            f"Herald reads only what the repository holds: replace the link with the {what}",
+        )
+
     def message(self, document: FrontMatterDocument, relative: str, what: str) -> str:
-        """The Markdown body, reported when it is too long or nests too deeply to render."""
+        """The Markdown body, reported when it is longer than a message may be (in bytes,
+        lines or ``[``) for Python-Markdown to render it quickly."""
         body = document.body
         size = len(body.encode("utf-8"))
+        lines = body.count("\n") + 1
         if size > MAX_MESSAGE_BYTES:
             self.report(
                 relative,
@@ -246,11 +251,11 @@ class _ContentReader:
                 f"the {what} is {size // 1024} KiB, over the {MAX_MESSAGE_BYTES // 1024} KiB limit",
                 "say it shorter, and link to longer material",
             )
-        elif body.count("\n") >= MAX_MESSAGE_LINES:
+        elif lines > MAX_MESSAGE_LINES:
             self.report(
                 relative,
                 document.body_line,
-                f"the {what} has {body.count(chr(10)) + 1} lines, more than {MAX_MESSAGE_LINES}",
+                f"the {what} has {lines} lines, more than {MAX_MESSAGE_LINES}",
                 "say it shorter, and link to longer material",
             )
         elif body.count("[") > MAX_MESSAGE_BRACKETS:
@@ -465,13 +470,7 @@ class _ContentReader:
                 continue
             entry_relative = f"{relative}/{entry.name}"
             if entry.is_symlink() and not self.inside_root(entry.path):
-                self.report(
-                    entry_relative,
-                    1,
-                    "is a link to a place outside the repository",
-                    "Herald reads only what the repository holds: replace the link with the"
-                    " folder itself",
-                )
+                self.report_link_out(entry_relative, "folder itself")
                 continue
             try:
                 is_folder = entry.is_dir()
@@ -506,19 +505,11 @@ class _ContentReader:
         self, folder: str, incident_id: str, relative: str, catalog: Catalog
     ) -> Incident | None:
         entries = self.list_folder(folder, relative)
-        for entry in entries:
-            if entry.is_symlink() and not self.inside_root(entry.path):
-                self.report(
-                    f"{relative}/{entry.name}",
-                    1,
-                    "is a link to a place outside the repository",
-                    "Herald reads only what the repository holds: replace the link with the file",
-                )
-        names = sorted(
-            entry.name
-            for entry in entries
-            if _is_file(entry) and (not entry.is_symlink() or self.inside_root(entry.path))
-        )
+        for entry in [entry for entry in entries if entry.is_symlink()]:
+            if not self.inside_root(entry.path):
+                self.report_link_out(f"{relative}/{entry.name}", "file")
+                entries.remove(entry)
+        names = sorted(entry.name for entry in entries if _is_file(entry))
         for name in names:
             if not name.endswith(".md") and name.lower().endswith(UPDATE_SUFFIXES):
                 stem = name.rsplit(".", 1)[0]

@@ -78,22 +78,23 @@ def site_url_problem(value: str) -> str | None:
 
 def site_name_problem(value: str) -> str | None:
     """``site_name``: the theme prints it unescaped in its header, so it must hold no markup."""
-    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in value):
-        return "has a line break or a control character in it"
-    if BIDI_CONTROLS.intersection(value):
-        return "has a bidirectional control character in it"
-    if any(char in value for char in _MARKUP):
+    problem = text_setting_problem(value)
+    if problem is None and any(char in value for char in _MARKUP):
         return 'may not hold <, > or " (the theme prints the name unescaped)'
-    return None
+    return problem
 
 
 def text_setting_problem(value: str) -> str | None:
     """A title or label Herald prints (escaped): one line, no control characters."""
-    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in value):
+    if _has_control_character(value):
         return "has a line break or a control character in it"
     if BIDI_CONTROLS.intersection(value):
         return "has a bidirectional control character in it"
     return None
+
+
+def _has_control_character(value: str) -> bool:
+    return any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in value)
 
 
 def repository_path_problem(value: str) -> str | None:
@@ -101,7 +102,7 @@ def repository_path_problem(value: str) -> str | None:
     and never leaving the folder of ``mkdocs.yml``."""
     if not value.strip():
         return "is empty"
-    if any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in value):
+    if _has_control_character(value):
         return "has a line break or a control character in it"
     if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
         return f"'{value}' must be relative to the folder of mkdocs.yml"
@@ -110,6 +111,8 @@ def repository_path_problem(value: str) -> str | None:
     return None
 
 
+HISTORY_DAYS_RANGE = (1, 3660)
+"""``history_days``: at least a day, at most ten years of bars."""
 HISTORY_SIZE_FIX = "show fewer days (history_days), or group small parts into one component"
 MAX_HISTORY_CELLS = 200_000
 """Days of bars times components and groups: each is markup on the status page, on its

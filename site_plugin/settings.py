@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import yaml
 
 from .options import (
+    HISTORY_DAYS_RANGE,
     link_url_problem,
     repository_path_problem,
     site_name_problem,
@@ -133,7 +134,7 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         language=_theme_language(config),
     )
     problems = [
-        Problem(name, 1, f"{option}: {problem}", "fix it in mkdocs.yml")
+        Problem(name, 1, f"{option}: {problem}", SETTING_FIX)
         for option, value, check in (
             ("site_name", settings.site_name, site_name_problem),
             ("site_url", settings.site_url, site_url_problem),
@@ -156,16 +157,17 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         layout = str(options.get(option, _LAYOUT_DEFAULTS[option]))
         problem = url_layout_problem(layout, fields)
         if problem is not None:
-            problems.append(Problem(name, 1, f"{option}: {problem}", "fix it in mkdocs.yml"))
+            problems.append(Problem(name, 1, f"{option}: {problem}", SETTING_FIX))
         else:
             layouts[option.removesuffix("_url")] = layout
     settings = replace(settings, layout=UrlLayout(**layouts))
     days = options.get("history_days", Settings.history_days)
-    if isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 3660:
+    low, high = HISTORY_DAYS_RANGE
+    if isinstance(days, int) and not isinstance(days, bool) and low <= days <= high:
         settings = replace(settings, history_days=days)
     else:
         problems.append(
-            Problem(name, 1, f"history_days: {days!r} is not between 1 and 3660", "fix it")
+            Problem(name, 1, f"history_days: {days!r} is not between {low} and {high}", SETTING_FIX)
         )
     if "stale_after" in options:
         try:
@@ -185,6 +187,7 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
     return settings, problems
 
 
+SETTING_FIX = "fix it in mkdocs.yml"
 _LAYOUT_FIELDS: dict[str, tuple[str, ...]] = {
     "incident_url": ("id",),
     "component_url": ("id",),

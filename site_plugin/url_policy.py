@@ -53,14 +53,12 @@ def is_allowed_url(url: str, schemes: Collection[str] = LINK_SCHEMES) -> bool:
     return scheme is None or scheme in schemes
 
 
-def setting_url_problem(
-    value: str, schemes: Collection[str] = LINK_SCHEMES, *, relative: bool = False
-) -> str | None:
+def setting_url_problem(value: str, schemes: Collection[str] = LINK_SCHEMES) -> str | None:
     """What is wrong with a URL given in a setting, or ``None`` when it is usable.
 
     Settings are written once and shown everywhere (pages, email headers, chat), so they
     are held to more than the reading rule: no white space or control character at all,
-    no characters that end a header's ``<...>``, and a scheme unless ``relative``.
+    no characters that end a header's ``<...>``, and one of ``schemes``.
     """
     if not value.strip():
         return "is empty"
@@ -69,8 +67,6 @@ def setting_url_problem(
     if any(char in value for char in '<>"`'):
         return 'has a character that cannot stand in a URL (<, >, " or `): percent-encode it'
     scheme = url_scheme(value)
-    if scheme is None and relative:
-        return None
     if scheme not in schemes:
         allowed = ", ".join(f"{name}:" for name in sorted(schemes))
         return f"must be an absolute URL starting with {allowed}"
