@@ -115,8 +115,10 @@ def gzipped(data: bytes) -> float:
 def report_home_weight(site: Path) -> None:
     """The status page's weight by origin: Herald's markup and script, the inlined styles."""
     home = (site / "index.html").read_bytes()
-    styles = b"".join(re.findall(rb"<style>.*?</style>", home, re.S))
-    markup = re.sub(rb"<style>.*?</style>", b"", home, flags=re.S)
+    # One <style data-herald-sheet="N"> per inlined stylesheet, and Herald's own <style>s.
+    style = re.compile(rb"<style\b[^>]*>.*?</style>", re.S)
+    styles = b"".join(style.findall(home))
+    markup = style.sub(b"", home)
     script = (site / "assets/herald/herald.js").read_bytes()
     # Herald's own rules among the inlined ones: herald.css cut down the same way.
     own_css = StyleSheet((site / "assets/herald/herald.css").read_text("utf-8"))
