@@ -20,14 +20,17 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import tinycss2
 import tinycss2.ast as css
 
 _VAR_REFERENCE = re.compile(r"var\(\s*(--[\w-]+)")
-_CLASS_ATTRIBUTE = re.compile(r"""\sclass=(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
-_ID_ATTRIBUTE = re.compile(r"""\sid=(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
+_CLASS_OR_ID_ATTRIBUTE = re.compile(r"""\s(class|id)=(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
+_TOKEN_KINDS = ("class", "id", "tag", "attribute", "value", "variable")
+_FRAGMENT_CACHE_SIZE = 100_000
+"""Fragments remembered at most (a few tens of MB), so that a huge site stays bounded."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,19 @@ class StyleSheet:
         )
         self._attribute_pattern = self._vocabulary.attribute_pattern()
         self._values_by_name = self._vocabulary.values_by_name()
+        self._tokens = self._vocabulary.tokens(_defined_variables(self._sheets))
+        self._bits = {token: 1 << index for index, token in enumerate(self._tokens)}
+        self._value_needles = tuple(
+            (
+                f"{name}=",
+                tuple(
+                    (f'{name}="{value}"', f"{name}='{value}'", self._bits[("value", (name, value))])
+                    for value in values
+                ),
+            )
+            for name, values in self._values_by_name.items()
+        )
+        self._fragment_masks: dict[str, int] = {}
         self._subset = lru_cache(maxsize=256)(self._subset_for)
 
     def features(self, html: str, runtime_classes: Iterable[str] = ()) -> PageFeatures:
@@ -113,33 +129,7 @@ class StyleSheet:
             html: The page.
             runtime_classes: Classes a script adds before the page paints.
         """
-        vocabulary = self._vocabulary
-        classes: set[str] = set(runtime_classes)
-        for match in _CLASS_ATTRIBUTE.finditer(html):
-            classes.update((match.group(1) or match.group(2) or match.group(3) or "").split())
-        ids = {
-            match.group(1) or match.group(2) or match.group(3) or ""
-            for match in _ID_ATTRIBUTE.finditer(html)
-        }
-        tags = {tag.lower() for tag in _TAG.findall(html)}
-        attributes = (
-            set(self._attribute_pattern.findall(html)) if self._attribute_pattern else set()
-        )
-        values = {
-            (name, value)
-            for name, named_values in self._values_by_name.items()
-            if f"{name}=" in html  # most names are on no page: one scan rules them out
-            for value in named_values
-            if f'{name}="{value}"' in html or f"{name}='{value}'" in html
-        }
-        return PageFeatures(
-            classes=frozenset(classes & vocabulary.classes),
-            ids=frozenset(ids & vocabulary.ids),
-            tags=frozenset(tags & vocabulary.tags),
-            attributes=frozenset(attributes),
-            values=frozenset(values),
-            variables=frozenset(_VAR_REFERENCE.findall(html)),
-        )
+        return self._features_of(self._page_mask(html, runtime_classes))
 
     def subset(self, html: str, runtime_classes: Iterable[str] = ()) -> str:
         """The rules the page's markup can use, minified as they came."""
@@ -147,11 +137,78 @@ class StyleSheet:
 
     def subsets(self, html: str, runtime_classes: Iterable[str] = ()) -> tuple[str, ...]:
         """The same, one text per stylesheet given."""
-        return self._subset(self.features(html, runtime_classes))
+        return self._subset(self._page_mask(html, runtime_classes))
+
+    # -- reading pages -----------------------------------------------------------------
+
+    def _page_mask(self, html: str, runtime_classes: Iterable[str]) -> int:
+        """The page's features as one bit per vocabulary token.
+
+        Pages of one site share most of their markup (header, navigation, footer), so
+        the page is cut after every ``>`` that ends a line and each fragment is read
+        once per build. A cut never falls inside a tag name, and inside an attribute
+        value only where the value holds ``>`` and a line break: never in a class, id
+        or attribute name, the only things read from inside a tag.
+        """
+        masks = self._fragment_masks
+        if len(masks) > _FRAGMENT_CACHE_SIZE:
+            masks.clear()  # the shared fragments come back at once; one-off ones go
+        bits = self._bits
+        mask = 0
+        for name in runtime_classes:
+            mask |= bits.get(("class", name), 0)
+        for fragment in html.split(">\n"):
+            fragment_mask = masks.get(fragment)
+            if fragment_mask is None:
+                fragment_mask = masks[fragment] = self._fragment_mask(fragment + ">\n")
+            mask |= fragment_mask
+        return mask
+
+    def _fragment_mask(self, html: str) -> int:
+        bits = self._bits
+        mask = 0
+        for tag in _TAG.findall(html):
+            mask |= bits.get(("tag", tag.lower()), 0)
+        if "=" not in html:
+            return mask  # text and bare tags: nothing else to find
+        for kind, *quoted in _CLASS_OR_ID_ATTRIBUTE.findall(html):
+            value = quoted[0] or quoted[1] or quoted[2]
+            if kind == "id":
+                mask |= bits.get(("id", value), 0)
+            else:
+                for name in value.split():
+                    mask |= bits.get(("class", name), 0)
+        if self._attribute_pattern is not None:
+            for attribute in self._attribute_pattern.findall(html):
+                mask |= bits[("attribute", attribute)]
+        for name, needles in self._value_needles:
+            if name in html:  # most names are on no page: one scan rules them out
+                for double, single, bit in needles:
+                    if double in html or single in html:
+                        mask |= bit
+        if "var(" in html:
+            for variable in _VAR_REFERENCE.findall(html):
+                mask |= bits.get(("variable", variable), 0)
+        return mask
+
+    def _features_of(self, mask: int) -> PageFeatures:
+        found: dict[str, set[Any]] = {kind: set() for kind in _TOKEN_KINDS}
+        for index, (kind, value) in enumerate(self._tokens):
+            if mask >> index & 1:
+                found[kind].add(value)
+        return PageFeatures(
+            classes=frozenset(found["class"]),
+            ids=frozenset(found["id"]),
+            tags=frozenset(found["tag"]),
+            attributes=frozenset(found["attribute"]),
+            values=frozenset(found["value"]),
+            variables=frozenset(found["variable"]),
+        )
 
     # -- selecting ---------------------------------------------------------------------
 
-    def _subset_for(self, page: PageFeatures) -> tuple[str, ...]:
+    def _subset_for(self, mask: int) -> tuple[str, ...]:
+        page = self._features_of(mask)
         kept_by_sheet = [
             [node for node in (_select(node, page) for node in sheet) if node]
             for sheet in self._sheets
@@ -258,6 +315,17 @@ class _Vocabulary:
         self.attributes |= requirement.attributes
         self.values |= requirement.values
 
+    def tokens(self, variables: Iterable[str]) -> tuple[tuple[str, Any], ...]:
+        """Every token, as (kind, value), in a fixed order: the bits of a page mask."""
+        return (
+            *(("class", name) for name in sorted(self.classes)),
+            *(("id", name) for name in sorted(self.ids)),
+            *(("tag", name) for name in sorted(self.tags)),
+            *(("attribute", name) for name in sorted(self.attributes)),
+            *(("value", pair) for pair in sorted(self.values)),
+            *(("variable", name) for name in sorted(variables)),
+        )
+
     def values_by_name(self) -> dict[str, list[str]]:
         """The attribute values asked about, by attribute name."""
         grouped: dict[str, list[str]] = {}
@@ -270,6 +338,17 @@ class _Vocabulary:
             return None
         names = "|".join(sorted(map(re.escape, self.attributes), key=len, reverse=True))
         return re.compile(rf"\s({names})(?=[\s=>/])")
+
+
+def _defined_variables(sheets: Iterable[Iterable[_Node]]) -> set[str]:
+    """The custom properties the stylesheets define (the only ones a page's use matters)."""
+    return {
+        name
+        for sheet in sheets
+        for node in sheet
+        for name, _text, _references in _declarations(node)
+        if name is not None
+    }
 
 
 def _select(node: _Node, page: PageFeatures) -> _Node | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from posixpath import normpath
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from .css_subset import StyleSheet
 
@@ -27,6 +27,7 @@ TEMPLATE_ID = "herald-theme-assets"
 _STYLESHEET_LINK = re.compile(r"<link\b[^>]*\brel=\"?stylesheet\"?[^>]*>\s*", re.IGNORECASE)
 _HREF = re.compile(r"\bhref=\"([^\"]*)\"")
 _NOT_INLINABLE = re.compile(r"url\(\s*(?![\"']?(?:data:|#))|@import", re.IGNORECASE)
+_SCRIPT_ELEMENT = re.compile(r"<script\b[^>]*\bsrc=\"([^\"]*)\"[^>]*></script>")
 _LINK_CONDITION = re.compile(r"\s(?:media|title|disabled)\b", re.IGNORECASE)
 
 ReadText = Callable[[str], "str | None"]
@@ -53,7 +54,8 @@ class PageAssets:
         self._read = read_stylesheet
         self._theme_script = theme_script
         self._runtime_classes = frozenset(runtime_classes)
-        self._sheets: dict[tuple[str, ...], StyleSheet] = {}
+        self._sheets: dict[tuple[tuple[str, str], ...], StyleSheet] = {}
+        self._style_elements: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._inlinable: dict[str, bool] = {}
         """Per stylesheet path: can its rules stand in a page (searched once per build)."""
 
@@ -65,14 +67,12 @@ class PageAssets:
             page_url: The page's URL from the site root (``incidents/x/``).
         """
         head_end = html.find("</head>")
-        if head_end < 0:
+        body_end = html.rfind("</body>")
+        if head_end < 0 or body_end < head_end:
             return html
         base = "/" + page_url
-        head = html[:head_end]
-        links = list(_STYLESHEET_LINK.finditer(head))
-        sheets: list[tuple[str, str]] = []
-        local: list[re.Match[str]] = []
-        for link in links:
+        local: list[tuple[re.Match[str], str, str]] = []
+        for link in _STYLESHEET_LINK.finditer(html, 0, head_end):
             path = _site_path(base, _href(link.group(0)))
             if path is None:
                 continue  # another host's stylesheet stays a link, where it is
@@ -82,32 +82,45 @@ class PageAssets:
             # loads its stylesheets as usual: all, so their order is never changed.
             if text is None or not self._can_inline(path, text) or _LINK_CONDITION.search(link[0]):
                 return html
-            sheets.append((path, text))
-            local.append(link)
-        if not sheets:
+            local.append((link, path, text))
+        if not local:
             return html
-        texts = self._sheet(sheets).subsets(html, self._runtime_classes)
+        styles = self._styles(tuple((path, text) for _, path, text in local), html)
         # Each stylesheet's rules take its link's place; the link waits in the template,
         # tagged so that the script can put it back in the same place.
         pieces = []
         deferred = []
         position = 0
-        for index, (link, text) in enumerate(zip(local, texts, strict=True)):
-            pieces.append(head[position : link.start()])
-            # "</" cannot end a <style> element early: in CSS, "<\/" is the same text.
-            rules = text.replace("</", "<\\/")
-            pieces.append(f'<style data-herald-sheet="{index}">{rules}</style>')
+        for index, ((link, _, _), style) in enumerate(zip(local, styles, strict=True)):
+            pieces += (html[position : link.start()], style)
             deferred.append(
                 link.group(0).strip().replace("<link ", f'<link data-herald-sheet="{index}" ', 1)
             )
             position = link.end()
-        html = "".join(pieces) + head[position:] + html[head_end:]
-        script = self._script_tag(html, base)
-        if script:
-            html = html.replace(script, "", 1)
-            deferred.append(script)
+        script = self._script_span(html, base, head_end, body_end)
+        if script is not None:
+            start, stop = script
+            pieces += (html[position:start],)
+            deferred.append(html[start:stop])
+            position = stop
         template = f'<template id="{TEMPLATE_ID}">{"".join(deferred)}</template>'
-        return html.replace("</body>", template + "</body>", 1)
+        pieces += (html[position:body_end], template, html[body_end:])
+        return "".join(pieces)
+
+    def _styles(self, sheets: tuple[tuple[str, str], ...], html: str) -> tuple[str, ...]:
+        """The ``<style>`` elements standing for the stylesheets on this page."""
+        sheet = self._sheets.get(sheets)
+        if sheet is None:
+            sheet = self._sheets[sheets] = StyleSheet(*(text for _, text in sheets))
+        texts = sheet.subsets(html, self._runtime_classes)
+        styles = self._style_elements.get(texts)
+        if styles is None:
+            # "</" cannot end a <style> element early: in CSS, "<\/" is the same text.
+            styles = self._style_elements[texts] = tuple(
+                f'<style data-herald-sheet="{index}">{_style_text(text)}</style>'
+                for index, text in enumerate(texts)
+            )
+        return styles
 
     def _can_inline(self, path: str, text: str) -> bool:
         inlinable = self._inlinable.get(path)
@@ -115,21 +128,29 @@ class PageAssets:
             inlinable = self._inlinable[path] = _NOT_INLINABLE.search(text) is None
         return inlinable
 
-    def _sheet(self, sheets: list[tuple[str, str]]) -> StyleSheet:
-        key = tuple(path for path, _ in sheets)
-        sheet = self._sheets.get(key)
-        if sheet is None:
-            sheet = self._sheets[key] = StyleSheet(*(text for _, text in sheets))
-        return sheet
-
-    def _script_tag(self, html: str, base: str) -> str | None:
-        """The theme script's ``<script>`` element as the page has it."""
+    def _script_span(
+        self, html: str, base: str, head_end: int, body_end: int
+    ) -> tuple[int, int] | None:
+        """Where the theme script's ``<script>`` element is in the body, if it is."""
         if self._theme_script is None:
             return None
-        for match in re.finditer(r"<script\b[^>]*\bsrc=\"([^\"]*)\"[^>]*></script>", html):
-            if _site_path(base, match.group(1)) == self._theme_script:
-                return match.group(0)
+        # The element names the script's file: find that name, then the element around it.
+        name = self._theme_script.rsplit("/", 1)[-1]
+        at = html.rfind(name, head_end, body_end)
+        while at >= 0:
+            start = html.rfind("<script", head_end, at)
+            if start >= 0:
+                match = _SCRIPT_ELEMENT.match(html, start, body_end)
+                if match and _site_path(base, match.group(1)) == self._theme_script:
+                    return match.start(), match.end()
+            at = html.rfind(name, head_end, at)
         return None
+
+
+def _style_text(css: str) -> str:
+    """The CSS as a ``<style>`` element's text: ``</`` would end the element early, and
+    in CSS ``<\\/`` is the same text."""
+    return css.replace("</", "<\\/")
 
 
 def _href(link: str) -> str:
@@ -142,4 +163,6 @@ def _site_path(base: str, href: str) -> str | None:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or not parts.path:
         return None
-    return normpath(urljoin(base, parts.path)).lstrip("/")
+    if parts.path.startswith("/"):
+        return normpath(parts.path).lstrip("/")
+    return normpath(base[: base.rfind("/") + 1] + parts.path).lstrip("/")
