@@ -88,7 +88,7 @@ class PageAssets:
         styles = self._styles(tuple((path, text) for _, path, text in local), html)
         # Each stylesheet's rules take its link's place; the link waits in the template,
         # tagged so that the script can put it back in the same place.
-        pieces = []
+        pieces: list[str] = []
         deferred = []
         position = 0
         for index, ((link, _, _), style) in enumerate(zip(local, styles, strict=True)):
