@@ -17,6 +17,8 @@ from markupsafe import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from . import formatting
 from .build import BuildOptions, build_content
@@ -37,12 +39,22 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.nav import Navigation
-    from mkdocs.structure.pages import Page
     from mkdocs.utils.templates import TemplateContext
 
 log = get_plugin_logger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+class HeraldPage(Page):
+    """A page Herald's templates write from its view alone: it has no Markdown to convert,
+    so it skips MkDocs' Markdown set-up (the cost of a page's whole render otherwise)."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = ""
+        self.toc = get_toc([])
+        self.present_anchor_ids = set()
+        self.links_to_anchors = {}
 
 
 class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
@@ -123,7 +135,9 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             inclusion = (
                 InclusionLevel.UNDEFINED if src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
             )
-            files.append(File.generated(config, src_uri, content="", inclusion=inclusion))
+            file = File.generated(config, src_uri, content="", inclusion=inclusion)
+            HeraldPage(None, file, config)
+            files.append(file)
         for path, data in outputs.items():
             files.append(File.generated(config, path, content=data))
         # The stylesheet and script under templates/assets/ arrive as theme files.
