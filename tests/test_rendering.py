@@ -128,6 +128,19 @@ def test_supported_extensions_keep_their_markup(extension: str, message: str, ma
     assert markup in MarkdownRenderer([extension])(message)
 
 
+def test_toc_gives_headings_ids_and_fills_its_marker_only_where_it_has_work() -> None:
+    render = MarkdownRenderer(["toc"], {"toc": {"permalink": True}})
+    assert render("Plain update.") == "<p>Plain update.</p>"
+    assert '<h3 id="next-steps">Next steps<a class="headerlink" href="#next-steps"' in render(
+        "Text\n\n### Next steps"
+    )
+    with_marker = render("[TOC]\n\n## Cause\n\n## Fix")
+    assert '<div class="toc">' in with_marker
+    assert '<a href="#fix">Fix</a>' in with_marker
+    # A marker in a message without headings is still the extension's to replace.
+    assert "[TOC]" not in render("[TOC]\n\nNo headings here.")
+
+
 def test_content_cannot_take_the_ids_herald_and_the_theme_look_up() -> None:
     render = MarkdownRenderer(["attr_list"])
     assert render("A\n{: #herald-theme-assets }\n\nB\n{: #__search }") == "<p>A</p>\n<p>B</p>"
