@@ -25,7 +25,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import parse_pattern
 from babel.support import NullTranslations, Translations
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 LOCALES = Path(__file__).parent / "locales"
 """``<language>/LC_MESSAGES/herald.po`` per translated language, and ``herald.pot``."""
@@ -156,8 +156,9 @@ class Translator:
         style = "clock" if clock_only else "full"
         # Month and day names come from the locale data, not from anyone's content, but
         # escape them anyway: the element is trusted markup.
-        return Markup('<time datetime="{}" data-herald-time="{}">{}</time>').format(
-            iso(moment), style, text
+        return Markup(
+            f'<time datetime="{escape(iso(moment))}" data-herald-time="{style}">'
+            f"{escape(text)}</time>"
         )
 
     def _day_text(self, day: date) -> str:

@@ -123,10 +123,11 @@ def calendars(
 ) -> dict[str, bytes]:
     """``maintenance.ics`` for the site and beside every component page."""
     files = {}
+    maintenance = [incident for incident in site.incidents if incident.is_maintenance]
     for scope in scopes:
         path = scope.path[: -len("history.atom")] + "maintenance.ics"
         files[path] = maintenance_calendar(
-            (incident for incident in site.incidents if scope.covers(incident)),
+            (incident for incident in maintenance if scope.covers(incident)),
             name=calendar_title(options.site_name, scope.subject, options.translator),
             site_url=options.site_url,
             incident_url=options.layout.incident_url,

@@ -524,8 +524,18 @@ class History:
         """The last ``count`` days, oldest first, ending with today (in the site's zone)."""
         today = self.now.astimezone(self.zone).date()
         first = today - timedelta(days=count - 1)
-        intervals = self.intervals(entry_id)
-        segments = self.segments(entry_id)
+        # Only what overlaps the days shown: a long history costs once, not once a day.
+        window_start = self.day_start(first)
+        intervals = [
+            interval
+            for interval in self.intervals(entry_id)
+            if interval.end > window_start and interval.start < self.now
+        ]
+        segments = [
+            segment
+            for segment in self.segments(entry_id)
+            if segment.end > window_start and segment.start < self.now
+        ]
         since = self.since(entry_id)
         records: list[Day] = []
         for offset in range(count):
