@@ -207,6 +207,11 @@ class HistoryIndexView:
     months: tuple[MonthLink, ...]
 
 
+COMPONENT_INCIDENT_DAYS = 365
+"""A component page lists the incidents of the last year, as far back as its longest
+uptime figure; older ones are in the history, so that the page does not grow for ever."""
+
+
 @dataclass(frozen=True)
 class ComponentPageView:
     """One component's or group's page."""
@@ -215,7 +220,12 @@ class ComponentPageView:
     group: ComponentLink | None
     uptimes: tuple[tuple[str, float | None], ...]
     incidents: tuple[IncidentView, ...]
+    """The incidents of the last ``COMPONENT_INCIDENT_DAYS`` days (and any still open)."""
     feeds: tuple[tuple[str, str], ...]
+    period: str = ""
+    """``365 days``: how far back ``incidents`` goes, in the reader's words."""
+    older_count: int = 0
+    """Incidents that touched it before that: the history lists them by month."""
 
 
 @dataclass
@@ -534,6 +544,8 @@ class ViewBuilder:
             }
             ordered = sorted(incidents.values(), key=self.listed_at, reverse=True)
             today = self.now.astimezone(self.zone).date()
+            cutoff = self.history.day_start(today - timedelta(days=COMPONENT_INCIDENT_DAYS - 1))
+            recent = [incident for incident in ordered if self.ended_after(incident, cutoff)]
             uptimes = tuple(
                 (
                     self.t.ngettext("%(num)d day", "%(num)d days", days),
@@ -547,9 +559,18 @@ class ViewBuilder:
                 row=row,
                 group=group,
                 uptimes=uptimes,
-                incidents=tuple(map(self.incident_view, ordered)),
+                incidents=tuple(map(self.incident_view, recent)),
                 feeds=self.feed_links(row.id),
+                period=self.t.ngettext("%(num)d day", "%(num)d days", COMPONENT_INCIDENT_DAYS),
+                older_count=len(ordered) - len(recent),
             )
+
+    def ended_after(self, incident: Incident, moment: datetime) -> bool:
+        """Whether the incident was still going on (or yet to come) at ``moment``."""
+        if self.listed_at(incident) >= moment:
+            return True
+        end = resolved_at(incident, self.now)
+        return end is None or end >= moment
 
 
 # A day's summary names this many incidents, then counts the rest: every component has a

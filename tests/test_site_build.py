@@ -246,6 +246,32 @@ def test_component_page_shows_status_uptime_and_incidents(repo: StatusRepo) -> N
     assert "partial outage" in text_of(bars[-6]) and "Elevated error rates" in text_of(bars[-6])
 
 
+def test_component_page_lists_the_last_year_and_points_to_the_history(repo: StatusRepo) -> None:
+    # The incident started on 20 November 2026 and was resolved the same day.
+    within = read_page(built(repo, datetime(2027, 11, 19, 12, tzinfo=UTC)), "components/api")
+    assert text_of(within.select_one(".herald h2:-soup-contains('Incidents')")) == (
+        "Incidents, last 365 days"
+    )
+    assert len(within.select(".herald-list .herald-row")) == 1
+    assert "earlier" not in text_of(within.select_one(".herald"))
+
+    later = read_page(built(repo, datetime(2027, 11, 22, 12, tzinfo=UTC)), "components/api")
+    assert not later.select(".herald-list")
+    content = text_of(later.select_one(".herald"))
+    assert "No incidents have affected REST API in the last 365 days." in content
+    assert "1 earlier incident is in the incident history." in content
+    history = later.select_one(".herald a:-soup-contains('incident history')")
+    assert history is not None and str(history["href"]).rstrip("/").endswith("history")
+
+
+def test_an_incident_open_for_over_a_year_stays_on_its_component_page(repo: StatusRepo) -> None:
+    open_incident(repo)
+    page = read_page(built(repo, datetime(2028, 1, 5, 12, tzinfo=UTC)), "components/api")
+    assert [text_of(link) for link in page.select(".herald-list .herald-row > a")] == [
+        "Elevated error rates on the REST API"
+    ]
+
+
 def test_the_example_site_builds_strict(tmp_path: Path) -> None:
     result = build_site(REPO_ROOT, site_dir=tmp_path / "site")
     assert result.returncode == 0, result.stderr
