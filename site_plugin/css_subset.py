@@ -105,19 +105,20 @@ class StyleSheet:
         self._sheets = tuple(
             tuple(self._parse(tinycss2.parse_stylesheet(text, True, True))) for text in texts
         )
-        self._attribute_pattern = self._vocabulary.attribute_pattern()
-        self._values_by_name = self._vocabulary.values_by_name()
         self._tokens = self._vocabulary.tokens(_defined_variables(self._sheets))
         self._bits = {token: 1 << index for index, token in enumerate(self._tokens)}
-        self._value_needles = tuple(
-            (
-                f"{name}=",
-                tuple(
-                    (f'{name}="{value}"', f"{name}='{value}'", self._bits[("value", (name, value))])
-                    for value in values
-                ),
+        self._attribute_bits = {
+            name: self._bits[("attribute", name)] for name in self._vocabulary.attributes
+        }
+        self._value_needles: dict[str, tuple[tuple[str, str, int], ...]] = {
+            name: tuple(
+                (f'{name}="{value}"', f"{name}='{value}'", self._bits[("value", (name, value))])
+                for value in values
             )
-            for name, values in self._values_by_name.items()
+            for name, values in self._vocabulary.values_by_name().items()
+        }
+        self._attribute_names = _attribute_name_pattern(
+            self._vocabulary.attributes | set(self._value_needles)
         )
         self._fragment_masks: dict[str, int] = {}
         self._subset = lru_cache(maxsize=256)(self._subset_for)
@@ -157,11 +158,16 @@ class StyleSheet:
         mask = 0
         for name in runtime_classes:
             mask |= bits.get(("class", name), 0)
-        for fragment in html.split(">\n"):
-            fragment_mask = masks.get(fragment)
-            if fragment_mask is None:
-                fragment_mask = masks[fragment] = self._fragment_mask(fragment + ">\n")
-            mask |= fragment_mask
+        fragments = html.split(">\n")
+        known: set[int | None] = set(map(masks.get, fragments))
+        if None in known:
+            for fragment in set(fragments).difference(masks):
+                masks[fragment] = new = self._fragment_mask(fragment + ">\n")
+                known.add(new)
+        # Most fragments add nothing new: each distinct mask is combined once.
+        for bits_found in known:
+            if bits_found:
+                mask |= bits_found
         return mask
 
     def _fragment_mask(self, html: str) -> int:
@@ -178,12 +184,10 @@ class StyleSheet:
             else:
                 for name in value.split():
                     mask |= bits.get(("class", name), 0)
-        if self._attribute_pattern is not None:
-            for attribute in self._attribute_pattern.findall(html):
-                mask |= bits[("attribute", attribute)]
-        for name, needles in self._value_needles:
-            if name in html:  # most names are on no page: one scan rules them out
-                for double, single, bit in needles:
+        if self._attribute_names is not None:
+            for name in set(self._attribute_names.findall(html)):
+                mask |= self._attribute_bits.get(name, 0)
+                for double, single, bit in self._value_needles.get(name, ()):
                     if double in html or single in html:
                         mask |= bit
         if "var(" in html:
@@ -333,11 +337,13 @@ class _Vocabulary:
             grouped.setdefault(name, []).append(value)
         return grouped
 
-    def attribute_pattern(self) -> re.Pattern[str] | None:
-        if not self.attributes:
-            return None
-        names = "|".join(sorted(map(re.escape, self.attributes), key=len, reverse=True))
-        return re.compile(rf"\s({names})(?=[\s=>/])")
+
+def _attribute_name_pattern(names: set[str]) -> re.Pattern[str] | None:
+    """Finds the attributes (of those named) that a page's markup has."""
+    if not names:
+        return None
+    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    return re.compile(rf"\s({alternatives})(?=[\s=>/])")
 
 
 def _defined_variables(sheets: Iterable[Iterable[_Node]]) -> set[str]:

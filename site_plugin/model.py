@@ -325,7 +325,9 @@ class Incident:
         return self.kind is IncidentKind.NOTICE
 
     def updates_until(self, moment: datetime) -> tuple[Update, ...]:
-        """The updates posted at or before ``moment``."""
+        """The updates posted at or before ``moment`` (``updates`` are oldest first)."""
+        if self.updates and self.updates[-1].at <= moment:
+            return self.updates  # the usual case: everything has been posted
         return tuple(update for update in self.updates if update.at <= moment)
 
     @cached_property
