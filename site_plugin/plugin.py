@@ -73,6 +73,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         self.home_title = self.history_title = self.support_label = ""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # What an earlier build in this process froze (mkdocs serve) may be collected now.
+        gc.unfreeze()
         if not config.use_directory_urls:
             raise PluginError(
                 "Herald's pages need use_directory_urls: true (the default): its links and"
@@ -111,7 +113,9 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         # The model and views are many small long-lived objects: collecting garbage while
         # they are built, and scanning them again on every later collection, costs more
-        # than building them. Freeze them until the build ends (on_post_build).
+        # than building them. Freeze them for the rest of the build; the next build in
+        # this process (mkdocs serve) unfreezes them in on_config. Left frozen, they cost
+        # nothing when the process exits, where a last collection would scan them all.
         gc.disable()
         try:
             views, outputs = self.build_site(config)
@@ -218,12 +222,6 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         if self.page_assets is not None and page.file.src_uri in self.pages:
             output = self.page_assets.rewrite(output, page.url)
         return output
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        gc.unfreeze()
-
-    def on_build_error(self, *, error: Exception) -> None:
-        gc.unfreeze()
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
