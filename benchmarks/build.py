@@ -4,7 +4,8 @@ For each N, generates a status repository of N incidents (four updates each, 50
 components, three years) and builds it with ``mkdocs build``; then builds the same text
 as N plain Markdown pages kept out of the navigation with the same theme and plugins, so
 the plugin's own cost shows as a ratio. Prints wall time, peak memory and output size.
-Budget: Herald within 1.5x the plain build at 1,000 and 10,000, under 1 GiB at 10,000.
+Budget: Herald within 1.5x the plain build at 1,000 and 10,000; at 10,000 also under
+30 s and 1 GiB. The two builds alternate, and the fastest of each counts.
 
     python benchmarks/build.py              # N = 100, 1,000 and 10,000
     python benchmarks/build.py 100 1000     # other sizes
@@ -36,6 +37,8 @@ RUNS = 5
 only slow a build down, so the minimum is the best estimate of its own cost. CPU seconds
 (user + system) are printed too: they hardly depend on the disk."""
 MEMORY_BUDGET_MIB = 1024
+TIME_BUDGET_10K = 30.0
+"""Seconds for 10,000 incidents, however fast the plain build is."""
 
 
 def write_herald_site(root: Path, count: int) -> None:
@@ -110,8 +113,12 @@ def main() -> int:
             write_herald_site(herald_root, size)
             write_plain_site(herald_root, plain_root)
             runs = RUNS if size < 10_000 else 3
-            herald_runs = [run_build(herald_root) for _ in range(runs)]
-            plain_runs = [run_build(plain_root) for _ in range(runs)]
+            herald_runs: list[tuple[float, float, int, float]] = []
+            plain_runs: list[tuple[float, float, int, float]] = []
+            # Alternating, so that a machine that slows down for a while slows both.
+            for _ in range(runs):
+                herald_runs.append(run_build(herald_root))
+                plain_runs.append(run_build(plain_root))
             herald_cpu = min(run[3] for run in herald_runs)
             plain_cpu = min(run[3] for run in plain_runs)
             herald_time = min(run[0] for run in herald_runs)
@@ -123,7 +130,8 @@ def main() -> int:
             verdict = ""
             if size >= 1_000:
                 within = ratio <= RATIO_BUDGET and (
-                    size < 10_000 or herald_memory < MEMORY_BUDGET_MIB
+                    size < 10_000
+                    or (herald_memory < MEMORY_BUDGET_MIB and herald_time < TIME_BUDGET_10K)
                 )
                 failed |= not within
                 verdict = "within" if within else "OVER"

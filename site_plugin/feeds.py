@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from markupsafe import Markup, escape
 
@@ -62,8 +63,8 @@ class FeedSite:
     size: int = 50
     translator: Translator = field(default_factory=english)
     """The feed's language: its texts, times and ``language`` element."""
-    entries: dict[str, str] = field(default_factory=dict)
-    """Each incident's entry HTML, built once and shared by every feed that lists it."""
+    entries: dict[str, FeedEntry] = field(default_factory=dict)
+    """Each incident's entry, built once and shared by every feed that lists it."""
 
     def absolute(self, path: str) -> str:
         return self.url.rstrip("/") + "/" + path.lstrip("/")
@@ -107,7 +108,15 @@ def build_feed(site: FeedSite, scope: FeedScope, incidents: Iterable[Incident]) 
 
 
 def add_entry(feed: FeedGenerator, site: FeedSite, incident: Incident) -> None:
-    entry = feed.add_entry(order="append")
+    entry = site.entries.get(incident.id)
+    if entry is None:
+        entry = site.entries[incident.id] = feed_entry(site, incident)
+    feed.add_entry(entry, order="append")
+
+
+def feed_entry(site: FeedSite, incident: Incident) -> FeedEntry:
+    """The incident as one entry, the same in the site's feed and each component's."""
+    entry = FeedEntry()
     link = site.absolute(site.incident_url(incident.id))
     entry.id(entry_id(site.url, incident))
     entry.guid(entry_id(site.url, incident), permalink=False)
@@ -120,12 +129,10 @@ def add_entry(feed: FeedGenerator, site: FeedSite, incident: Incident) -> None:
         component = site.catalog.get(component_id)
         if component is not None:
             entry.category(term=component.id, label=component.name)
-    html = site.entries.get(incident.id)
-    if html is None:
-        html = site.entries[incident.id] = entry_html(site, incident)
-    entry.content(html, type="html")
+    entry.content(entry_html(site, incident), type="html")
     # RSS readers render <description> as HTML: give it (and Atom's summary) escaped text.
     entry.summary(str(escape(summary_text(site, incident))), type="html")
+    return entry
 
 
 def entry_html(site: FeedSite, incident: Incident) -> str:
