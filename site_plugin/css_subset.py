@@ -107,9 +107,9 @@ class StyleSheet:
         )
         self._tokens = self._vocabulary.tokens(_defined_variables(self._sheets))
         self._bits = {token: 1 << index for index, token in enumerate(self._tokens)}
-        self._attribute_bits = {
-            name: self._bits[("attribute", name)] for name in self._vocabulary.attributes
-        }
+        self._bits_by_kind: dict[str, dict[Any, int]] = {kind: {} for kind in _TOKEN_KINDS}
+        for (kind, value), bit in self._bits.items():
+            self._bits_by_kind[kind][value] = bit
         self._value_needles: dict[str, tuple[tuple[str, str, int], ...]] = {
             name: tuple(
                 (f'{name}="{value}"', f"{name}='{value}'", self._bits[("value", (name, value))])
@@ -171,28 +171,32 @@ class StyleSheet:
         return mask
 
     def _fragment_mask(self, html: str) -> int:
-        bits = self._bits
         mask = 0
-        for tag in _TAG.findall(html):
-            mask |= bits.get(("tag", tag.lower()), 0)
+        tag_bits = self._bits_by_kind["tag"]
+        for tag in set(_TAG.findall(html)):
+            mask |= tag_bits.get(tag.lower(), 0)
         if "=" not in html:
             return mask  # text and bare tags: nothing else to find
-        for kind, *quoted in _CLASS_OR_ID_ATTRIBUTE.findall(html):
-            value = quoted[0] or quoted[1] or quoted[2]
+        class_bits = self._bits_by_kind["class"]
+        id_bits = self._bits_by_kind["id"]
+        for kind, double, single, bare in _CLASS_OR_ID_ATTRIBUTE.findall(html):
+            value = double or single or bare
             if kind == "id":
-                mask |= bits.get(("id", value), 0)
+                mask |= id_bits.get(value, 0)
             else:
                 for name in value.split():
-                    mask |= bits.get(("class", name), 0)
+                    mask |= class_bits.get(name, 0)
         if self._attribute_names is not None:
+            attribute_bits = self._bits_by_kind["attribute"]
             for name in set(self._attribute_names.findall(html)):
-                mask |= self._attribute_bits.get(name, 0)
+                mask |= attribute_bits.get(name, 0)
                 for double, single, bit in self._value_needles.get(name, ()):
                     if double in html or single in html:
                         mask |= bit
         if "var(" in html:
+            variable_bits = self._bits_by_kind["variable"]
             for variable in _VAR_REFERENCE.findall(html):
-                mask |= bits.get(("variable", variable), 0)
+                mask |= variable_bits.get(variable, 0)
         return mask
 
     def _features_of(self, mask: int) -> PageFeatures:
