@@ -515,6 +515,12 @@ def _notify_once(
         send_email_now=settings.email_mode == "immediate" or arguments.daily,
         retry_delay=arguments.retry_delay,
         http_timeout=_seconds(os.environ.get("HERALD_HTTP_TIMEOUT", ""), "HERALD_HTTP_TIMEOUT", 15),
+        http_run_timeout=_seconds(
+            os.environ.get("HERALD_HTTP_RUN_TIMEOUT", ""), "HERALD_HTTP_RUN_TIMEOUT", 120, 3600
+        ),
+        email_run_timeout=_seconds(
+            os.environ.get("HERALD_SMTP_RUN_TIMEOUT", ""), "HERALD_SMTP_RUN_TIMEOUT", 600, 3600
+        ),
     )
 
     def report(result: TargetResult) -> None:
@@ -529,7 +535,7 @@ def _notify_once(
             ledger.save()
 
 
-def _seconds(text: str, variable: str, default: float) -> float:
+def _seconds(text: str, variable: str, default: float, most: float = 600) -> float:
     """A number of seconds from the environment; empty means the default."""
     if not text.strip():
         return default
@@ -537,8 +543,8 @@ def _seconds(text: str, variable: str, default: float) -> float:
         seconds = float(text)
     except ValueError:
         raise SettingsError(f"{variable}={text!r} is not a number of seconds") from None
-    if not 0 < seconds <= 600:
-        raise SettingsError(f"{variable}={text!r} is not between 0 and 600 seconds")
+    if not 0 < seconds <= most:
+        raise SettingsError(f"{variable}={text!r} is not between 0 and {most:g} seconds")
     return seconds
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import jinja2
 from markupsafe import Markup
@@ -196,12 +196,44 @@ def digest_message(
     *,
     sender: str,
     recipient: str,
+    subscriber_id: str = "",
 ) -> EmailMessage:
-    """The whole email: multipart/alternative, stable Message-ID, bulk-mail headers."""
+    """The whole email: multipart/alternative, stable Message-ID, bulk-mail headers.
+
+    ``subscriber_id`` (the ledger's keyed id) goes into an https unsubscribe link, so
+    that one click unsubscribes this subscriber and no one else.
+    """
     message = _shared_message(site, pending, catalog, now, render, sender)
     message["To"] = recipient
     message["Message-ID"] = message_id(site, pending, recipient)
+    for name, value in unsubscribe_headers(site.unsubscribe, subscriber_id):
+        message[name] = value
     return message
+
+
+def unsubscribe_headers(unsubscribe: str | None, subscriber_id: str) -> list[tuple[str, str]]:
+    """``List-Unsubscribe`` (RFC 2369), and for an https URL one-click (RFC 8058).
+
+    An https URL gets ``subscriber=<id>`` added: the id is the subscriber's keyed hash
+    (HMAC-SHA256 of the address with HERALD_LEDGER_KEY), which the team's endpoint can
+    match against its list and nobody without the key can make up for someone else.
+    """
+    if not unsubscribe:
+        return []
+    if not unsubscribe.startswith("https:"):
+        return [("List-Unsubscribe", f"<{unsubscribe}>")]
+    url = unsubscribe
+    if subscriber_id:
+        parts = urlsplit(unsubscribe)
+        query = urlencode(
+            [*parse_qsl(parts.query, keep_blank_values=True), ("subscriber", subscriber_id)]
+        )
+        url = urlunsplit(parts._replace(query=query))
+    # RFC 8058: the big mailbox providers show "Unsubscribe" and POST to the URL.
+    return [
+        ("List-Unsubscribe", f"<{url}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    ]
 
 
 def message_id(site: DigestSite, pending: Sequence[Pending], recipient: str) -> str:
@@ -220,7 +252,7 @@ def _shared_message(
     render: Callable[[str], Markup],
     sender: str,
 ) -> EmailMessage:
-    """Everything but the recipient's own headers (To, Message-ID)."""
+    """Everything but the recipient's own headers (To, Message-ID, List-Unsubscribe)."""
     text, html = render_digest(site, pending, catalog, now, render)
     # Long subjects stay on one line (RFC 5322 allows 998 characters).
     message = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
@@ -230,11 +262,6 @@ def _shared_message(
     message["Auto-Submitted"] = "auto-generated"
     message["Precedence"] = "bulk"
     message["X-Auto-Response-Suppress"] = "All"
-    if site.unsubscribe:
-        message["List-Unsubscribe"] = f"<{site.unsubscribe}>"
-        if site.unsubscribe.startswith("https:"):
-            # RFC 8058: the big mailbox providers show "Unsubscribe" and POST to the URL.
-            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     host = urlsplit(site.url).hostname or "localhost"
     message["List-Id"] = f"{one_line(site.name)} <{host}>"
     message.set_content(text)
@@ -250,7 +277,8 @@ class DigestWire:
 
     Subscribers who get the same news get the same message but for two headers: it is
     built and serialised once, and each recipient's ``To`` and ``Message-ID`` lines are
-    put before it (an address that is not plain ASCII gets a message built for it).
+    put before it, with its own unsubscribe link (an address that is not plain ASCII gets
+    a message built for it).
     """
 
     def __init__(
@@ -268,7 +296,9 @@ class DigestWire:
         self.sender = sender
         self._shared: dict[tuple[str, ...], bytes] = {}
 
-    def message_bytes(self, pending: Sequence[Pending], recipient: str) -> bytes:
+    def message_bytes(
+        self, pending: Sequence[Pending], recipient: str, subscriber_id: str = ""
+    ) -> bytes:
         if not _PLAIN_ADDRESS.fullmatch(recipient):
             message = digest_message(
                 self.site,
@@ -278,6 +308,7 @@ class DigestWire:
                 self.render,
                 sender=self.sender,
                 recipient=recipient,
+                subscriber_id=subscriber_id,
             )
             return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
         news = tuple(keys_of(pending))
@@ -288,8 +319,12 @@ class DigestWire:
             )
             shared = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
             self._shared[news] = shared
-        own = f"To: {recipient}\r\nMessage-ID: {message_id(self.site, pending, recipient)}\r\n"
-        return own.encode("ascii") + shared
+        own = [
+            ("To", recipient),
+            ("Message-ID", message_id(self.site, pending, recipient)),
+            *unsubscribe_headers(self.site.unsubscribe, subscriber_id),
+        ]
+        return "".join(f"{name}: {value}\r\n" for name, value in own).encode("ascii") + shared
 
 
 def keys_of(pending: Iterable[Pending]) -> list[str]:

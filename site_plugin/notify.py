@@ -9,6 +9,7 @@ failing target does not stop the others; the run then fails so the next one retr
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,7 +38,7 @@ from .digest import (
     pending_for,
     touches,
 )
-from .ledger import Ledger, subscriber_target
+from .ledger import EMAIL_PREFIX, Ledger, subscriber_target
 from .model import Catalog, StatusSite
 from .webhooks import discord_payload, slack_payload, statuspage_payload
 
@@ -148,6 +149,12 @@ class NotifyRun:
     retry_delay: float = 1.0
     http_timeout: float = 15.0
     """Seconds one chat or webhook request may take in all (HERALD_HTTP_TIMEOUT)."""
+    http_run_timeout: float = 120.0
+    """Seconds each chat or webhook channel may take in one run (HERALD_HTTP_RUN_TIMEOUT)."""
+    email_run_timeout: float = 600.0
+    """Seconds email may take in one run (HERALD_SMTP_RUN_TIMEOUT): what is left waits
+    for the next run, rather than the job being killed at its limit mid-way."""
+    clock: Callable[[], float] = time.monotonic
 
 
 def notify(
@@ -209,8 +216,20 @@ def _email_everyone(
         ledger.save()
     unreachable = 0
     wire = DigestWire(run.digest_site, run.site.catalog, run.now, run.render, smtp.sender)
+    started = run.clock()
     with SmtpSession(smtp) as session:
         for position, subscriber in enumerate(run.subscribers):
+            if position and run.clock() - started >= run.email_run_timeout:
+                left = len(run.subscribers) - position
+                done(
+                    TargetResult(
+                        "email",
+                        error=f"stopped after {run.email_run_timeout:g} s"
+                        f" (HERALD_SMTP_RUN_TIMEOUT); the other {left} subscribers wait for"
+                        " the next run",
+                    )
+                )
+                return
             target = targets[subscriber.address]
             result = _deliver_digest(run, ledger, session, wire, subscriber, target)
             done(result)
@@ -272,7 +291,7 @@ def _deliver_digest(
         return result
 
     def send() -> None:
-        _send_digest(wire, session, subscriber, pending)
+        _send_digest(wire, session, subscriber, pending, target)
 
     try:
         with_retries(send, delay=run.retry_delay)
@@ -298,7 +317,15 @@ def _deliver_each(
     known: frozenset[str] | set[str] = ledger.delivered.get(target, frozenset())
     if result.first_run and run.dry_run:
         known = all_keys(run.site, run.now, posted_before=run.since)
-    for item in reversed(pending_for(run.site, known.__contains__, run.now)):
+    started = run.clock()
+    items = list(reversed(pending_for(run.site, known.__contains__, run.now)))
+    for position, item in enumerate(items):
+        if position and not run.dry_run and run.clock() - started >= run.http_run_timeout:
+            result.error = (
+                f"stopped after {run.http_run_timeout:g} s (HERALD_HTTP_RUN_TIMEOUT);"
+                f" {len(items) - position} incidents wait for the next run"
+            )
+            return result
         if not run.dry_run:
             payload = build(item)
 
@@ -317,6 +344,12 @@ def _deliver_each(
 
 
 def _send_digest(
-    wire: DigestWire, session: SmtpSession, subscriber: Subscriber, pending: list[Pending]
+    wire: DigestWire,
+    session: SmtpSession,
+    subscriber: Subscriber,
+    pending: list[Pending],
+    target: str,
 ) -> None:
-    session.send_bytes(subscriber.address, wire.message_bytes(pending, subscriber.address))
+    subscriber_id = target.removeprefix(EMAIL_PREFIX)
+    message = wire.message_bytes(pending, subscriber.address, subscriber_id)
+    session.send_bytes(subscriber.address, message)

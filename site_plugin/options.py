@@ -68,7 +68,18 @@ def link_url_problem(value: str) -> str | None:
 
 def unsubscribe_problem(value: str) -> str | None:
     """The address in every email's List-Unsubscribe header and footer."""
-    return setting_url_problem(value, UNSUBSCRIBE_SCHEMES)
+    problem = setting_url_problem(value, UNSUBSCRIBE_SCHEMES)
+    if problem is None and not value.isascii():
+        return (
+            "has a character that is not ASCII, and email headers carry only ASCII"
+            " (percent-encode it; write a host in its xn-- form)"
+        )
+    if problem is None and len(value) > MAX_UNSUBSCRIBE_LENGTH:
+        return f"is longer than {MAX_UNSUBSCRIBE_LENGTH} characters (an email header line is short)"
+    return problem
+
+
+MAX_UNSUBSCRIBE_LENGTH = 800
 
 
 def site_url_problem(value: str) -> str | None:

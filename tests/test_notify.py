@@ -690,9 +690,70 @@ def test_an_https_unsubscribe_is_one_click(
     )
     result = herald(site, *NOTIFY, **channels(port, receiver))
     assert result.returncode == 0, result.stdout
-    _, message = handler.messages[0]
-    assert message["List-Unsubscribe"] == "<https://status.test.example/leave>"
-    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    links = {}
+    for recipients, message in handler.messages:
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        links[recipients[0]] = str(message["List-Unsubscribe"])
+    assert sorted(links) == ["api-only@test.example", "ops@test.example"]  # regions: no news
+    for address, link in links.items():
+        # The subscriber's keyed id: the endpoint can match it, nobody can forge one.
+        subscriber_id = subscriber_target(address, LEDGER_KEY).removeprefix("email:")
+        assert link == f"<https://status.test.example/leave?subscriber={subscriber_id}>"
+        assert address.split("@")[0] not in link
+
+
+def test_a_query_in_the_unsubscribe_url_is_kept(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    handler, port = inbox
+    (site / "mkdocs.yml").write_text(
+        MKDOCS.replace("mailto:leave@test.example", "https://status.test.example/leave?list=ops"),
+        encoding="utf-8",
+    )
+    assert herald(site, *NOTIFY, **channels(port, receiver)).returncode == 0
+    link = str(handler.messages[0][1]["List-Unsubscribe"])
+    assert link.startswith("<https://status.test.example/leave?list=ops&subscriber=")
+
+
+class SlowInbox(Inbox):
+    """Takes its time over each message, as an overloaded relay does."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        await asyncio.sleep(0.4)  # the server's pace: the run's limit is what is tested
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_email_stops_at_its_run_limit_and_the_next_run_sends_the_rest(
+    site: Path, receiver: Receiver
+) -> None:
+    addresses = [f"person{number}@test.example" for number in range(12)]
+    (site / "subscribers.yml").write_text(
+        "".join(f"{address}: all\n" for address in addresses), encoding="utf-8"
+    )
+    slow = SlowInbox()
+    port = free_port()
+    controller = Controller(slow, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        first = herald(site, *NOTIFY, HERALD_SMTP_RUN_TIMEOUT="1", **channels(port, receiver))
+    finally:
+        controller.stop()
+    assert first.returncode == 1
+    assert "stopped after 1 s (HERALD_SMTP_RUN_TIMEOUT)" in first.stdout
+    assert "subscribers wait for the next run" in first.stdout
+    assert 1 <= len(slow.messages) < len(addresses)
+    # Slack and the webhook were told before email started.
+    assert receiver.posts("/slack") and receiver.posts("/hook")
+    second = Inbox()
+    controller = Controller(second, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        rerun = herald(site, *NOTIFY, **channels(port, receiver))
+    finally:
+        controller.stop()
+    assert rerun.returncode == 0, rerun.stdout
+    received = [rcpt for inbox in (slow, second) for rcpts, _ in inbox.messages for rcpt in rcpts]
+    assert sorted(received) == sorted(addresses)
 
 
 class _Trickle(BaseHTTPRequestHandler):

@@ -67,6 +67,10 @@ def test_unsubscribe_is_mailto_or_https() -> None:
     assert unsubscribe_problem("https://example.com/leave?list=status") is None
     assert unsubscribe_problem("http://example.com/leave") is not None
     assert unsubscribe_problem("mailto:a@example.com\r\nBcc: b@example.com") is not None
+    # It goes into an email header as it is: ASCII only, and short enough for one line.
+    assert "not ASCII" in (unsubscribe_problem("https://exämple.com/leave") or "")
+    assert unsubscribe_problem("https://xn--exmple-cua.com/leave") is None
+    assert "longer than" in (unsubscribe_problem("https://example.com/" + "a" * 900) or "")
 
 
 @pytest.mark.parametrize(
