@@ -1,35 +1,27 @@
 """The plugin's settings as the command line reads them from ``mkdocs.yml``.
 
-The MkDocs plugin validates the same options with MkDocs' own config classes
+The options are the one schema (``schema.py``) that the MkDocs plugin reads too
 (``config.py``); the commands read them here without starting MkDocs, so that
-``herald check`` is fast and works where MkDocs is not the site generator.
+``herald check`` is fast, and it refuses what ``mkdocs build`` refuses, on the option's
+own line.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 import yaml
 
-from .options import (
-    HISTORY_DAYS_RANGE,
-    link_url_problem,
-    repository_path_problem,
-    site_name_problem,
-    site_url_problem,
-    text_setting_problem,
-    unsubscribe_problem,
-    url_layout_problem,
-)
+from .options import site_name_problem, site_url_problem
 from .problems import Problem
+from .schema import read_options
 from .urls import UrlLayout
-from .values import ValueProblem, parse_duration
+from .values import parse_duration
 
 PLUGIN_NAME = "herald"
 
@@ -100,106 +92,94 @@ _PermissiveLoader.add_constructor("!ENV", _environment_tag)
 
 
 def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
-    """Read the ``herald`` plugin's options from ``mkdocs.yml``.
+    """Read the ``herald`` plugin's options from ``mkdocs.yml`` (the schema in ``schema.py``).
 
     A missing file gives the defaults, rooted at the file's folder.
 
     Returns:
-        The settings, and the problems found in them (empty when they are usable).
+        The settings, and the problems found in them (empty when they are usable), each
+        on the line of the option it is about.
     """
     root = config_file.parent
     name = config_file.name
     if not config_file.is_file():
         return Settings(root=root), []
     try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_PermissiveLoader)
+        source = config_file.read_text(encoding="utf-8")
+        config = yaml.load(source, Loader=_PermissiveLoader)
+        lines = _option_lines(source)
     except (yaml.YAMLError, UnicodeDecodeError, OSError) as error:
         return Settings(root=root), [Problem(name, 1, f"cannot be read: {error}", "fix its YAML")]
-    options = {key: value for key, value in _plugin_options(config).items() if value is not None}
+    values, option_problems = read_options(_plugin_options(config))
+    problems = [
+        Problem(
+            name, lines.get(option, lines.get("", 1)), f"{option}: {problem.message}", problem.fix
+        )
+        for option, problem in option_problems
+    ]
+    site_name = config.get("site_name") if isinstance(config, dict) else None
+    site_url = config.get("site_url") if isinstance(config, dict) else None
+    for option, value, check in (
+        ("site_name", site_name, site_name_problem),
+        ("site_url", site_url, site_url_problem),
+    ):
+        if value and (problem := check(str(value))) is not None:
+            problems.append(
+                Problem(name, lines.get(option, 1), f"{option}: {problem}", SETTING_FIX)
+            )
     settings = Settings(
         root=root,
-        components=str(options.get("components", Settings.components)),
-        incidents=str(options.get("incidents", Settings.incidents)),
-        timezone=str(options.get("timezone", Settings.timezone)),
-        message_templates=str(options.get("message_templates", Settings.message_templates)),
-        site_name=str(config.get("site_name") or Settings.site_name)
-        if isinstance(config, dict)
-        else Settings.site_name,
-        site_url=str(config.get("site_url") or "") if isinstance(config, dict) else "",
-        support_url=_optional_text(options.get("support_url")),
-        unsubscribe=_optional_text(options.get("unsubscribe")),
-        email_mode=str(options.get("email_mode", Settings.email_mode)),
-        subscribers=_optional_text(options.get("subscribers")),
-        ledger=str(options.get("ledger", Settings.ledger)),
+        components=values["components"],
+        incidents=values["incidents"],
+        timezone=values["timezone"],
+        message_templates=values["message_templates"],
+        stale_after=parse_duration(values["stale_after"]),
+        site_name=str(site_name or Settings.site_name),
+        site_url=str(site_url or ""),
+        support_url=values["support_url"],
+        unsubscribe=values["unsubscribe"],
+        email_mode=values["email_mode"],
+        subscribers=values["subscribers"],
+        ledger=values["ledger"],
         language=_theme_language(config),
+        layout=UrlLayout(
+            incident=values["incident_url"],
+            component=values["component_url"],
+            history=values["history_url"],
+            history_month=values["history_month_url"],
+        ),
+        history_days=values["history_days"],
     )
-    problems = [
-        Problem(name, 1, f"{option}: {problem}", SETTING_FIX)
-        for option, value, check in (
-            ("site_name", settings.site_name, site_name_problem),
-            ("site_url", settings.site_url, site_url_problem),
-            ("components", settings.components, repository_path_problem),
-            ("incidents", settings.incidents, repository_path_problem),
-            ("message_templates", settings.message_templates, repository_path_problem),
-            ("ledger", settings.ledger, repository_path_problem),
-            ("subscribers", settings.subscribers, repository_path_problem),
-            ("support_url", settings.support_url, link_url_problem),
-            ("unsubscribe", settings.unsubscribe, unsubscribe_problem),
-            *(
-                (option, _optional_text(options.get(option)), text_setting_problem)
-                for option in ("home_title", "history_title", "support_label")
-            ),
-        )
-        if value and (problem := check(value)) is not None
-    ]
-    layouts = {}
-    for option, fields in _LAYOUT_FIELDS.items():
-        layout = str(options.get(option, _LAYOUT_DEFAULTS[option]))
-        problem = url_layout_problem(layout, fields)
-        if problem is not None:
-            problems.append(Problem(name, 1, f"{option}: {problem}", SETTING_FIX))
-        else:
-            layouts[option.removesuffix("_url")] = layout
-    settings = replace(settings, layout=UrlLayout(**layouts))
-    days = options.get("history_days", Settings.history_days)
-    low, high = HISTORY_DAYS_RANGE
-    if isinstance(days, int) and not isinstance(days, bool) and low <= days <= high:
-        settings = replace(settings, history_days=days)
-    else:
-        problems.append(
-            Problem(name, 1, f"history_days: {days!r} is not between {low} and {high}", SETTING_FIX)
-        )
-    if "stale_after" in options:
-        try:
-            settings = replace(settings, stale_after=parse_duration(options["stale_after"]))
-        except ValueProblem as problem:
-            problems.append(Problem(name, 1, f"stale_after: {problem.message}", problem.fix))
-    if settings.email_mode not in ("immediate", "daily"):
-        problems.append(
-            Problem(name, 1, f"email_mode: '{settings.email_mode}'", "use immediate or daily")
-        )
-    try:
-        ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        close = difflib.get_close_matches(settings.timezone, sorted(available_timezones()), n=1)
-        fix = f"did you mean '{close[0]}'?" if close else "use an IANA name such as Europe/Berlin"
-        problems.append(Problem(name, 1, f"unknown time zone '{settings.timezone}'", fix))
     return settings, problems
 
 
 SETTING_FIX = "fix it in mkdocs.yml"
-_LAYOUT_FIELDS: dict[str, tuple[str, ...]] = {
-    "incident_url": ("id",),
-    "component_url": ("id",),
-    "history_url": (),
-    "history_month_url": ("year", "month"),
-}
-_LAYOUT_DEFAULTS = {
-    "incident_url": UrlLayout.incident,
-    "component_url": UrlLayout.component,
-    "history_url": UrlLayout.history,
-    "history_month_url": UrlLayout.history_month,
-}
+
+
+def _option_lines(source: str) -> dict[str, int]:
+    """The line of each herald option in ``mkdocs.yml`` (``""``: the plugin's own line),
+    and of ``site_name`` and ``site_url``."""
+    document = yaml.compose(source, Loader=_PermissiveLoader)
+    lines: dict[str, int] = {}
+    if not isinstance(document, yaml.MappingNode):
+        return lines
+    for key, value in document.value:
+        if key.value in ("site_name", "site_url"):
+            lines[key.value] = key.start_mark.line + 1
+        if key.value != "plugins":
+            continue
+        entries = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        for entry in entries:
+            if not isinstance(entry, yaml.MappingNode):
+                continue
+            for plugin, options in entry.value:
+                if plugin.value != PLUGIN_NAME:
+                    continue
+                lines[""] = plugin.start_mark.line + 1
+                if isinstance(options, yaml.MappingNode):
+                    for option, _ in options.value:
+                        lines[str(option.value)] = option.start_mark.line + 1
+    return lines
 
 
 def _theme_language(config: object) -> str:
@@ -207,10 +187,6 @@ def _theme_language(config: object) -> str:
     theme = config.get("theme") if isinstance(config, dict) else None
     language = theme.get("language") if isinstance(theme, dict) else None
     return str(language) if language else Settings.language
-
-
-def _optional_text(value: object) -> str | None:
-    return str(value) if value not in (None, "") else None
 
 
 def _plugin_options(config: object) -> dict[str, Any]:

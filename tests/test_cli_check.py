@@ -79,7 +79,7 @@ def test_unknown_time_zone_is_a_problem(repo: StatusRepo, tmp_path: Path) -> Non
     result = run_herald("check", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
-        "mkdocs.yml:1: unknown time zone 'Europe/Berlinn' (did you mean 'Europe/Berlin'?)"
+        "mkdocs.yml:4: timezone: unknown time zone 'Europe/Berlinn' (did you mean 'Europe/Berlin'?)"
     )
 
 

@@ -268,6 +268,11 @@ SETTING_CASES = [
         'home_title: "\\e]0;owned\\a Status"',
         "has a line break or a control character in it",
     ),
+    SettingCase("a title that is not text", "home_title: true", "expected text, not true or false"),
+    SettingCase("a count that is not a number", "feed_size: many", "expected a whole number"),
+    SettingCase("a switch that is not one", "web_fonts: maybe", "expected true or false, not text"),
+    SettingCase("history out of range", "history_days: 0", "0 is not between 1 and 3660"),
+    SettingCase("an unknown email mode", "email_mode: hourly", "is not one of immediate, daily"),
     SettingCase(
         "site_name with markup",
         "",
@@ -340,6 +345,27 @@ def test_check_and_build_refuse_the_same_settings(
     assert any(case.expected in line for line in built), built
     for line in checked + built:
         assert "\x1b" not in line and "\r" not in line, line
+
+
+def test_a_mistyped_option_is_refused_by_check_and_by_a_strict_build(
+    site: StatusRepo, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    config = MKDOCS_YML.replace("  - herald\n", "  - herald:\n      unsubscrib: mailto:x@y.z\n")
+    site.write("mkdocs.yml", config)
+    line = config.splitlines().index("      unsubscrib: mailto:x@y.z") + 1
+    code, checked = _check(site.root, capsys)
+    assert code == cli.EXIT_PROBLEMS
+    assert checked[0] == (
+        f"mkdocs.yml:{line}: unsubscrib: is not a herald option (did you mean 'unsubscribe'?)"
+    )
+    caplog.clear()
+    with caplog.at_level(logging.WARNING), pytest.raises(Abort):
+        strict = load_config(str(site.root / "mkdocs.yml"), strict=True)
+        strict["site_dir"] = str(site.root / "site")
+        build(strict)
+    assert any(
+        "Unrecognised configuration name: unsubscrib" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_herald_check_output_is_safe_for_a_terminal_and_a_ci_log(repo: StatusRepo) -> None:

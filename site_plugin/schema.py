@@ -1,0 +1,225 @@
+"""The ``herald`` plugin's options in ``mkdocs.yml``: one schema for the plugin and every command.
+
+Each option has a name, a default and a parser that turns what ``mkdocs.yml`` holds into
+the value Herald uses, or says in words what is wrong (``OptionProblem``). The MkDocs
+plugin wraps these parsers in MkDocs' config classes (``config.py``); the commands run
+them directly (``settings.py``), without starting MkDocs. So ``mkdocs build`` and
+``herald check`` accept and refuse the same options with the same words.
+
+No MkDocs here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from .options import (
+    HISTORY_DAYS_RANGE,
+    link_url_problem,
+    repository_path_problem,
+    text_setting_problem,
+    unsubscribe_problem,
+    url_layout_problem,
+)
+from .values import ValueProblem, parse_duration
+
+OPTION_FIX = "fix it in mkdocs.yml"
+
+
+class OptionProblem(Exception):
+    """What is wrong with one option's value, and how to fix it, in words."""
+
+    def __init__(self, message: str, fix: str = OPTION_FIX) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return self.message if self.fix == OPTION_FIX else f"{self.message} ({self.fix})"
+
+
+Parse = Callable[[object], Any]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option: its name in ``mkdocs.yml``, its default and how its value is read."""
+
+    name: str
+    default: Any
+    parse: Parse
+    help: str
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "text"
+
+
+def text(check: Callable[[str], str | None] | None = None) -> Parse:
+    def parse(value: object) -> str:
+        if not isinstance(value, str):
+            raise OptionProblem(f"expected text, not {_kind(value)}")
+        problem = check(value) if check is not None else None
+        if problem is not None:
+            raise OptionProblem(problem)
+        return value
+
+    return parse
+
+
+def count(low: int, high: int) -> Parse:
+    def parse(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise OptionProblem(f"expected a whole number, not {_kind(value)}")
+        if not low <= value <= high:
+            raise OptionProblem(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
+
+
+def flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise OptionProblem(f"expected true or false, not {_kind(value)}")
+    return value
+
+
+def choice(*choices: str) -> Parse:
+    def parse(value: object) -> str:
+        if value not in choices:
+            shown = value if isinstance(value, str) else _kind(value)
+            raise OptionProblem(f"'{shown}' is not one of {', '.join(choices)}")
+        return str(value)
+
+    return parse
+
+
+def duration(value: object) -> str:
+    written: str = text()(value)
+    try:
+        parse_duration(written)
+    except ValueProblem as problem:
+        raise OptionProblem(problem.message, problem.fix) from None
+    return written
+
+
+def zone(value: object) -> str:
+    name: str = text()(value)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "use an IANA name such as Europe/Berlin"
+        raise OptionProblem(f"unknown time zone '{name}'", hint) from None
+    return name
+
+
+def layout(*fields: str) -> Parse:
+    def check(value: str) -> str | None:
+        return url_layout_problem(value, fields)
+
+    return text(check)
+
+
+def optional(parse: Parse) -> Parse:
+    """Unset (or ``null``) means the option's default, ``None``."""
+
+    def parse_optional(value: object) -> Any:
+        return None if value is None else parse(value)
+
+    return parse_optional
+
+
+OPTIONS = (
+    Option("components", "components.yml", text(repository_path_problem),
+           "The components file, relative to mkdocs.yml."),
+    Option("incidents", "incidents", text(repository_path_problem),
+           "The incidents folder, relative to mkdocs.yml."),
+    Option("message_templates", "templates", text(repository_path_problem),
+           "A folder of the team's own message templates (<name>.md) for herald new and"
+           " herald update; Herald's own are used for names it does not have."),
+    Option("stale_after", "1h", duration,
+           "herald check warns when an open incident has had no update for longer than"
+           " this and promises none (a duration such as 45m or 2h)."),
+    Option("timezone", "UTC", zone,
+           "Zone for timestamps written without an offset, and for the days of the history."),
+    Option("history_days", 90, count(*HISTORY_DAYS_RANGE),
+           "How many days of bars the status page and component pages show."),
+    Option("recent_days", 7, count(1, 90),
+           "How many days of incidents the status page lists, day by day."),
+    Option("incident_url", "incidents/{id}/", layout("id"),
+           "Where each incident's page lives; {id} is the folder name. Never change it"
+           " once published: links in feeds and emails point there."),
+    Option("component_url", "components/{id}/", layout("id"),
+           "Where each component's page lives."),
+    Option("history_url", "history/", layout(), "The history index."),
+    Option("history_month_url", "history/{year}-{month:02d}/", layout("year", "month"),
+           "One page per month of history."),
+    Option("feed_size", 50, count(1, 1000),
+           "How many of the most recently updated incidents each feed holds."),
+    Option("home_title", None, optional(text(text_setting_problem)),
+           'Title of the status page; unset: "Current status" in the site\'s language.'),
+    Option("history_title", None, optional(text(text_setting_problem)),
+           'Title of the history pages; unset: "Incident history" in the site\'s language.'),
+    Option("support_url", None, optional(text(link_url_problem)),
+           "Where customers can get help or send feedback; linked on every page."),
+    Option("support_label", None, optional(text(text_setting_problem)),
+           'The text of the support link; unset: "Contact support" in the site\'s language.'),
+    Option("email_mode", "immediate", choice("immediate", "daily"),
+           "immediate: every herald notify emails what is new; daily: only the daily run"
+           " (herald notify --daily) does, as one digest. Chat and webhooks are immediate."),
+    Option("unsubscribe", None, optional(text(unsubscribe_problem)),
+           "A mailto: or https: address for the List-Unsubscribe header and the email footer."),
+    Option("subscribers", None, optional(text(repository_path_problem)),
+           "A YAML file of subscribers (address: all, or address: [component ids]); the"
+           " HERALD_SUBSCRIBERS environment variable, holding the same YAML, takes precedence."),
+    Option("ledger", ".herald-ledger/ledger.json", text(repository_path_problem),
+           "Where herald notify records what each channel has received."),
+    Option("web_fonts", False, flag,
+           "Let the theme load web fonts from a third-party host (off: no third-party requests)."),
+    Option("inline_theme_styles", True, flag,
+           "On Herald's pages, inline the part of the theme's stylesheets the page uses and"
+           " load the theme's stylesheets and script only when the reader opens search, so"
+           " that nothing blocks the first paint (off: the theme loads them as on any other"
+           " page)."),
+)  # fmt: skip
+OPTION = {option.name: option for option in OPTIONS}
+
+
+def read_options(
+    raw: Mapping[str, object],
+) -> tuple[dict[str, Any], list[tuple[str, OptionProblem]]]:
+    """Every option's value (defaults for those not given), and what is wrong.
+
+    Returns:
+        The values by name, and the problems by option name. An option with a problem
+        keeps its default, so that the rest can still be checked.
+    """
+    values = {option.name: option.default for option in OPTIONS}
+    problems: list[tuple[str, OptionProblem]] = []
+    for name, value in raw.items():
+        option = OPTION.get(str(name))
+        if option is None:
+            close = difflib.get_close_matches(str(name), list(OPTION), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "see the README for the options"
+            problems.append((str(name), OptionProblem("is not a herald option", hint)))
+            continue
+        if value is None:
+            continue  # as MkDocs reads it: unset
+        try:
+            values[option.name] = option.parse(value)
+        except OptionProblem as problem:
+            problems.append((option.name, problem))
+    return values, problems
