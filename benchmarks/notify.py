@@ -67,6 +67,42 @@ def run(root: Path, epoch: str, environment: dict[str, str]) -> tuple[float, flo
     return time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
+def example_with_subscribers(root: Path, count: int, domain: str) -> None:
+    """The example site in ``root``, with ``count`` subscribers to everything."""
+    root.mkdir()
+    for name in ("components.yml", "incidents", "docs", "mkdocs.yml"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            shutil.copy(source, root / name)
+    # A file: 10,000 addresses are more than one environment variable may hold.
+    (root / "subscribers.yml").write_text(
+        "".join(f"person{n}@{domain}: all\n" for n in range(count)), "utf-8"
+    )
+
+
+def smtp_environment(port: int, ledger_key: str) -> dict[str, str]:
+    """This process's environment without HERALD_* settings, then email to ``port``."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("HERALD_")}
+    environment.update(
+        HERALD_LEDGER_KEY=ledger_key,
+        HERALD_SMTP_HOST="127.0.0.1",
+        HERALD_SMTP_PORT=str(port),
+        HERALD_SMTP_SECURITY="none",
+        HERALD_SMTP_FROM="Bench status <status@bench.example>",
+    )
+    return environment
+
+
+def post_news(root: Path) -> None:
+    """One new update on the example's open incident: what the measured run sends."""
+    (root / OPEN / "2026-11-25T1230Z-resolved.md").write_text(
+        "---\nat: 2026-11-25T12:30:00Z\nstatus: resolved\n---\nAll delivered.\n",
+        encoding="utf-8",
+    )
+
+
 def measure(count: int) -> tuple[float, float, float, int]:
     counter = Counter()
     port = free_port()
@@ -75,32 +111,10 @@ def measure(count: int) -> tuple[float, float, float, int]:
     try:
         with tempfile.TemporaryDirectory() as folder:
             root = Path(folder) / "site"
-            root.mkdir()
-            for name in ("components.yml", "incidents", "docs", "mkdocs.yml"):
-                source = ROOT / name
-                if source.is_dir():
-                    shutil.copytree(source, root / name)
-                else:
-                    shutil.copy(source, root / name)
-            # A file: 10,000 addresses are more than one environment variable may hold.
-            (root / "subscribers.yml").write_text(
-                "".join(f"person{n}@bench.example: all\n" for n in range(count)), "utf-8"
-            )
-            environment = {
-                key: value for key, value in os.environ.items() if not key.startswith("HERALD_")
-            }
-            environment.update(
-                HERALD_LEDGER_KEY="benchmark-key",
-                HERALD_SMTP_HOST="127.0.0.1",
-                HERALD_SMTP_PORT=str(port),
-                HERALD_SMTP_SECURITY="none",
-                HERALD_SMTP_FROM="Bench status <status@bench.example>",
-            )
+            example_with_subscribers(root, count, "bench.example")
+            environment = smtp_environment(port, "benchmark-key")
             run(root, EPOCH, environment)  # first run: the past is recorded as delivered
-            (root / OPEN / "2026-11-25T1230Z-resolved.md").write_text(
-                "---\nat: 2026-11-25T12:30:00Z\nstatus: resolved\n---\nAll delivered.\n",
-                encoding="utf-8",
-            )
+            post_news(root)
             seconds, peak = run(root, LATER, environment)
             quiet, _ = run(root, LATER, environment)
     finally:

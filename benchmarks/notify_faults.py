@@ -19,9 +19,7 @@ file is left beside the ledger. Exits 1 when any of that does not hold.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -34,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from notify import EPOCH, LATER, OPEN, ROOT, free_port
+from notify import EPOCH, LATER, example_with_subscribers, free_port, post_news, smtp_environment
 
 
 class MessageIds:
@@ -52,19 +50,6 @@ class MessageIds:
     @property
     def total(self) -> int:
         return sum(len(ids) for ids in self.received.values())
-
-
-def site_with_subscribers(root: Path, count: int) -> None:
-    root.mkdir()
-    for name in ("components.yml", "incidents", "docs", "mkdocs.yml"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name)
-        else:
-            shutil.copy(source, root / name)
-    (root / "subscribers.yml").write_text(
-        "".join(f"person{n}@faults.example: all\n" for n in range(count)), "utf-8"
-    )
 
 
 def notify_command() -> list[str]:
@@ -88,17 +73,8 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory() as folder:
             root = Path(folder) / "site"
-            site_with_subscribers(root, arguments.subscribers)
-            environment = {
-                key: value for key, value in os.environ.items() if not key.startswith("HERALD_")
-            }
-            environment.update(
-                HERALD_LEDGER_KEY="faults-key",
-                HERALD_SMTP_HOST="127.0.0.1",
-                HERALD_SMTP_PORT=str(port),
-                HERALD_SMTP_SECURITY="none",
-                HERALD_SMTP_FROM="Faults status <status@faults.example>",
-            )
+            example_with_subscribers(root, arguments.subscribers, "faults.example")
+            environment = smtp_environment(port, "faults-key")
             first = subprocess.run(
                 notify_command(),
                 cwd=root,
@@ -108,10 +84,7 @@ def main() -> int:
             )
             if first.returncode != 0:
                 raise SystemExit("the first run (recording the past) failed")
-            (root / OPEN / "2026-11-25T1230Z-resolved.md").write_text(
-                "---\nat: 2026-11-25T12:30:00Z\nstatus: resolved\n---\nAll delivered.\n",
-                encoding="utf-8",
-            )
+            post_news(root)
             later = dict(environment, SOURCE_DATE_EPOCH=LATER)
             kills_at: list[float] = []
             started = time.perf_counter()

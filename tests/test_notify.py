@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import email.policy
 import hashlib
@@ -566,13 +567,29 @@ class StallingInbox(Inbox):
         return await super().handle_DATA(server, session, envelope)
 
 
-def test_a_run_killed_mid_way_then_rerun_emails_each_subscriber_once(
-    site: Path, receiver: Receiver
-) -> None:
-    addresses = [f"person{number}@test.example" for number in range(30)]
+def subscribe_many(site: Path, count: int) -> list[str]:
+    """``count`` subscribers to everything; their addresses."""
+    addresses = [f"person{number}@test.example" for number in range(count)]
     (site / "subscribers.yml").write_text(
         "".join(f"{address}: all\n" for address in addresses), encoding="utf-8"
     )
+    return addresses
+
+
+@contextlib.contextmanager
+def smtp_server(handler: Inbox, port: int) -> Iterator[None]:
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield
+    finally:
+        controller.stop()
+
+
+def test_a_run_killed_mid_way_then_rerun_emails_each_subscriber_once(
+    site: Path, receiver: Receiver
+) -> None:
+    addresses = subscribe_many(site, 30)
     first = StallingInbox(accept=12)
     port = free_port()
     controller = Controller(first, hostname="127.0.0.1", port=port)
@@ -606,12 +623,8 @@ def test_a_run_killed_mid_way_then_rerun_emails_each_subscriber_once(
         controller.stop()
     assert (site / ".herald-ledger" / "ledger.json.journal").exists()
     second = Inbox()
-    controller = Controller(second, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server(second, port):
         rerun = herald(site, *NOTIFY[:3], "--retry-delay", "0.01", epoch=LATER, **env)
-    finally:
-        controller.stop()
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     received = [rcpt for inbox in (first, second) for rcpts, _ in inbox.messages for rcpt in rcpts]
     assert sorted(received) == sorted(addresses)
@@ -726,18 +739,11 @@ class SlowInbox(Inbox):
 def test_email_stops_at_its_run_limit_and_the_next_run_sends_the_rest(
     site: Path, receiver: Receiver
 ) -> None:
-    addresses = [f"person{number}@test.example" for number in range(12)]
-    (site / "subscribers.yml").write_text(
-        "".join(f"{address}: all\n" for address in addresses), encoding="utf-8"
-    )
+    addresses = subscribe_many(site, 12)
     slow = SlowInbox()
     port = free_port()
-    controller = Controller(slow, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server(slow, port):
         first = herald(site, *NOTIFY, HERALD_SMTP_RUN_TIMEOUT="1", **channels(port, receiver))
-    finally:
-        controller.stop()
     assert first.returncode == 1
     assert "stopped after 1 s (HERALD_SMTP_RUN_TIMEOUT)" in first.stdout
     assert "subscribers wait for the next run" in first.stdout
@@ -745,12 +751,8 @@ def test_email_stops_at_its_run_limit_and_the_next_run_sends_the_rest(
     # Slack and the webhook were told before email started.
     assert receiver.posts("/slack") and receiver.posts("/hook")
     second = Inbox()
-    controller = Controller(second, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with smtp_server(second, port):
         rerun = herald(site, *NOTIFY, **channels(port, receiver))
-    finally:
-        controller.stop()
     assert rerun.returncode == 0, rerun.stdout
     received = [rcpt for inbox in (slow, second) for rcpts, _ in inbox.messages for rcpt in rcpts]
     assert sorted(received) == sorted(addresses)
