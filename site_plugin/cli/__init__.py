@@ -1,0 +1,237 @@
+"""The ``herald`` command line: check, write and send a Herald status site's content.
+
+Each command lives in its own module, imported only when it runs: ``herald check`` does
+not pay for the email, Markdown and template machinery that ``herald notify`` needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .. import __version__
+from ..clock import ClockError, build_time
+from ..model import Impact, IncidentKind, UpdateStatus
+from ..settings import read_settings
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, print_problems, say
+
+__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "main"]
+
+HANDLERS = {
+    "run_check": ("check", "run"),
+    "run_new": ("posting", "run_new"),
+    "run_update": ("posting", "run_update"),
+    "run_resolve": ("posting", "run_resolve"),
+    "run_postmortem": ("posting", "run_postmortem"),
+    "run_next_change": ("reading", "run_next_change"),
+    "run_list": ("reading", "run_list"),
+    "run_notify": ("sending", "run_notify"),
+    "run_digest": ("sending", "run_digest"),
+    "run_summary": ("reading", "run_summary"),
+}
+"""Each command's function, by the name the parser gives it: (module, function)."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``herald`` command line; returns the exit code."""
+    parser = _parser()
+    arguments = parser.parse_args(argv)
+    if arguments.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        now = build_time()
+    except ClockError as error:
+        say(f"herald: {error}", sys.stderr)
+        return EXIT_USAGE
+    config_file = Path(arguments.config)
+    if arguments.config != "mkdocs.yml" and not config_file.is_file():
+        say(f"herald: {config_file} not found (pass the site's mkdocs.yml)", sys.stderr)
+        return EXIT_USAGE
+    settings, problems = read_settings(config_file)
+    if problems:
+        print_problems(problems, sys.stdout)
+        return EXIT_PROBLEMS
+    module, function = HANDLERS[arguments.handler]
+    command = getattr(importlib.import_module(f".{module}", __name__), function)
+    return int(command(arguments, settings, now))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="herald",
+        description="Status pages as code: check and write incidents for a Herald status site.",
+    )
+    parser.add_argument("--version", action="version", version=f"herald {__version__}")
+    parser.add_argument(
+        "-f",
+        "--config",
+        default="mkdocs.yml",
+        metavar="FILE",
+        help="the site's mkdocs.yml; content paths are relative to its folder"
+        " (default: %(default)s)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    check = commands.add_parser(
+        "check",
+        help="validate components.yml and incidents/ without building",
+        description="Validate components.yml and every incident; print every problem as"
+        " path:line: what is wrong (how to fix). Exit 1 if there is any.",
+    )
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="also fail on warnings, such as an overdue next-update promise",
+    )
+    check.set_defaults(handler="run_check")
+
+    new = commands.add_parser(
+        "new",
+        help="start an incident, maintenance or notice with its first update",
+        description="Create incidents/<date>-<slug>/index.md and a first update written from"
+        " a message template, then print the files written.",
+    )
+    new.add_argument("title", help="what customers see, e.g. 'Elevated API errors'")
+    new.add_argument("--kind", choices=[k.value for k in IncidentKind], default="incident")
+    new.add_argument("--impact", choices=[i.value for i in Impact])
+    _add_update_options(new, status_required=False)
+    new.add_argument("--start", help="maintenance window start: a time, or +2d from now")
+    new.add_argument("--end", help="maintenance window end: a time, or +2d2h from now")
+    new.add_argument("--id", dest="incident_id", help="folder name (default: <date>-<slug>)")
+    new.set_defaults(handler="run_new")
+
+    update = commands.add_parser(
+        "update",
+        help="post an update to an open incident",
+        description="Add one update file to an incident. Without -m the message opens in"
+        " $EDITOR, prefilled from the template for the status (or is taken from the template"
+        " when no editor is set).",
+    )
+    update.add_argument("incident", help="folder, id, or the unique beginning of an id")
+    _add_update_options(update, status_required=True)
+    update.set_defaults(handler="run_update")
+
+    resolve = commands.add_parser(
+        "resolve",
+        help="close an incident (resolved) or a maintenance (completed)",
+        description="Add the final update: resolved for incidents and notices, completed for"
+        " maintenance.",
+    )
+    resolve.add_argument("incident", help="folder, id, or the unique beginning of an id")
+    _add_message_options(resolve)
+    resolve.add_argument("--at", default="now", help="when: now (default), -15m or a time")
+    resolve.add_argument(
+        "--component", action="append", default=[], metavar="ID=STATUS", help=argparse.SUPPRESS
+    )
+    resolve.set_defaults(handler="run_resolve")
+
+    report = commands.add_parser(
+        "postmortem",
+        help="start the post-incident report of an incident",
+        description="Write postmortem.md beside the updates from the postmortem template:"
+        " what happened, why, and what changes so it does not happen again.",
+    )
+    report.add_argument("incident", help="folder, id, or the unique beginning of an id")
+    _add_message_options(report)
+    report.set_defaults(handler="run_postmortem")
+
+    upcoming = commands.add_parser(
+        "next-change",
+        help="say when the published site next changes without a new commit",
+        description="Print next_change=<time> (UTC): the first moment after now at which the"
+        " site would read differently with no new commit (a window starting or ending, a"
+        " promise falling due, midnight), or next_change=now while an incident is open or"
+        " maintenance is under way. The publish workflow skips scheduled rebuilds before it.",
+    )
+    upcoming.set_defaults(handler="run_next_change")
+
+    listing = commands.add_parser(
+        "list",
+        help="show open incidents, maintenance and overdue promises",
+    )
+    listing.set_defaults(handler="run_list")
+
+    notifying = commands.add_parser(
+        "notify",
+        help="send what is new by email, chat and webhook, each update once",
+        description="Deliver every update not yet delivered to each configured channel and"
+        " record it in the ledger. SMTP and webhook settings come from HERALD_* environment"
+        " variables (see the README).",
+    )
+    notifying.add_argument("--dry-run", action="store_true", help="say what would be sent")
+    notifying.add_argument(
+        "--channel",
+        action="append",
+        choices=["email", "slack", "discord", "webhook"],
+        help="only this channel (repeat for more)",
+    )
+    notifying.add_argument(
+        "--since", help="on a target's first run, send updates from this time on (e.g. -1h)"
+    )
+    notifying.add_argument("--ledger", help="the ledger file (default: the ledger option)")
+    notifying.add_argument("--subscribers", help="the subscribers file (default: the option)")
+    notifying.add_argument(
+        "--daily", action="store_true", help="this is the daily run (for email_mode: daily)"
+    )
+    notifying.add_argument(
+        "--retry-delay",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="first wait before retrying a failed delivery (doubles each time)",
+    )
+    notifying.set_defaults(handler="run_notify")
+
+    digesting = commands.add_parser(
+        "digest",
+        help="render the email digest without sending it",
+        description="Write the digest of recent updates (all components) as an .eml file,"
+        " or its HTML part with --html.",
+    )
+    digesting.add_argument("--since", default="-24h", help="updates from this time (default -24h)")
+    digesting.add_argument("--out", default="-", help="file to write (default: standard output)")
+    digesting.add_argument("--html", action="store_true", help="write only the HTML part")
+    digesting.set_defaults(handler="run_digest")
+
+    summary = commands.add_parser(
+        "summary",
+        help="say in plain words what a change will show customers (Markdown)",
+        description="Compare this content with the same site before the change (for a pull"
+        " request: a checkout of its base) and print what customers will see differently.",
+    )
+    summary.add_argument(
+        "--before", required=True, metavar="FOLDER", help="the site's folder before the change"
+    )
+    summary.set_defaults(handler="run_summary")
+    return parser
+
+
+def _add_message_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-m", "--message", help="the message, in Markdown")
+    parser.add_argument(
+        "--message-file", metavar="FILE", help="read the message from FILE (- for standard input)"
+    )
+    parser.add_argument("--template", help="message template to start from (default: by status)")
+    parser.add_argument("--edit", action="store_true", help="open $EDITOR on the message first")
+
+
+def _add_update_options(parser: argparse.ArgumentParser, *, status_required: bool) -> None:
+    parser.add_argument(
+        "--status",
+        required=status_required,
+        choices=[status.value for status in UpdateStatus],
+        help="the update's status",
+    )
+    parser.add_argument(
+        "--component",
+        action="append",
+        default=[],
+        metavar="ID=STATUS",
+        help="a component (or group) and its status from this update on; repeat for more",
+    )
+    parser.add_argument("--next", dest="next_update", help="next update promise: 30m, 1h or a time")
+    parser.add_argument("--at", default="now", help="when: now (default), -15m or a time")
+    _add_message_options(parser)

@@ -1,0 +1,50 @@
+"""``herald check``: validate everything, report every problem at once."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime
+
+from ..checks import overdue_warnings
+from ..problems import Problem
+from ..settings import Settings
+from ..urls import page_problems
+from .common import EXIT_OK, EXIT_PROBLEMS, count, load_or_report, print_problems, settings_name
+
+
+def run(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
+    """``herald check``: validate everything, report every problem at once."""
+    site = load_or_report(settings, now)
+    if site is None:
+        return EXIT_PROBLEMS
+    unpublishable = page_problems(
+        site,
+        settings.layout,
+        history_days=settings.history_days,
+        config_name=settings_name(arguments),
+    )
+    if unpublishable:
+        print_problems(unpublishable, sys.stdout)
+        return EXIT_PROBLEMS
+    warnings = overdue_warnings(site, now, settings.stale_after)
+    if (settings.subscribers or os.environ.get("HERALD_SUBSCRIBERS")) and not settings.unsubscribe:
+        warnings.append(
+            Problem(
+                settings_name(arguments),
+                1,
+                "subscribers are set but the unsubscribe option is not: herald notify emails"
+                " nobody until every digest can say how to stop them",
+                "set unsubscribe to a mailto: address or an https: URL",
+            )
+        )
+    for warning in warnings:
+        print(f"{warning} [warning]")
+    components = len(site.catalog.components)
+    print(
+        f"Checked {count(components, 'component')} and"
+        f" {count(len(site.incidents), 'incident')}: no problems"
+        f"{', ' + count(len(warnings), 'warning') if warnings else ''}."
+    )
+    return EXIT_PROBLEMS if warnings and arguments.strict else EXIT_OK
