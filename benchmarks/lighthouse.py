@@ -30,7 +30,7 @@ from typing import Any
 
 from generate import END, generate
 
-from site_plugin.css_subset import StyleSheet
+from site_plugin.mkdocs_plugin.css_subset import StyleSheet
 
 REPO = Path(__file__).resolve().parent.parent
 CHROME_FLAGS = (

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from .model import DURATION_UNITS
-
 
 class ValueProblem(ValueError):
     """A value that cannot be used, with the fix to suggest."""
@@ -27,6 +25,8 @@ _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 MAX_DURATION = timedelta(days=366)
 _DURATION = re.compile(r"^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$")
+DURATION_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+"""What a duration such as 2h or 1d30m may be written in, in seconds."""
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 """An id: match it with ``fullmatch`` (``$`` would let a trailing line break through)."""
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from site_plugin.loader import ContentPaths, load_status_site
-from site_plugin.model import StatusSite
+from site_plugin.content.loader import ContentPaths, load_status_site
+from site_plugin.content.model import StatusSite
 from site_plugin.problems import ContentError
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

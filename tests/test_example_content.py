@@ -6,8 +6,8 @@ from datetime import UTC
 
 import pytest
 
-from site_plugin.loader import ContentPaths, load_status_site
-from site_plugin.model import (
+from site_plugin.content.loader import ContentPaths, load_status_site
+from site_plugin.content.model import (
     ComponentStatus,
     Impact,
     IncidentKind,
@@ -15,7 +15,7 @@ from site_plugin.model import (
     StatusSite,
     UpdateStatus,
 )
-from site_plugin.status import (
+from site_plugin.engine.status import (
     History,
     component_statuses_at,
     open_incidents,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from site_plugin.formatting import duration_text, percent_text, time_element, utc_text
+from site_plugin.present.formatting import duration_text, percent_text, time_element, utc_text
 
 
 @pytest.mark.parametrize(

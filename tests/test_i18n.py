@@ -20,7 +20,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from site_plugin.i18n import (
+from site_plugin.content.loader import ContentPaths, load_status_site
+from site_plugin.present.i18n import (
     LANGUAGES,
     LOCALES,
     SOURCE_LANGUAGE,
@@ -28,8 +29,7 @@ from site_plugin.i18n import (
     language_tag,
     translator,
 )
-from site_plugin.loader import ContentPaths, load_status_site
-from site_plugin.rendering import MarkdownRenderer
+from site_plugin.present.rendering import MarkdownRenderer
 
 from .conftest import (
     MKDOCS_YML,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from site_plugin.model import ComponentStatus, Group, Impact, IncidentKind, UpdateStatus
+from site_plugin.content.model import ComponentStatus, Group, Impact, IncidentKind, UpdateStatus
 
 from .conftest import INCIDENT, StatusRepo
 

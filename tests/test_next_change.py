@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from site_plugin.status import next_change
+from site_plugin.engine.status import next_change
 
 from .conftest import INCIDENT, MKDOCS_YML, NOW, StatusRepo, run_herald
 

@@ -24,8 +24,8 @@ import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from site_plugin.delivery import SettingsError, SmtpSession, SmtpSettings
-from site_plugin.ledger import ledger_lock, subscriber_target
+from site_plugin.notify.delivery import SettingsError, SmtpSession, SmtpSettings
+from site_plugin.notify.ledger import ledger_lock, subscriber_target
 
 from .conftest import HERALD, INCIDENT, REPO_ROOT, StatusRepo, run_herald
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from site_plugin.css_subset import StyleSheet
+from site_plugin.mkdocs_plugin.css_subset import StyleSheet
 
 from .conftest import INCIDENT, StatusRepo, build_site
 
@@ -174,7 +174,7 @@ def test_a_page_whose_stylesheets_cannot_all_be_inlined_loads_them_as_usual(
 
 
 def test_inlined_rules_cannot_close_their_style_element() -> None:
-    from site_plugin.page_assets import PageAssets
+    from site_plugin.mkdocs_plugin.page_assets import PageAssets
 
     sheet = '.card::after{content:"</style><script>alert(1)</script>"}'
     page = (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from site_plugin.rendering import MESSAGE_EXTENSIONS, MarkdownRenderer
+from site_plugin.present.rendering import MESSAGE_EXTENSIONS, MarkdownRenderer
 
 from .hostile import SCRIPT_TARGETS, markdown_payloads, unsafe_markup
 

@@ -1,4 +1,4 @@
-"""Tests for the pure status engine, ``site_plugin.status``.
+"""Tests for the pure status engine, ``site_plugin.engine.status``.
 
 Every scenario builds the model directly (the loader's output, already validated, with
 groups expanded and times in UTC) and asks the engine about a fixed moment: nothing
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from site_plugin.model import (
+from site_plugin.content.model import (
     Catalog,
     Component,
     ComponentStatus,
@@ -26,7 +26,7 @@ from site_plugin.model import (
     Update,
     UpdateStatus,
 )
-from site_plugin.status import (
+from site_plugin.engine.status import (
     Day,
     History,
     Interval,

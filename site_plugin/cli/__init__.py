@@ -14,9 +14,9 @@ from pathlib import Path
 
 from .. import __version__
 from ..clock import ClockError, build_time
-from ..model import Impact, IncidentKind, UpdateStatus
-from ..settings import read_settings
+from ..content.model import Impact, IncidentKind, UpdateStatus
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, print_problems, say
+from .settings import read_settings
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "main"]
 

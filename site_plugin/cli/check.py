@@ -7,11 +7,11 @@ import os
 import sys
 from datetime import datetime
 
-from ..checks import overdue_warnings
+from ..authoring.checks import overdue_warnings
+from ..present.urls import page_problems
 from ..problems import Problem
-from ..settings import Settings
-from ..urls import page_problems
 from .common import EXIT_OK, EXIT_PROBLEMS, count, load_or_report, print_problems, settings_name
+from .settings import Settings
 
 
 def run(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TextIO
 
 from ..characters import terminal_line
-from ..loader import ContentPaths, load_status_site
-from ..model import StatusSite
+from ..content.loader import ContentPaths, load_status_site
+from ..content.model import StatusSite
 from ..problems import ContentError, Problem
-from ..settings import Settings
+from .settings import Settings
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from ..authoring import (
+from ..authoring.writing import (
     AuthoringError,
     NewIncident,
     NewUpdate,
@@ -25,10 +25,10 @@ from ..authoring import (
     render_template,
     write_update,
 )
-from ..loader import ContentPaths
-from ..model import Impact, IncidentKind, UpdateStatus
-from ..settings import Settings
+from ..content.loader import ContentPaths
+from ..content.model import Impact, IncidentKind, UpdateStatus
 from .common import EXIT_OK, EXIT_USAGE, say
+from .settings import Settings
 
 
 def workspace(settings: Settings, now: datetime) -> Workspace:

@@ -6,14 +6,14 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-from ..changes import summarise_change
-from ..i18n import iso
-from ..listing import open_items
-from ..model import StatusSite
+from ..content.model import StatusSite
+from ..engine.status import next_change
+from ..present.changes import summarise_change
+from ..present.i18n import iso
+from ..present.listing import open_items
 from ..problems import ContentError
-from ..settings import Settings, read_settings
-from ..status import next_change
 from .common import EXIT_OK, EXIT_PROBLEMS, load, load_or_report, say, settings_name
+from .settings import Settings, read_settings
 
 
 def run_list(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:

@@ -10,20 +10,27 @@ from datetime import datetime
 from email.utils import formataddr
 from pathlib import Path
 
-from ..api import ApiSite
-from ..authoring import AuthoringError, parse_moment
+from ..authoring.writing import AuthoringError, parse_moment
 from ..characters import one_line
-from ..delivery import SettingsError
-from ..digest import DigestSite, all_keys, digest_message, pending_for
-from ..i18n import is_supported, translator
-from ..ledger import Ledger, LedgerError, ledger_lock
-from ..model import StatusSite
-from ..notify import CHANNELS, NotifyRun, Subscriber, TargetResult, notify, read_subscribers
+from ..content.model import StatusSite
+from ..notify.delivery import SettingsError
+from ..notify.digest import DigestSite, all_keys, digest_message, pending_for
+from ..notify.dispatch import (
+    CHANNELS,
+    NotifyRun,
+    Subscriber,
+    TargetResult,
+    notify,
+    read_subscribers,
+)
+from ..notify.ledger import Ledger, LedgerError, ledger_lock
 from ..options import path_is_inside
-from ..rendering import MarkdownRenderer
-from ..settings import Settings
+from ..present.i18n import is_supported, translator
+from ..present.rendering import MarkdownRenderer
+from ..present.statuspage import ApiSite
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, load_or_report, say
 from .posting import workspace
+from .settings import Settings
 
 
 def _notify_sites(settings: Settings) -> tuple[DigestSite, ApiSite]:

@@ -1,0 +1,1 @@
+"""Writing content: herald new / update / resolve / postmortem, and check warnings."""

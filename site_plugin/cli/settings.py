@@ -1,0 +1,203 @@
+"""The plugin's settings as the command line reads them from ``mkdocs.yml``.
+
+The options are the one schema (``schema.py``) that the MkDocs plugin reads too
+(``config.py``); the commands read them here without starting MkDocs, so that
+``herald check`` is fast, and it refuses what ``mkdocs build`` refuses, on the option's
+own line.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from ..options import site_name_problem, site_url_problem
+from ..present.urls import UrlLayout
+from ..problems import Problem
+from ..schema import read_options
+from ..values import parse_duration
+
+PLUGIN_NAME = "herald"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the commands need from the plugin's options.
+
+    Attributes:
+        root: The folder holding ``mkdocs.yml``; content paths are relative to it.
+        components: The components file.
+        incidents: The incidents folder.
+        timezone: The zone for naive timestamps and for day boundaries in history.
+        language: ``theme.language``: the language of the digest and chat messages.
+    """
+
+    root: Path
+    components: str = "components.yml"
+    incidents: str = "incidents"
+    timezone: str = "UTC"
+    message_templates: str = "templates"
+    stale_after: timedelta = timedelta(hours=1)
+    site_name: str = "Status"
+    site_url: str = ""
+    support_url: str | None = None
+    unsubscribe: str | None = None
+    email_mode: str = "immediate"
+    subscribers: str | None = None
+    ledger: str = ".herald-ledger/ledger.json"
+    language: str = "en"
+    layout: UrlLayout = field(default_factory=UrlLayout)
+    history_days: int = 90
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class _PermissiveLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without running its tags (``!ENV``, ``!!python/name:``)."""
+
+
+def _ignore_tag(loader: _PermissiveLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    return None
+
+
+def _environment_tag(loader: _PermissiveLoader, node: yaml.Node) -> Any:
+    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``, as MkDocs reads it."""
+    if isinstance(node, yaml.ScalarNode):
+        return os.environ.get(str(loader.construct_scalar(node)))
+    if isinstance(node, yaml.SequenceNode):
+        names = [loader.construct_object(item) for item in node.value]
+        for name in names[:-1]:
+            if isinstance(name, str) and name in os.environ:
+                return os.environ[name]
+        return names[-1] if names else None
+    return None
+
+
+_PermissiveLoader.add_multi_constructor("", _ignore_tag)
+_PermissiveLoader.add_constructor("!ENV", _environment_tag)
+
+
+def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
+    """Read the ``herald`` plugin's options from ``mkdocs.yml`` (the schema in ``schema.py``).
+
+    A missing file gives the defaults, rooted at the file's folder.
+
+    Returns:
+        The settings, and the problems found in them (empty when they are usable), each
+        on the line of the option it is about.
+    """
+    root = config_file.parent
+    name = config_file.name
+    if not config_file.is_file():
+        return Settings(root=root), []
+    try:
+        source = config_file.read_text(encoding="utf-8")
+        config = yaml.load(source, Loader=_PermissiveLoader)
+        lines = _option_lines(source)
+    except (yaml.YAMLError, UnicodeDecodeError, OSError) as error:
+        return Settings(root=root), [Problem(name, 1, f"cannot be read: {error}", "fix its YAML")]
+    values, option_problems = read_options(_plugin_options(config))
+    problems = [
+        Problem(
+            name, lines.get(option, lines.get("", 1)), f"{option}: {problem.message}", problem.fix
+        )
+        for option, problem in option_problems
+    ]
+    site_name = config.get("site_name") if isinstance(config, dict) else None
+    site_url = config.get("site_url") if isinstance(config, dict) else None
+    for option, value, check in (
+        ("site_name", site_name, site_name_problem),
+        ("site_url", site_url, site_url_problem),
+    ):
+        if value and (problem := check(str(value))) is not None:
+            problems.append(
+                Problem(name, lines.get(option, 1), f"{option}: {problem}", SETTING_FIX)
+            )
+    settings = Settings(
+        root=root,
+        components=values["components"],
+        incidents=values["incidents"],
+        timezone=values["timezone"],
+        message_templates=values["message_templates"],
+        stale_after=parse_duration(values["stale_after"]),
+        site_name=str(site_name or Settings.site_name),
+        site_url=str(site_url or ""),
+        support_url=values["support_url"],
+        unsubscribe=values["unsubscribe"],
+        email_mode=values["email_mode"],
+        subscribers=values["subscribers"],
+        ledger=values["ledger"],
+        language=_theme_language(config),
+        layout=UrlLayout(
+            incident=values["incident_url"],
+            component=values["component_url"],
+            history=values["history_url"],
+            history_month=values["history_month_url"],
+        ),
+        history_days=values["history_days"],
+    )
+    return settings, problems
+
+
+SETTING_FIX = "fix it in mkdocs.yml"
+
+
+def _option_lines(source: str) -> dict[str, int]:
+    """The line of each herald option in ``mkdocs.yml`` (``""``: the plugin's own line),
+    and of ``site_name`` and ``site_url``."""
+    document = yaml.compose(source, Loader=_PermissiveLoader)
+    lines: dict[str, int] = {}
+    if not isinstance(document, yaml.MappingNode):
+        return lines
+    for key, value in document.value:
+        if key.value in ("site_name", "site_url"):
+            lines[key.value] = key.start_mark.line + 1
+        if key.value != "plugins":
+            continue
+        entries = value.value if isinstance(value, yaml.SequenceNode) else [value]
+        for entry in entries:
+            if not isinstance(entry, yaml.MappingNode):
+                continue
+            for plugin, options in entry.value:
+                if plugin.value != PLUGIN_NAME:
+                    continue
+                lines[""] = plugin.start_mark.line + 1
+                if isinstance(options, yaml.MappingNode):
+                    for option, _ in options.value:
+                        lines[str(option.value)] = option.start_mark.line + 1
+    return lines
+
+
+def _theme_language(config: object) -> str:
+    """``theme.language`` as Material reads it (``en`` when unset or not a mapping)."""
+    theme = config.get("theme") if isinstance(config, dict) else None
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return str(language) if language else Settings.language
+
+
+def _plugin_options(config: object) -> dict[str, Any]:
+    if not isinstance(config, dict):
+        return {}
+    plugins = config.get("plugins") or []
+    if isinstance(plugins, dict):
+        options = plugins.get(PLUGIN_NAME)
+        return options if isinstance(options, dict) else {}
+    for plugin in plugins if isinstance(plugins, list) else []:
+        if isinstance(plugin, dict) and PLUGIN_NAME in plugin:
+            options = plugin[PLUGIN_NAME]
+            return options if isinstance(options, dict) else {}
+    return {}

@@ -1,0 +1,1 @@
+"""The status engine: pure functions of the content model and a moment."""

@@ -1,0 +1,328 @@
+"""The ``herald`` MkDocs plugin: thin hooks that hand work to the model, engine and views.
+
+Per build: ``on_files`` reads the content once, computes every view for one moment and
+adds the generated pages; ``on_page_markdown`` picks each page's template and title;
+``on_page_context`` hands the page its view. Nothing is kept between builds, so
+``mkdocs serve`` never shows a stale incident.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import escape
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from ..characters import terminal_line
+from ..clock import ClockError, build_time
+from ..options import site_name_problem, site_url_problem
+from ..present import formatting
+from ..present.i18n import Translator, is_supported, translator
+from ..present.urls import UrlLayout, source_path
+from ..problems import ContentError
+from ..site.build import BuildOptions, build_content
+from ..site.outputs import feed_title
+from ..site.pages import GeneratedPage, feed_links, page_table
+from ..site.views import SiteViews
+from .config import HeraldConfig
+from .page_assets import PageAssets
+
+if TYPE_CHECKING:
+    import jinja2
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.utils.templates import TemplateContext
+
+log = get_plugin_logger(__name__)
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+
+
+class HeraldPage(Page):
+    """A page Herald's templates write from its view alone: it has no Markdown to convert,
+    so it skips MkDocs' Markdown set-up (the cost of a page's whole render otherwise)."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = ""
+        self.toc = get_toc([])
+        self.present_anchor_ids = set()
+        self.links_to_anchors = {}
+
+
+class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
+    """Turns ``components.yml`` and ``incidents/`` into a status site."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.pages: dict[str, GeneratedPage] = {}
+        self.root = Path()
+        self.site_url = ""
+        self.site_title = ""
+        self.page_assets: PageAssets | None = None
+        self.language = "en"
+        self.translator: Translator = translator()
+        self.home_title = self.history_title = self.support_label = ""
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # What an earlier build in this process froze (mkdocs serve) may be collected now.
+        gc.unfreeze()
+        if not config.use_directory_urls:
+            raise PluginError(
+                "Herald's pages need use_directory_urls: true (the default): its links and"
+                " feed URLs are folders such as incidents/<id>/"
+            )
+        for option, value, check in (
+            ("site_name", config.site_name, site_name_problem),
+            ("site_url", config.site_url, site_url_problem),
+        ):
+            problem = check(value) if value else None
+            if problem is not None:
+                raise PluginError(f"Config value '{option}': {terminal_line(problem)}")
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.site_url = config.site_url or ""
+        # Material's option; other themes may not have it, and then Herald speaks English.
+        self.language = str(config.theme.get("language") or "en")
+        if not is_supported(self.language):
+            log.warning(
+                "theme.language '%s': Herald has no translation for it (it has en and de);"
+                " its pages, feeds and messages are in English",
+                self.language,
+            )
+        self.translator = translator(self.language)
+        self.site_title = feed_title(config.site_name, t=self.translator)
+        t = self.translator
+        # Titles and the support link's text a team did not set read in the site's language.
+        self.home_title = self.config.home_title or t.gettext("Current status")
+        self.history_title = self.config.history_title or t.gettext("Incident history")
+        self.support_label = self.config.support_label or t.gettext("Contact support")
+        # Lowest priority: a team's overrides/ (custom_dir) and the theme come first.
+        config.theme.dirs.append(str(TEMPLATES))
+        if not self.config.web_fonts and config.theme.name == "material":
+            config.theme["font"] = False
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        # The model and views are many small long-lived objects: collecting garbage while
+        # they are built, and scanning them again on every later collection, costs more
+        # than building them. Freeze them for the rest of the build; the next build in
+        # this process (mkdocs serve) unfreezes them in on_config. Left frozen, they cost
+        # nothing when the process exits, where a last collection would scan them all.
+        gc.disable()
+        try:
+            views, outputs = self.build_site(config)
+        finally:
+            gc.enable()
+        gc.freeze()
+        self.pages = page_table(
+            views,
+            self.layout,
+            home_title=self.home_title,
+            history_title=self.history_title,
+        )
+        for src_uri in [*self.pages, *outputs]:
+            if files.get_file_from_path(src_uri) is not None:
+                raise PluginError(
+                    f"{config.docs_dir}/{src_uri} is in the way of the file Herald generates"
+                    " there: rename it, or change the URL layout in the herald options"
+                )
+        nav_pages = (source_path(""), source_path(self.layout.history_url()))
+        for src_uri in self.pages:
+            inclusion = (
+                InclusionLevel.UNDEFINED if src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
+            )
+            file = File.generated(config, src_uri, content="", inclusion=inclusion)
+            HeraldPage(None, file, config)
+            files.append(file)
+        for path, data in outputs.items():
+            files.append(File.generated(config, path, content=data))
+        # The stylesheet and script under templates/assets/ arrive as theme files.
+        self.page_assets = self.theme_assets(files, config) if self.inline_styles(config) else None
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            page.meta["template"] = generated.template
+            # Generated pages have no table of contents; give the content its width.
+            page.meta.setdefault("hide", ["toc"])
+            # Material prints page.title unescaped in places: hand it escaped markup.
+            page.title = escape(generated.title)
+            if generated.description:
+                page.meta["description"] = str(escape(generated.description))
+        return markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        """Put the support link on the site's own pages too (Herald's pages have it)."""
+        if page.file.src_uri in self.pages or not self.config.support_url:
+            return html
+        need_help = self.translator.gettext("Need help?")
+        link = (
+            f'<p class="herald-support">{escape(need_help)}'
+            f' <a href="{escape(self.config.support_url)}">{escape(self.support_label)}</a></p>'
+        )
+        return html + link
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            context["herald"] = generated.view  # type: ignore[typeddict-unknown-key]
+            context["herald_title"] = generated.title  # type: ignore[typeddict-unknown-key]
+        context["herald_site"] = self.site_links  # type: ignore[typeddict-unknown-key]
+        return context
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        previous = env.autoescape
+
+        def autoescape(name: str | None) -> bool:
+            # Herald's templates (and a team's overrides of them) escape everything;
+            # the theme's own templates keep the theme's setting.
+            if name is not None and name.startswith("herald/"):
+                return True
+            return bool(previous(name) if callable(previous) else previous)
+
+        env.autoescape = autoescape
+        t = self.translator
+        # newstyle gettext: the translated sentence is trusted markup, the values put into
+        # it are escaped, so a <time> element passed in stays an element.
+        env.add_extension("jinja2.ext.i18n")
+        env.install_gettext_translations(  # type: ignore[attr-defined]
+            t.translations, newstyle=True
+        )
+        env.filters.update(
+            herald_time=t.time_element,
+            herald_utc=t.utc_text,
+            herald_duration=t.duration_text,
+            herald_percent=t.percent_text,
+        )
+        return env
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        """Let feed readers discover the feeds from every page, Herald's or not."""
+        links = feed_links(
+            self.site_url, self.layout, self.site_title, self.pages.get(page.file.src_uri)
+        )
+        output = output.replace("</head>", links + "</head>", 1)
+        if self.page_assets is not None and page.file.src_uri in self.pages:
+            output = self.page_assets.rewrite(output, page.url)
+        return output
+
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        server.watch(str(self.root / self.config.components))
+        server.watch(str(self.root / self.config.incidents))
+        return server
+
+    # -- helpers -----------------------------------------------------------------------
+
+    @functools.cached_property
+    def layout(self) -> UrlLayout:
+        """The URL layouts from the options (the plugin is made anew for each config)."""
+        return UrlLayout(
+            incident=self.config.incident_url,
+            component=self.config.component_url,
+            history=self.config.history_url,
+            history_month=self.config.history_month_url,
+        )
+
+    @property
+    def site_links(self) -> dict[str, Any]:
+        return {
+            "home": "",
+            "history": self.layout.history_url(),
+            "support_url": self.config.support_url,
+            "support_label": self.support_label,
+            "inline_theme_styles": self.page_assets is not None,
+        }
+
+    def inline_styles(self, config: MkDocsConfig) -> bool:
+        return self.config.inline_theme_styles and config.theme.name == "material"
+
+    @staticmethod
+    def theme_assets(files: Files, config: MkDocsConfig) -> PageAssets:
+        """Herald pages' stylesheets inlined from the site's own CSS files; Material's
+        script (``assets/javascripts/bundle.<hash>.min.js``) deferred."""
+        stylesheets = {file.dest_uri: file for file in files if file.dest_uri.endswith(".css")}
+        script = next(
+            (
+                file.dest_uri
+                for file in files
+                if file.dest_uri.startswith("assets/javascripts/bundle.")
+                and file.dest_uri.endswith(".js")
+            ),
+            None,
+        )
+
+        @functools.cache
+        def read(path: str) -> str | None:
+            file = stylesheets.get(path)
+            return file.content_string if file is not None else None
+
+        # The page says "js" before Material's script starts (templates/herald/base.html).
+        return PageAssets(read, script, runtime_classes=("js",))
+
+    def build_site(self, config: MkDocsConfig) -> tuple[SiteViews, dict[str, bytes]]:
+        """Load the content once and compute every page view and every other file."""
+        if not config.site_url:
+            raise PluginError(
+                "mkdocs.yml has no site_url: Herald's feeds, API and messages link to"
+                " absolute URLs (set site_url: https://status.example.com/)"
+            )
+        try:
+            now = build_time()
+        except ClockError as error:
+            raise PluginError(str(error)) from None
+        options = BuildOptions(
+            root=self.root,
+            components=self.config.components,
+            incidents=self.config.incidents,
+            timezone=self.config.timezone,
+            layout=self.layout,
+            site_name=config.site_name,
+            site_url=config.site_url,
+            history_days=self.config.history_days,
+            recent_days=self.config.recent_days,
+            feed_size=self.config.feed_size,
+            markdown_extensions=config.markdown_extensions,
+            markdown_configs=config.mdx_configs,
+            language=self.language,
+            config_name=Path(config.config_file_path or "mkdocs.yml").name,
+        )
+        try:
+            built = build_content(options, now)
+        except ContentError as error:
+            count = len(error.problems)
+            raise PluginError(
+                f"{error.report()}\nHerald found {count} problem{'s' if count != 1 else ''}"
+                " in the content; nothing was built."
+            ) from None
+        if built.left_out_extensions:
+            log.info(
+                "incident messages do not use the Markdown extensions %s (see the README's"
+                " 'Hostile content')",
+                ", ".join(built.left_out_extensions),
+            )
+        log.info(
+            "%d components, %d incidents, status as of %s",
+            len(built.site.catalog.components),
+            len(built.site.incidents),
+            formatting.utc_text(now),
+        )
+        return built.views, built.files

@@ -1,0 +1,1 @@
+"""Notifications: what is new for whom, the ledger, email, chat and webhooks."""

@@ -1,0 +1,331 @@
+"""What is new for a subscriber, and the email that tells them: the digest.
+
+Pure: takes the model, what was delivered and a moment; returns messages. Sending is in
+``delivery.py``.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import functools
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import jinja2
+from markupsafe import Markup
+
+from ..characters import one_line
+from ..content.model import Catalog, Incident, StatusSite, Update
+from ..engine.status import is_open, next_update_promise
+from ..present.i18n import Translator, english
+from ..present.labels import impact_phrase, impact_word, kind_label, update_status_label
+from .ledger import update_key
+
+TEMPLATES = Path(__file__).parent.parent / "email_templates"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An incident with the updates a target has not received yet (oldest first)."""
+
+    incident: Incident
+    updates: tuple[Update, ...]
+
+    @property
+    def keys(self) -> list[str]:
+        return [update_key(self.incident, update) for update in self.updates]
+
+
+def touches(incident: Incident, catalog: Catalog, component_ids: frozenset[str] | None) -> bool:
+    """Whether a subscriber to ``component_ids`` (``None``: everything) hears of it."""
+    if component_ids is None:
+        return True
+    leaves = {leaf for entry in component_ids for leaf in catalog.leaf_ids(entry)}
+    return not leaves.isdisjoint(incident.component_set)
+
+
+def pending_for(
+    site: StatusSite,
+    delivered: Callable[[str], bool],
+    now: datetime,
+    *,
+    component_ids: frozenset[str] | None = None,
+) -> list[Pending]:
+    """Updates posted by ``now`` that ``delivered`` does not know, grouped by incident."""
+    found = []
+    for incident in site.incidents:
+        if not touches(incident, site.catalog, component_ids):
+            continue
+        fresh = tuple(
+            update
+            for update in incident.updates_until(now)
+            if not delivered(update_key(incident, update))
+        )
+        if fresh:
+            found.append(Pending(incident, fresh))
+    found.sort(key=lambda pending: pending.updates[-1].at, reverse=True)
+    return found
+
+
+def all_keys_of(incident: Incident, now: datetime) -> list[str]:
+    """The keys of one incident's updates posted by ``now``."""
+    return [update_key(incident, update) for update in incident.updates_until(now)]
+
+
+def all_keys(site: StatusSite, now: datetime, *, posted_before: datetime | None = None) -> set[str]:
+    """Every update key posted by ``now`` (and before ``posted_before``, when given)."""
+    return {
+        update_key(incident, update)
+        for incident in site.incidents
+        for update in incident.updates_until(now)
+        if posted_before is None or update.at < posted_before
+    }
+
+
+@dataclass(frozen=True)
+class DigestSite:
+    """What the digest (and every chat message) says about the site, and in which language."""
+
+    name: str
+    url: str
+    incident_url: Callable[[str], str]
+    unsubscribe: str | None = None
+    support_url: str | None = None
+    translator: Translator = field(default_factory=english)
+
+    def absolute(self, path: str) -> str:
+        return self.url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def subject(site: DigestSite, pending: Sequence[Pending]) -> str:
+    """The email's subject: the one incident's news, or how much news there is."""
+    t = site.translator
+    prefix = f"[{one_line(site.name)}]"
+    if len(pending) == 1:
+        item = pending[0]
+        latest = item.updates[-1]
+        return f"{prefix} {update_status_label(t, latest.status)}: {one_line(item.incident.title)}"
+    worst = max((item.incident.impact for item in pending), key=lambda impact: impact.rank)
+    count = sum(len(item.updates) for item in pending)
+    news = t.gettext(
+        "%(updates)s on %(incidents)s (worst impact: %(impact)s)",
+        updates=t.ngettext("%(num)d update", "%(num)d updates", count),
+        incidents=t.ngettext("%(num)d incident", "%(num)d incidents", len(pending)),
+        impact=impact_word(t, worst),
+    )
+    return f"{prefix} {news}"
+
+
+@functools.cache
+def _environment(autoescape: bool, translator: Translator) -> jinja2.Environment:
+    """The templates' environment for one language (made once per language and kind)."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # newstyle: the translated sentence is trusted, the values put into it are escaped.
+    environment.install_gettext_translations(  # type: ignore[attr-defined]
+        translator.translations, newstyle=True
+    )
+    environment.filters["utc"] = translator.utc_text
+    return environment
+
+
+def render_digest(
+    site: DigestSite,
+    pending: Sequence[Pending],
+    catalog: Catalog,
+    now: datetime,
+    render: Callable[[str], Markup],
+) -> tuple[str, str]:
+    """The plain-text and HTML bodies."""
+    t = site.translator
+    items = []
+    for item in pending:
+        incident = item.incident
+        names = [
+            component.name
+            for component_id in incident.component_ids
+            if (component := catalog.get(component_id)) is not None
+        ]
+        promise = next_update_promise(incident, now)
+        items.append(
+            {
+                "title": incident.title,
+                "kind": kind_label(t, incident.kind),
+                "impact": impact_phrase(t, incident.impact),
+                "show_impact": not (incident.is_notice or incident.is_maintenance),
+                "components": names,
+                "url": site.absolute(site.incident_url(incident.id)),
+                "open": is_open(incident, now),
+                "promise": promise.due if promise else None,
+                "updates": [
+                    {
+                        "status": update_status_label(t, update.status),
+                        "at": update.at,
+                        "text": update.message.strip(),
+                        "html": render(update.message),
+                    }
+                    for update in reversed(item.updates)
+                ],
+            }
+        )
+    context = {"site": site, "items": items, "now": now, "language": t.language}
+    text = _environment(False, t).get_template("digest.txt").render(context)
+    html = _environment(True, t).get_template("digest.html").render(context)
+    return text, html
+
+
+def digest_message(
+    site: DigestSite,
+    pending: Sequence[Pending],
+    catalog: Catalog,
+    now: datetime,
+    render: Callable[[str], Markup],
+    *,
+    sender: str,
+    recipient: str,
+    subscriber_id: str = "",
+) -> EmailMessage:
+    """The whole email: multipart/alternative, stable Message-ID, bulk-mail headers.
+
+    ``subscriber_id`` (the ledger's keyed id) goes into an https unsubscribe link, so
+    that one click unsubscribes this subscriber and no one else.
+    """
+    message = _shared_message(site, pending, catalog, now, render, sender)
+    message["To"] = recipient
+    message["Message-ID"] = message_id(site, pending, recipient)
+    for name, value in unsubscribe_headers(site.unsubscribe, subscriber_id):
+        message[name] = value
+    return message
+
+
+def unsubscribe_headers(unsubscribe: str | None, subscriber_id: str) -> list[tuple[str, str]]:
+    """``List-Unsubscribe`` (RFC 2369), and for an https URL one-click (RFC 8058).
+
+    An https URL gets ``subscriber=<id>`` added: the id is the subscriber's keyed hash
+    (HMAC-SHA256 of the address with HERALD_LEDGER_KEY), which the team's endpoint can
+    match against its list and nobody without the key can make up for someone else.
+    """
+    if not unsubscribe:
+        return []
+    if not unsubscribe.startswith("https:"):
+        return [("List-Unsubscribe", f"<{unsubscribe}>")]
+    url = unsubscribe
+    if subscriber_id:
+        parts = urlsplit(unsubscribe)
+        query = urlencode(
+            [*parse_qsl(parts.query, keep_blank_values=True), ("subscriber", subscriber_id)]
+        )
+        url = urlunsplit(parts._replace(query=query))
+    # RFC 8058: the big mailbox providers show "Unsubscribe" and POST to the URL.
+    return [
+        ("List-Unsubscribe", f"<{url}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    ]
+
+
+def message_id(site: DigestSite, pending: Sequence[Pending], recipient: str) -> str:
+    """The same updates to the same person always get the same id: a resend after a
+    failure is recognisably the same message, and mail clients collapse it."""
+    keys = sorted(key for item in pending for key in item.keys)
+    digest = hashlib.sha256("\n".join([recipient, *keys]).encode("utf-8")).hexdigest()[:32]
+    return f"<{digest}@{urlsplit(site.url).hostname or 'localhost'}>"
+
+
+def _shared_message(
+    site: DigestSite,
+    pending: Sequence[Pending],
+    catalog: Catalog,
+    now: datetime,
+    render: Callable[[str], Markup],
+    sender: str,
+) -> EmailMessage:
+    """Everything but the recipient's own headers (To, Message-ID, List-Unsubscribe)."""
+    text, html = render_digest(site, pending, catalog, now, render)
+    # Long subjects stay on one line (RFC 5322 allows 998 characters).
+    message = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
+    message["Subject"] = subject(site, pending)
+    message["From"] = sender
+    message["Date"] = format_datetime(now)
+    message["Auto-Submitted"] = "auto-generated"
+    message["Precedence"] = "bulk"
+    message["X-Auto-Response-Suppress"] = "All"
+    host = urlsplit(site.url).hostname or "localhost"
+    message["List-Id"] = f"{one_line(site.name)} <{host}>"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")
+
+
+class DigestWire:
+    """Digests as the SMTP server receives them, for many subscribers at once.
+
+    Subscribers who get the same news get the same message but for two headers: it is
+    built and serialised once, and each recipient's ``To`` and ``Message-ID`` lines are
+    put before it, with its own unsubscribe link (an address that is not plain ASCII gets
+    a message built for it).
+    """
+
+    def __init__(
+        self,
+        site: DigestSite,
+        catalog: Catalog,
+        now: datetime,
+        render: Callable[[str], Markup],
+        sender: str,
+    ) -> None:
+        self.site = site
+        self.catalog = catalog
+        self.now = now
+        self.render = render
+        self.sender = sender
+        self._shared: dict[tuple[str, ...], bytes] = {}
+
+    def message_bytes(
+        self, pending: Sequence[Pending], recipient: str, subscriber_id: str = ""
+    ) -> bytes:
+        if not _PLAIN_ADDRESS.fullmatch(recipient):
+            message = digest_message(
+                self.site,
+                pending,
+                self.catalog,
+                self.now,
+                self.render,
+                sender=self.sender,
+                recipient=recipient,
+                subscriber_id=subscriber_id,
+            )
+            return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+        news = tuple(keys_of(pending))
+        shared = self._shared.get(news)
+        if shared is None:
+            message = _shared_message(
+                self.site, pending, self.catalog, self.now, self.render, self.sender
+            )
+            shared = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+            self._shared[news] = shared
+        own = [
+            ("To", recipient),
+            ("Message-ID", message_id(self.site, pending, recipient)),
+            *unsubscribe_headers(self.site.unsubscribe, subscriber_id),
+        ]
+        return "".join(f"{name}: {value}\r\n" for name, value in own).encode("ascii") + shared
+
+
+def keys_of(pending: Iterable[Pending]) -> list[str]:
+    return [key for item in pending for key in item.keys]

@@ -1,0 +1,1 @@
+"""Presentation: words, times, URLs, Markdown to safe HTML, the Statuspage documents."""

@@ -1,0 +1,239 @@
+"""Herald's words and formats in the site's language: one ``Translator`` per language.
+
+The catalogues are gettext ``.po`` files under ``locales/``; they are compiled in memory
+when a language is first asked for, so no binary file lives in the repository. English
+is the source language: its "catalogue" is the messages themselves.
+
+No MkDocs here: the plugin, the feeds, the email digest and the chat messages all take a
+``Translator`` as a parameter.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import parse_pattern
+from babel.support import NullTranslations, Translations
+from markupsafe import Markup, escape
+
+LOCALES = Path(__file__).parent.parent / "locales"
+"""``<language>/LC_MESSAGES/herald.po`` per translated language, and ``herald.pot``."""
+DOMAIN = "herald"
+SOURCE_LANGUAGE = "en"
+LANGUAGES = ("en", "de")
+"""Languages whose catalogue is complete; any other falls back to English."""
+
+
+def N_(message: str) -> str:  # the name the catalogue tools look for
+    """Mark ``message`` for the catalogue without translating it (translate it later)."""
+    return message
+
+
+def language_tag(value: object) -> str:
+    """``de-CH`` and ``de_ch`` both as Babel's ``de_CH``; anything unusable as ``en``."""
+    text = str(value or "").strip().replace("-", "_")
+    if not text:
+        return SOURCE_LANGUAGE
+    language, _, region = text.partition("_")
+    return f"{language.lower()}_{region.upper()}" if region else language.lower()
+
+
+def is_supported(value: object) -> bool:
+    """Whether Herald has a complete catalogue for ``value`` (a region variant counts)."""
+    return language_tag(value).partition("_")[0] in LANGUAGES
+
+
+@functools.cache
+def translator(value: object = SOURCE_LANGUAGE) -> Translator:
+    """The translator for a ``theme.language`` value, made once per value.
+
+    ``de``, ``de-CH`` and ``de_AT`` get the German catalogue (with their own region's
+    number formats where Babel knows the region); a language without a complete
+    catalogue gets English. Callers that can warn should check ``is_supported`` first.
+    """
+    tag = language_tag(value)
+    language = tag.partition("_")[0]
+    if language not in LANGUAGES:
+        return translator(SOURCE_LANGUAGE)
+    return Translator(language, tag)
+
+
+def _load_catalogue(language: str) -> NullTranslations:
+    if language == SOURCE_LANGUAGE:
+        return NullTranslations()
+    path = LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as source:
+        catalog = read_po(source, locale=language, domain=DOMAIN)
+    compiled = BytesIO()
+    # Fuzzy entries are guesses the update script made; they must not reach readers.
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+class Translator:
+    """Herald's messages, times, durations and figures in one language.
+
+    Args:
+        language: The catalogue's language (``en`` or ``de``).
+        tag: The locale for formats, e.g. ``de_CH``; defaults to ``language``.
+
+    Attributes:
+        language: The catalogue's language; also the value of ``lang`` attributes.
+        locale: Babel's locale for dates and numbers.
+        translations: The compiled catalogue, as Jinja's i18n extension wants it.
+    """
+
+    def __init__(self, language: str, tag: str | None = None) -> None:
+        self.language = language
+        # Herald's English reads the same in every region (as it always has); other
+        # languages take their region's conventions where Babel knows the region.
+        if language == SOURCE_LANGUAGE:
+            tag = language
+        try:
+            self.locale = Locale.parse(tag or language)
+        except (UnknownLocaleError, ValueError):
+            self.locale = Locale.parse(language)
+        self.translations = _load_catalogue(language)
+        self._patterns = _Patterns.of(self.locale, language)
+        percent = parse_pattern(self.locale.percent_formats[None].pattern)
+        percent.frac_prec = (2, 2)
+        self._percent = percent
+        # Cached per translator: one build shows the same moments on many pages.
+        self.time_element: Callable[..., Markup] = functools.lru_cache(maxsize=65536)(
+            self._time_element
+        )
+        self.utc_text: Callable[[datetime], str] = functools.lru_cache(maxsize=65536)(
+            self._utc_text
+        )
+        # Every component's bars name the same few days.
+        self.day_text: Callable[[date], str] = functools.lru_cache(maxsize=4096)(self._day_text)
+
+    def __repr__(self) -> str:
+        return f"Translator({self.language!r}, {str(self.locale)!r})"
+
+    # -- messages ----------------------------------------------------------------------
+
+    def gettext(self, message: str, /, **variables: Any) -> str:
+        """``message`` translated, with ``%(name)s`` placeholders filled from ``variables``."""
+        text = self.translations.gettext(message)
+        return text % variables if variables else text
+
+    def ngettext(self, singular: str, plural: str, num: int, /, **variables: Any) -> str:
+        """The form for ``num``; ``%(num)d`` is filled in, as in Jinja's ``ngettext``."""
+        text = self.translations.ngettext(singular, plural, num)
+        return text % {"num": num, **variables}
+
+    def pgettext(self, context: str, message: str, /, **variables: Any) -> str:
+        """``message`` in ``context``: for words that translate differently by use."""
+        text = str(self.translations.pgettext(context, message))
+        return text % variables if variables else text
+
+    # -- formats -----------------------------------------------------------------------
+
+    def _utc_text(self, moment: datetime) -> str:
+        """``25 Nov 2026, 11:35 UTC``: unambiguous for every reader."""
+        return format_datetime(moment.astimezone(UTC), self._patterns.full, locale=self.locale)
+
+    def utc_clock(self, moment: datetime) -> str:
+        """``11:35 UTC``, for times on the same day as their context."""
+        return format_datetime(moment.astimezone(UTC), self._patterns.clock, locale=self.locale)
+
+    def _time_element(self, moment: datetime, *, clock_only: bool = False) -> Markup:
+        """A ``<time>`` element showing UTC; a small script rewrites it to the reader's zone."""
+        text = self.utc_clock(moment) if clock_only else self.utc_text(moment)
+        style = "clock" if clock_only else "full"
+        # Month and day names come from the locale data, not from anyone's content, but
+        # escape them anyway: the element is trusted markup.
+        return Markup(
+            f'<time datetime="{escape(iso(moment))}" data-herald-time="{style}">'
+            f"{escape(text)}</time>"
+        )
+
+    def _day_text(self, day: date) -> str:
+        """``Wed 25 Nov 2026``; German ``Mi., 25. Nov. 2026``."""
+        return format_datetime(
+            datetime(day.year, day.month, day.day, tzinfo=UTC),
+            self._patterns.day,
+            locale=self.locale,
+        )
+
+    def month_text(self, year: int, month: int) -> str:
+        """``November 2026``."""
+        return format_datetime(
+            datetime(year, month, 1, tzinfo=UTC), self._patterns.month, locale=self.locale
+        )
+
+    def duration_text(self, delta: timedelta) -> str:
+        """``2h 5m``, ``45m``, ``3d 4h``; under a minute ``<1m``. German ``2 Std. 5 Min.``."""
+        minutes = int(delta.total_seconds() // 60)
+        if minutes < 1:
+            return self.gettext("<1m")
+        days, minutes = divmod(minutes, 1440)
+        hours, minutes = divmod(minutes, 60)
+        parts = [self.ngettext("%(num)dd", "%(num)dd", days)] if days else []
+        if hours:
+            parts.append(self.ngettext("%(num)dh", "%(num)dh", hours))
+        if minutes and not days:
+            parts.append(self.ngettext("%(num)dm", "%(num)dm", minutes))
+        return " ".join(parts)
+
+    def minutes_text(self, minutes: float) -> str:
+        """``42m`` or ``3h 5m``."""
+        return self.duration_text(timedelta(minutes=round(minutes)))
+
+    def percent_text(self, fraction: float | None) -> str:
+        """``99.98%`` (floored, so 99.999 % never reads as 100 %); ``no data`` for ``None``."""
+        if fraction is None:
+            return self.gettext("no data")
+        # The small epsilon keeps binary rounding (0.2 * 10000 = 1999.9999...) from
+        # flooring a value one hundredth too low.
+        hundredths = math.floor(fraction * 10000 + 1e-6)
+        return str(self._percent.apply(Decimal(hundredths) / 10000, self.locale))
+
+
+class _Patterns:
+    """The date patterns of one locale (CLDR skeletons), resolved once."""
+
+    def __init__(self, full: str, clock: str, day: str, month: str) -> None:
+        self.full, self.clock, self.day, self.month = full, clock, day, month
+
+    @classmethod
+    def of(cls, locale: Locale, language: str) -> _Patterns:
+        if language == SOURCE_LANGUAGE:
+            # Herald's English as it always read: no comma after the weekday, which the
+            # CLDR pattern has.
+            return cls("d MMM y, HH:mm 'UTC'", "HH:mm 'UTC'", "EEE d MMM y", "LLLL y")
+        date_pattern = _skeleton(locale, "yMMMd")
+        clock = _skeleton(locale, "Hm") + " 'UTC'"
+        joined = str(locale.datetime_formats["medium"])
+        full = joined.replace("{1}", date_pattern).replace("{0}", clock)
+        return cls(full, clock, _skeleton(locale, "yMMMEd"), _skeleton(locale, "yMMMM"))
+
+
+def _skeleton(locale: Locale, skeleton: str) -> str:
+    pattern = locale.datetime_skeletons.get(skeleton)
+    if pattern is None:  # pragma: no cover - every CLDR locale has these four
+        raise LookupError(f"{locale} has no date pattern for {skeleton}")
+    return str(pattern.pattern)
+
+
+def iso(moment: datetime) -> str:
+    """Machine-readable ``2026-11-25T11:35:00Z``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def english() -> Translator:
+    """Herald's English: for the command line, logs and defaults."""
+    return translator(SOURCE_LANGUAGE)

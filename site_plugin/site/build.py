@@ -1,0 +1,91 @@
+"""One build's content work, for any site generator: load once, compute every view and
+every non-page file for one moment."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..content.loader import ContentPaths, load_status_site
+from ..content.model import StatusSite
+from ..present.i18n import translator
+from ..present.rendering import MarkdownRenderer
+from ..present.urls import UrlLayout, page_problems
+from ..problems import ContentError
+from .outputs import OutputOptions, build_outputs
+from .views import SiteViews, ViewBuilder
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything a build needs besides the clock."""
+
+    root: Path
+    components: str
+    incidents: str
+    timezone: str
+    layout: UrlLayout
+    site_name: str
+    site_url: str
+    history_days: int = 90
+    recent_days: int = 7
+    feed_size: int = 50
+    markdown_extensions: Sequence[Any] = ()
+    markdown_configs: Mapping[str, Any] | None = None
+    language: str = "en"
+    """``theme.language``: the language of every text Herald writes (English if unknown)."""
+    config_name: str = "mkdocs.yml"
+    """The config file's name, for problems found in its settings."""
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    site: StatusSite
+    views: SiteViews
+    files: dict[str, bytes]
+    left_out_extensions: tuple[str, ...] = ()
+    """The site's Markdown extensions that incident messages do not use."""
+
+
+def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
+    """Load and validate the content, then compute views and files (raises ContentError)."""
+    zone = ZoneInfo(options.timezone)
+    t = translator(options.language)
+    paths = ContentPaths(
+        root=options.root, components=options.components, incidents=options.incidents
+    )
+    site = load_status_site(paths, now=now, zone=zone)
+    unpublishable = page_problems(
+        site, options.layout, history_days=options.history_days, config_name=options.config_name
+    )
+    if unpublishable:
+        raise ContentError(unpublishable)
+    # One renderer for pages and feeds: each message is converted once.
+    renderer = MarkdownRenderer(options.markdown_extensions, options.markdown_configs)
+    render = functools.cache(renderer)
+    views = ViewBuilder(
+        site,
+        now=now,
+        zone=zone,
+        layout=options.layout,
+        render=render,
+        history_days=options.history_days,
+        recent_days=options.recent_days,
+        translator=t,
+    ).build()
+    outputs = OutputOptions(
+        site_name=options.site_name,
+        site_url=options.site_url,
+        layout=options.layout,
+        render=render,
+        now=now,
+        timezone=options.timezone,
+        feed_size=options.feed_size,
+        translator=t,
+    )
+    return BuiltSite(site, views, build_outputs(site, outputs), tuple(renderer.left_out))

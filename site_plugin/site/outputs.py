@@ -1,0 +1,159 @@
+"""Every file besides the HTML pages: feeds, the JSON API, calendars and badges.
+
+One function gathers them as ``{site-relative path: bytes}`` from the same model and
+moment as the pages; the plugin hands them to MkDocs to write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..content.model import Group, StatusSite
+from ..engine.status import component_statuses_at, group_status, overall_status
+from ..present.i18n import Translator, english
+from ..present.labels import component_status_phrase, translated_overall
+from ..present.statuspage import ApiSite, api_files
+from ..present.urls import UrlLayout
+from .badges import INDICATOR_COLOURS, STATUS_COLOURS, badge_svg, shields_endpoint
+from .feeds import FeedScope, FeedSite, build_feed
+from .ical import maintenance_calendar
+from .views import RenderMarkdown
+
+EMPTY_SITEMAP = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
+API_PREFIX = "api/v2/"
+"""Where the JSON API lives, as on Statuspage pages, so clients only change the host."""
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """What the outputs need besides the model."""
+
+    site_name: str
+    site_url: str
+    layout: UrlLayout
+    render: RenderMarkdown
+    now: datetime
+    timezone: str = "UTC"
+    feed_size: int = 50
+    translator: Translator = field(default_factory=english)
+
+
+def _site_title(site_name: str, t: Translator) -> str:
+    """``Acme status``: the site's name, with the word for status unless it ends in it."""
+    # The badge's word for "status", which also ends many sites' names.
+    word = t.gettext("status").lower()
+    if site_name.lower().endswith(("status", word)):
+        return site_name
+    return t.gettext("%(site)s status", site=site_name)
+
+
+def feed_title(site_name: str, subject: str | None = None, t: Translator | None = None) -> str:
+    """``Acme status \u2013 incident history`` (with an en dash), or for one component."""
+    t = t or english()
+    site = _site_title(site_name, t)
+    if subject:
+        return t.gettext(
+            "%(site)s \u2013 %(component)s incident history", site=site, component=subject
+        )
+    return t.gettext("%(site)s \u2013 incident history", site=site)
+
+
+def calendar_title(site_name: str, subject: str | None = None, t: Translator | None = None) -> str:
+    """``Acme status \u2013 maintenance``, or for one component."""
+    t = t or english()
+    site = _site_title(site_name, t)
+    if subject:
+        return t.gettext("%(site)s \u2013 %(component)s maintenance", site=site, component=subject)
+    return t.gettext("%(site)s \u2013 maintenance", site=site)
+
+
+def build_outputs(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
+    """Every non-HTML file of the site, by site-relative path."""
+    files: dict[str, bytes] = {}
+    layout = options.layout
+    feed_site = FeedSite(
+        name=options.site_name,
+        url=options.site_url,
+        catalog=site.catalog,
+        incident_url=layout.incident_url,
+        render=options.render,
+        now=options.now,
+        size=options.feed_size,
+        translator=options.translator,
+    )
+    t = options.translator
+    scopes = [
+        FeedScope(feed_title(options.site_name, t=t), None, layout.feed_url(None, "atom"), "")
+    ]
+    for entry in site.catalog.every_entry:
+        leaves = entry.component_ids if isinstance(entry, Group) else (entry.id,)
+        scopes.append(
+            FeedScope(
+                feed_title(options.site_name, entry.name, t),
+                frozenset(leaves),
+                layout.feed_url(entry.id, "atom"),
+                layout.component_url(entry.id),
+                subject=entry.name,
+            )
+        )
+    newest_first = sorted(
+        site.incidents, key=lambda incident: (incident.last_changed, incident.id), reverse=True
+    )
+    for scope in scopes:
+        feed = build_feed(feed_site, scope, newest_first)
+        files[scope.path] = feed.atom_str(pretty=True)
+        files[scope.path[: -len("atom")] + "rss"] = feed.rss_str(pretty=True)
+        if scope.component_ids is not None:
+            # Material's script fetches sitemap.xml beside every <link rel="alternate"> (it
+            # looks for translated pages); an empty one there saves a 404 on each visit.
+            files[scope.path[: -len("history.atom")] + "sitemap.xml"] = EMPTY_SITEMAP
+    api_site = ApiSite(options.site_name, options.site_url, options.timezone, layout.incident_url)
+    files.update(api_files(site, options.now, api_site, API_PREFIX))
+    files.update(calendars(site, options, scopes))
+    files.update(badges(site, options))
+    return files
+
+
+def calendars(
+    site: StatusSite, options: OutputOptions, scopes: list[FeedScope]
+) -> dict[str, bytes]:
+    """``maintenance.ics`` for the site and beside every component page."""
+    files = {}
+    maintenance = [incident for incident in site.incidents if incident.is_maintenance]
+    for scope in scopes:
+        path = scope.path[: -len("history.atom")] + "maintenance.ics"
+        files[path] = maintenance_calendar(
+            (incident for incident in maintenance if scope.covers(incident)),
+            name=calendar_title(options.site_name, scope.subject, options.translator),
+            site_url=options.site_url,
+            incident_url=options.layout.incident_url,
+            catalog=site.catalog,
+            now=options.now,
+            translator=options.translator,
+        )
+    return files
+
+
+def badges(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
+    """``badge.svg`` and shields.io ``badge.json`` for the site and every component."""
+    layout = options.layout
+    t = options.translator
+    overall = translated_overall(t, overall_status(site, options.now))
+    colour, named = INDICATOR_COLOURS[overall.indicator]
+    label = t.gettext("status")
+    files = {
+        layout.beside(None, "badge.svg"): badge_svg(label, overall.description, colour),
+        layout.beside(None, "badge.json"): shields_endpoint(label, overall.description, named),
+    }
+    statuses = component_statuses_at(site, options.now)
+    for entry in site.catalog.every_entry:
+        status = group_status(entry, statuses) if isinstance(entry, Group) else statuses[entry.id]
+        colour, named = STATUS_COLOURS[status]
+        message = component_status_phrase(t, status)
+        files[layout.beside(entry.id, "badge.svg")] = badge_svg(entry.name, message, colour)
+        files[layout.beside(entry.id, "badge.json")] = shields_endpoint(entry.name, message, named)
+    return files
