@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -46,3 +47,10 @@ class ContentError(Exception):
 def _reading_order(problem: Problem) -> tuple[str, int]:
     # Stable: problems on one line keep the order they were found in.
     return (problem.path, problem.line)
+
+
+def did_you_mean(value: object, choices: Iterable[str], otherwise: str = "") -> str:
+    """``did you mean 'x'?`` for the choice closest to what was written, else ``otherwise``:
+    the one hint every problem gives for a name that is nearly right."""
+    close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else otherwise

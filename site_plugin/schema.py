@@ -11,7 +11,6 @@ No MkDocs here.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,6 +24,7 @@ from .options import (
     unsubscribe_problem,
     url_layout_problem,
 )
+from .problems import did_you_mean
 from .values import ValueProblem, parse_duration
 
 OPTION_FIX = "fix it in mkdocs.yml"
@@ -120,8 +120,9 @@ def zone(value: object) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        close = difflib.get_close_matches(name, sorted(available_timezones()), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "use an IANA name such as Europe/Berlin"
+        hint = did_you_mean(
+            name, sorted(available_timezones()), "use an IANA name such as Europe/Berlin"
+        )
         raise OptionProblem(f"unknown time zone '{name}'", hint) from None
     return name
 
@@ -212,8 +213,7 @@ def read_options(
     for name, value in raw.items():
         option = OPTION.get(str(name))
         if option is None:
-            close = difflib.get_close_matches(str(name), list(OPTION), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "see the README for the options"
+            hint = did_you_mean(name, OPTION, "see the README for the options")
             problems.append((str(name), OptionProblem("is not a herald option", hint)))
             continue
         if value is None:

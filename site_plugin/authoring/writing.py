@@ -7,7 +7,6 @@ it, so a command never leaves half an incident behind.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import unicodedata
@@ -42,7 +41,7 @@ from ..content.model import (
 from ..engine.status import is_open, maintenance_window, resolved_at
 from ..options import path_is_inside
 from ..present.formatting import utc_clock, utc_text
-from ..problems import ContentError
+from ..problems import ContentError, did_you_mean
 from ..values import SLUG, ValueProblem, parse_duration, parse_timestamp
 
 PACKAGE_TEMPLATES = Path(__file__).parent.parent / "message_templates"
@@ -636,8 +635,8 @@ def _without_date(incident_id: str) -> str:
 
 
 def _close(text: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(text, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'? " if close else ""
+    hint = did_you_mean(text, choices)
+    return f"{hint} " if hint else ""
 
 
 def new_postmortem(workspace: Workspace, reference: str, message: str | None) -> list[Path]:

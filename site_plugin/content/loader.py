@@ -7,7 +7,6 @@ an engineer in the middle of an outage should fix everything in one pass.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import os
 import re
@@ -20,7 +19,7 @@ from typing import TypeVar
 
 from ..characters import content_character_fix, describe_character, forbidden_characters
 from ..options import path_is_inside
-from ..problems import ContentError, Problem
+from ..problems import ContentError, Problem, did_you_mean
 from ..values import (
     SLUG,
     ValueProblem,
@@ -179,8 +178,7 @@ class _ContentReader:
         for key in doc:
             if key in allowed:
                 continue
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            fix = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
+            fix = did_you_mean(key, allowed, f"allowed: {', '.join(allowed)}")
             self.report(path, doc.line_of(key), f"unknown key '{key}' in {what}", fix)
 
     def timestamp(self, value: object) -> datetime:
@@ -725,8 +723,8 @@ class _ContentReader:
             if entry is None:
                 known = [component.id for component in catalog.components]
                 known += [group.id for group in catalog.groups]
-                close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
-                hint = f"did you mean '{close[0]}'? " if close else ""
+                hint = did_you_mean(key, known)
+                hint = f"{hint} " if hint else ""
                 self.report(
                     relative,
                     key_line,
@@ -750,8 +748,7 @@ class _ContentReader:
         choices = _INDEX_COMPONENT_STATUSES if in_index else _UPDATE_COMPONENT_STATUSES
         status = choices.get(value) if isinstance(value, str) else None
         if status is None:
-            close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
-            fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(choices)}"
+            fix = did_you_mean(value, choices, f"use one of: {', '.join(choices)}")
             message = f"{describe(value)} is not a component status"
             if value == ComponentStatus.OPERATIONAL.value:
                 message = "a component cannot be 'operational' in index.md"
@@ -983,8 +980,7 @@ def _enum_parser(enum_type: type[E], key: str) -> Callable[[object], E]:
     def parse(value: object) -> E:
         member = members.get(value) if isinstance(value, str) else None
         if member is None:
-            close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
-            fix = f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(choices)}"
+            fix = did_you_mean(value, choices, f"use one of: {', '.join(choices)}")
             raise ValueProblem(f"{describe(value)} is not a known {key}", fix)
         return member
 
