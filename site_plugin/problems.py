@@ -32,19 +32,7 @@ class Problem:
         return terminal_line(f"{self.path}:{self.line}: {self.message}{suffix}")
 
 
-class ContentError(Exception):
-    """The content has problems; nothing should be published until they are fixed."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(problems, key=_reading_order)
-        super().__init__(self.report())
-
-    def report(self) -> str:
-        """Every problem, one per line, in file and line order."""
-        return "\n".join(str(problem) for problem in self.problems)
-
-
-def _reading_order(problem: Problem) -> tuple[str, int]:
+def reading_order(problem: Problem) -> tuple[str, int]:
     # Stable: problems on one line keep the order they were found in.
     return (problem.path, problem.line)
 

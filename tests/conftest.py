@@ -14,7 +14,7 @@ import pytest
 
 from site_plugin.content.loader import ContentPaths, load_status_site
 from site_plugin.content.model import StatusSite
-from site_plugin.problems import ContentError
+from site_plugin.errors import ContentError
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 """The fixed "now" of every test (also the example site's SOURCE_DATE_EPOCH)."""

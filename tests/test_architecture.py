@@ -26,6 +26,7 @@ FOUNDATIONS = {
     "problems",
     "url_policy",
     "values",
+    "errors",
 }
 TIERS = {"content": 1, "engine": 2, "present": 3, "site": 4, "notify": 4, "authoring": 4}
 EDGES = {"cli", "mkdocs_plugin"}

@@ -24,7 +24,8 @@ import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from site_plugin.notify.delivery import SettingsError, SmtpSession, SmtpSettings
+from site_plugin.errors import SettingsError
+from site_plugin.notify.delivery import SmtpSession, SmtpSettings
 from site_plugin.notify.ledger import ledger_lock, subscriber_target
 
 from .conftest import HERALD, INCIDENT, REPO_ROOT, StatusRepo, run_herald

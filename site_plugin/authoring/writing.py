@@ -39,20 +39,14 @@ from ..content.model import (
     format_duration,
 )
 from ..engine.status import is_open, maintenance_window, resolved_at
+from ..errors import AuthoringError, ContentError
 from ..options import path_is_inside
 from ..present.formatting import utc_clock, utc_text
-from ..problems import ContentError, did_you_mean
+from ..problems import did_you_mean
 from ..values import SLUG, ValueProblem, parse_duration, parse_timestamp
 
 PACKAGE_TEMPLATES = Path(__file__).parent.parent / "message_templates"
 DEFAULT_NEXT_UPDATE = timedelta(minutes=30)
-
-
-class AuthoringError(Exception):
-    """Input a command cannot act on; nothing has been written."""
-
-    def __init__(self, message: str, fix: str = "") -> None:
-        super().__init__(f"{message} ({fix})" if fix else message)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
-from ..clock import ClockError, build_time
+from ..clock import build_time
 from ..content.model import Impact, IncidentKind, UpdateStatus
+from ..errors import ContentError, HeraldError
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, print_problems, say
 from .settings import read_settings
 
@@ -42,22 +43,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    try:
-        now = build_time()
-    except ClockError as error:
-        say(f"herald: {error}", sys.stderr)
-        return EXIT_USAGE
     config_file = Path(arguments.config)
     if arguments.config != "mkdocs.yml" and not config_file.is_file():
         say(f"herald: {config_file} not found (pass the site's mkdocs.yml)", sys.stderr)
         return EXIT_USAGE
-    settings, problems = read_settings(config_file)
-    if problems:
-        print_problems(problems, sys.stdout)
-        return EXIT_PROBLEMS
-    module, function = HANDLERS[arguments.handler]
-    command = getattr(importlib.import_module(f".{module}", __name__), function)
-    return int(command(arguments, settings, now))
+    # The one handler: every Herald error says what is wrong and exits with its own code.
+    try:
+        now = build_time()
+        settings, problems = read_settings(config_file)
+        if problems:
+            raise ContentError(problems)
+        module, function = HANDLERS[arguments.handler]
+        command = getattr(importlib.import_module(f".{module}", __name__), function)
+        return int(command(arguments, settings, now))
+    except ContentError as error:
+        print_problems(error.problems, sys.stdout)
+        return error.exit_code
+    except HeraldError as error:
+        say(f"herald: {error}", sys.stderr)
+        return error.exit_code
 
 
 def _parser() -> argparse.ArgumentParser:

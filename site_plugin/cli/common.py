@@ -12,7 +12,8 @@ from typing import TextIO
 from ..characters import terminal_line
 from ..content.loader import ContentPaths, load_status_site
 from ..content.model import StatusSite
-from ..problems import ContentError, Problem
+from ..errors import ContentError
+from ..problems import Problem
 from .settings import Settings
 
 EXIT_OK = 0

@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 
 from ..authoring.writing import (
-    AuthoringError,
     NewIncident,
     NewUpdate,
     Workspace,
@@ -27,7 +26,8 @@ from ..authoring.writing import (
 )
 from ..content.loader import ContentPaths
 from ..content.model import Impact, IncidentKind, UpdateStatus
-from .common import EXIT_OK, EXIT_USAGE, say
+from ..errors import AuthoringError
+from .common import EXIT_OK, say
 from .settings import Settings
 
 
@@ -84,27 +84,24 @@ def _report_written(space: Workspace, paths: list[Path], note: str = "") -> None
 def run_new(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
     """``herald new``: an incident folder with index.md and a first update."""
     space = workspace(settings, now)
-    try:
-        message = _given_message(arguments)
-        request = NewIncident(
-            title=arguments.title,
-            kind=IncidentKind(arguments.kind),
-            impact=Impact(arguments.impact) if arguments.impact else None,
-            components=tuple(arguments.component),
-            template=arguments.template,
-            status=UpdateStatus(arguments.status) if arguments.status else None,
-            message=message,
-            at=arguments.at,
-            next_update=arguments.next_update,
-            start=arguments.start,
-            end=arguments.end,
-            incident_id=arguments.incident_id,
-        )
-        if arguments.edit:
-            request = replace(request, message=_edit(message or preview_new(space, request)))
-        written = new_incident(space, request)
-    except AuthoringError as error:
-        return _refuse(error)
+    message = _given_message(arguments)
+    request = NewIncident(
+        title=arguments.title,
+        kind=IncidentKind(arguments.kind),
+        impact=Impact(arguments.impact) if arguments.impact else None,
+        components=tuple(arguments.component),
+        template=arguments.template,
+        status=UpdateStatus(arguments.status) if arguments.status else None,
+        message=message,
+        at=arguments.at,
+        next_update=arguments.next_update,
+        start=arguments.start,
+        end=arguments.end,
+        incident_id=arguments.incident_id,
+    )
+    if arguments.edit:
+        request = replace(request, message=_edit(message or preview_new(space, request)))
+    written = new_incident(space, request)
     note = "" if message else "The message comes from a template: read it before you merge."
     _report_written(space, written, note)
     return EXIT_OK
@@ -118,10 +115,7 @@ def run_update(arguments: argparse.Namespace, settings: Settings, now: datetime)
 def run_resolve(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
     """``herald resolve``: the final update."""
     space = workspace(settings, now)
-    try:
-        incident = find_incident(space.load(), arguments.incident, space)
-    except AuthoringError as error:
-        return _refuse(error)
+    incident = find_incident(space.load(), arguments.incident, space)
     final = UpdateStatus.COMPLETED if incident.is_maintenance else UpdateStatus.RESOLVED
     arguments.next_update = None
     return _post(arguments, settings, now, final)
@@ -131,31 +125,28 @@ def _post(
     arguments: argparse.Namespace, settings: Settings, now: datetime, status: UpdateStatus
 ) -> int:
     space = workspace(settings, now)
-    try:
-        message = _given_message(arguments)
-        request = NewUpdate(
-            incident=arguments.incident,
-            status=status,
-            message=message,
-            at=arguments.at,
-            next_update=arguments.next_update,
-            components=tuple(arguments.component),
-            template=arguments.template,
-        )
-        path, fields, template, context, note = prepare_update(space, request)
-        if message is None:
-            message = render_template(space, template, context)
-            editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-            if arguments.edit or editor:
-                message = _edit(message)
-            else:
-                from_template = (
-                    f"The message comes from the '{template}' template: read it before you merge."
-                )
-                note = f"{note} {from_template}" if note else from_template
-        written = write_update(space, path, fields, message)
-    except AuthoringError as error:
-        return _refuse(error)
+    message = _given_message(arguments)
+    request = NewUpdate(
+        incident=arguments.incident,
+        status=status,
+        message=message,
+        at=arguments.at,
+        next_update=arguments.next_update,
+        components=tuple(arguments.component),
+        template=arguments.template,
+    )
+    path, fields, template, context, note = prepare_update(space, request)
+    if message is None:
+        message = render_template(space, template, context)
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if arguments.edit or editor:
+            message = _edit(message)
+        else:
+            from_template = (
+                f"The message comes from the '{template}' template: read it before you merge."
+            )
+            note = f"{note} {from_template}" if note else from_template
+    written = write_update(space, path, fields, message)
     _report_written(space, written, note)
     return EXIT_OK
 
@@ -163,15 +154,7 @@ def _post(
 def run_postmortem(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
     """``herald postmortem``: postmortem.md from its template."""
     space = workspace(settings, now)
-    try:
-        message = _given_message(arguments)
-        written = new_postmortem(space, arguments.incident, message)
-    except AuthoringError as error:
-        return _refuse(error)
+    message = _given_message(arguments)
+    written = new_postmortem(space, arguments.incident, message)
     _report_written(space, written, "" if message else "Fill in the report before you merge.")
     return EXIT_OK
-
-
-def _refuse(error: AuthoringError) -> int:
-    say(f"herald: {error}", sys.stderr)
-    return EXIT_USAGE

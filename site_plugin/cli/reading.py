@@ -8,10 +8,10 @@ from pathlib import Path
 
 from ..content.model import StatusSite
 from ..engine.status import next_change
+from ..errors import ContentError
 from ..present.changes import summarise_change
 from ..present.i18n import iso
 from ..present.listing import open_items
-from ..problems import ContentError
 from .common import EXIT_OK, EXIT_PROBLEMS, load, load_or_report, say, settings_name
 from .settings import Settings, read_settings
 

@@ -10,10 +10,10 @@ from datetime import datetime
 from email.utils import formataddr
 from pathlib import Path
 
-from ..authoring.writing import AuthoringError, parse_moment
+from ..authoring.writing import parse_moment
 from ..characters import one_line
 from ..content.model import StatusSite
-from ..notify.delivery import SettingsError
+from ..errors import SettingsError
 from ..notify.digest import DigestSite, all_keys, digest_message, pending_for
 from ..notify.dispatch import (
     CHANNELS,
@@ -23,12 +23,12 @@ from ..notify.dispatch import (
     notify,
     read_subscribers,
 )
-from ..notify.ledger import Ledger, LedgerError, ledger_lock
+from ..notify.ledger import Ledger, ledger_lock
 from ..options import path_is_inside
 from ..present.i18n import is_supported, translator
 from ..present.rendering import MarkdownRenderer
 from ..present.statuspage import ApiSite
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, load_or_report, say
+from .common import EXIT_OK, EXIT_PROBLEMS, load_or_report, say
 from .posting import workspace
 from .settings import Settings
 
@@ -62,20 +62,16 @@ def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime)
     if site is None:
         return EXIT_PROBLEMS
     space = workspace(settings, now)
-    try:
-        since = parse_moment(arguments.since, space, "--since") if arguments.since else None
-        subscribers_text, source = _subscribers_source(arguments, settings)
-        subscribers = (
-            read_subscribers(subscribers_text, site.catalog, source) if subscribers_text else []
-        )
-        if arguments.ledger is None:
-            _inside_repository(settings, settings.ledger, "ledger")
-        ledger_path = settings.root / (arguments.ledger or settings.ledger)
-        with ledger_lock(ledger_path):
-            results = _notify_once(arguments, settings, now, site, ledger_path, subscribers, since)
-    except (SettingsError, LedgerError, AuthoringError) as error:
-        say(f"herald: {error}", sys.stderr)
-        return EXIT_USAGE
+    since = parse_moment(arguments.since, space, "--since") if arguments.since else None
+    subscribers_text, source = _subscribers_source(arguments, settings)
+    subscribers = (
+        read_subscribers(subscribers_text, site.catalog, source) if subscribers_text else []
+    )
+    if arguments.ledger is None:
+        _inside_repository(settings, settings.ledger, "ledger")
+    ledger_path = settings.root / (arguments.ledger or settings.ledger)
+    with ledger_lock(ledger_path):
+        results = _notify_once(arguments, settings, now, site, ledger_path, subscribers, since)
     if not results:
         print("No channel is configured: set HERALD_SMTP_HOST or a HERALD_*_WEBHOOK_URL.")
     return EXIT_PROBLEMS if any(result.error for result in results) else EXIT_OK
@@ -168,12 +164,8 @@ def run_digest(arguments: argparse.Namespace, settings: Settings, now: datetime)
     site = load_or_report(settings, now)
     if site is None:
         return EXIT_PROBLEMS
-    try:
-        digest_site, _ = _notify_sites(settings)
-        since = parse_moment(arguments.since, workspace(settings, now), "--since")
-    except (SettingsError, AuthoringError) as error:
-        say(f"herald: {error}", sys.stderr)
-        return EXIT_USAGE
+    digest_site, _ = _notify_sites(settings)
+    since = parse_moment(arguments.since, workspace(settings, now), "--since")
     old = all_keys(site, now, posted_before=since)
     pending = pending_for(site, old.__contains__, now)
     if not pending:

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..characters import content_character_fix, describe_character, forbidden_characters
+from ..errors import ContentError
 from ..options import path_is_inside
-from ..problems import ContentError, Problem, did_you_mean
+from ..problems import Problem, did_you_mean
 from ..values import (
     SLUG,
     ValueProblem,

@@ -21,12 +21,12 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from ..characters import terminal_line
-from ..clock import ClockError, build_time
+from ..clock import build_time
+from ..errors import ClockError, ContentError
 from ..options import site_name_problem, site_url_problem
 from ..present import formatting
 from ..present.i18n import Translator, is_supported, translator
 from ..present.urls import UrlLayout, source_path
-from ..problems import ContentError
 from ..site.build import BuildOptions, build_content
 from ..site.outputs import feed_title
 from ..site.pages import GeneratedPage, feed_links, page_table

@@ -23,20 +23,9 @@ from urllib.parse import urlsplit
 
 from .. import __version__
 from ..characters import one_line
+from ..errors import DeliveryError, SettingsError
 
 ENV_PREFIX = "HERALD_"
-
-
-class DeliveryError(Exception):
-    """A delivery failed; ``retry`` says whether trying again could help."""
-
-    def __init__(self, message: str, *, retry: bool) -> None:
-        super().__init__(message)
-        self.retry = retry
-
-
-class SettingsError(Exception):
-    """A channel is configured only partly, or wrongly."""
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,9 @@ import yaml
 from markupsafe import Markup
 
 from ..content.model import Catalog, StatusSite
+from ..errors import DeliveryError, SettingsError
 from ..present.statuspage import ApiSite, StatusApi
 from .delivery import (
-    DeliveryError,
-    SettingsError,
     SmtpSession,
     SmtpSettings,
     channel_url_problem,

@@ -31,15 +31,12 @@ from pathlib import Path
 from typing import TextIO
 
 from ..content.model import Incident, Update
+from ..errors import LedgerError
 
 FORMAT_VERSION = 2
 """2: each distinct set of keys is written once (``key_sets``) and targets point at it, so
 ten thousand subscribers who all had the same updates cost one list, not ten thousand.
 1 (read, and rewritten as 2): every target with its own list."""
-
-
-class LedgerError(Exception):
-    """The ledger file exists but cannot be used."""
 
 
 def update_key(incident: Incident, update: Update) -> str:

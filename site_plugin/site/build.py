@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from ..content.loader import ContentPaths, load_status_site
 from ..content.model import StatusSite
+from ..errors import ContentError
 from ..present.i18n import translator
 from ..present.rendering import MarkdownRenderer
 from ..present.urls import UrlLayout, page_problems
-from ..problems import ContentError
 from .outputs import OutputOptions, build_outputs
 from .views import SiteViews, ViewBuilder
 
