@@ -886,3 +886,11 @@ def test_a_rate_that_is_not_one_is_refused(rate: str) -> None:
         SmtpSettings.from_environment(
             {"HERALD_SMTP_HOST": "h", "HERALD_SMTP_FROM": "s@x.example", "HERALD_SMTP_RATE": rate}
         )
+
+
+def test_a_mistyped_channel_is_named_with_the_right_one(site: Path) -> None:
+    result = herald(site, "notify", "--channel", "slak")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "herald: --channel slak: there is no such channel (did you mean 'slack'?)\n"
+    )

@@ -169,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
     notifying.add_argument(
         "--channel",
         action="append",
-        choices=["email", "slack", "discord", "webhook"],
+        metavar="CHANNEL",
         help="only this channel (repeat for more)",
     )
     notifying.add_argument(

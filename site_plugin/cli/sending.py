@@ -28,6 +28,7 @@ from ..options import path_is_inside
 from ..present.i18n import is_supported, translator
 from ..present.rendering import MarkdownRenderer
 from ..present.statuspage import ApiSite
+from ..problems import did_you_mean
 from .common import EXIT_OK, EXIT_PROBLEMS, load_or_report, say
 from .posting import workspace
 from .settings import Settings
@@ -97,7 +98,7 @@ def _notify_once(
         render=functools.cache(MarkdownRenderer(["tables", "fenced_code"], images=False)),
         environ=os.environ,
         subscribers=subscribers,
-        channels=frozenset(arguments.channel or CHANNELS),
+        channels=_channels(arguments.channel),
         dry_run=arguments.dry_run,
         since=since,
         send_email_now=settings.email_mode == "immediate" or arguments.daily,
@@ -121,6 +122,15 @@ def _notify_once(
     finally:
         if not arguments.dry_run and ledger.changed:
             ledger.save()
+
+
+def _channels(chosen: list[str] | None) -> frozenset[str]:
+    """The channels ``--channel`` names (all when none is named)."""
+    for name in chosen or ():
+        if name not in CHANNELS:
+            hint = did_you_mean(name, CHANNELS, f"one of {', '.join(CHANNELS)}")
+            raise SettingsError(f"--channel {name}: there is no such channel ({hint})")
+    return frozenset(chosen or CHANNELS)
 
 
 def _seconds(text: str, variable: str, default: float, most: float = 600) -> float:

@@ -41,7 +41,6 @@ from .digest import (
 from .ledger import EMAIL_PREFIX, Ledger, subscriber_target
 from .webhooks import discord_payload, slack_payload, statuspage_payload
 
-CHANNELS = ("email", "slack", "discord", "webhook")
 SMTP_UNREACHABLE_AFTER = 2
 UNSUBSCRIBE_MISSING = (
     "the unsubscribe option is not set, so no subscriber is emailed: every digest must say"
@@ -54,11 +53,47 @@ LEDGER_KEY_MISSING = (
     " python3 -c 'import secrets; print(secrets.token_hex(32))' and store it as the secret"
     " HERALD_LEDGER_KEY (keep it: a new key makes every subscriber new)"
 )
-WEBHOOK_VARIABLES = {
-    "slack": "HERALD_SLACK_WEBHOOK_URL",
-    "discord": "HERALD_DISCORD_WEBHOOK_URL",
-    "webhook": "HERALD_WEBHOOK_URL",
-}
+
+
+@dataclass(frozen=True)
+class PostChannel:
+    """A channel that is told by one HTTP POST per incident with news (chat, webhooks).
+
+    Attributes:
+        name: The channel's name in ``--channel`` and in the ledger.
+        url_variable: The environment variable that holds its URL; set means on.
+        payload: The JSON to post for one incident's news, from the run and the
+            Statuspage documents of the moment.
+        secret_variable: The environment variable of the signing secret, if it signs.
+    """
+
+    name: str
+    url_variable: str
+    payload: Callable[[NotifyRun, StatusApi, Pending], Any]
+    secret_variable: str | None = None
+
+
+POST_CHANNELS = (
+    PostChannel(
+        "slack",
+        "HERALD_SLACK_WEBHOOK_URL",
+        lambda run, _, item: slack_payload(run.digest_site, item),
+    ),
+    PostChannel(
+        "discord",
+        "HERALD_DISCORD_WEBHOOK_URL",
+        lambda run, _, item: discord_payload(run.digest_site, item),
+    ),
+    PostChannel(
+        "webhook",
+        "HERALD_WEBHOOK_URL",
+        lambda run, api, item: statuspage_payload(api, item, run.now),
+        secret_variable="HERALD_WEBHOOK_SECRET",
+    ),
+)
+"""Every channel besides email, in the order they are told. A new chat service is one
+payload function and one line here."""
+CHANNELS = ("email", *(channel.name for channel in POST_CHANNELS))
 
 
 @dataclass(frozen=True)
@@ -172,23 +207,20 @@ def notify(
         report(result)
 
     api = StatusApi(run.site, run.now, run.api_site)
-    for channel, variable in WEBHOOK_VARIABLES.items():
-        url = run.environ.get(variable, "").strip()
-        if channel not in run.channels or not url:
+    for channel in POST_CHANNELS:
+        url = run.environ.get(channel.url_variable, "").strip()
+        if channel.name not in run.channels or not url:
             continue
         problem = channel_url_problem(url)
         if problem is not None:
-            done(TargetResult(channel, error=f"{variable} {problem}"))
+            done(TargetResult(channel.name, error=f"{channel.url_variable} {problem}"))
             continue
-        secret = (
-            (run.environ.get("HERALD_WEBHOOK_SECRET") or None) if channel == "webhook" else None
-        )
-        build = {
-            "slack": lambda item: slack_payload(run.digest_site, item),
-            "discord": lambda item: discord_payload(run.digest_site, item),
-            "webhook": lambda item: statuspage_payload(api, item, run.now),
-        }[channel]
-        done(_deliver_each(run, ledger, channel, url, secret, build))
+        secret = run.environ.get(channel.secret_variable) if channel.secret_variable else None
+
+        def build(item: Pending, channel: PostChannel = channel) -> Any:
+            return channel.payload(run, api, item)
+
+        done(_deliver_each(run, ledger, channel.name, url, secret or None, build))
 
     smtp = SmtpSettings.from_environment(run.environ) if "email" in run.channels else None
     if smtp is not None and run.send_email_now and run.subscribers:

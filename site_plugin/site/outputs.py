@@ -1,11 +1,13 @@
 """Every file besides the HTML pages: feeds, the JSON API, calendars and badges.
 
-One function gathers them as ``{site-relative path: bytes}`` from the same model and
-moment as the pages; the plugin hands them to MkDocs to write.
+Each kind is one function of the model and the options that returns its files as
+``{site-relative path: bytes}``, listed once in ``OUTPUTS``; ``build_outputs`` gathers
+them for the same moment as the pages, and the plugin hands them to MkDocs to write.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -71,20 +73,26 @@ def calendar_title(site_name: str, subject: str | None = None, t: Translator | N
     return t.gettext("%(site)s \u2013 maintenance", site=site)
 
 
+OutputFiles = Callable[[StatusSite, "OutputOptions"], dict[str, bytes]]
+"""One kind of output: the files it writes, by site-relative path, for one model and moment."""
+
+
 def build_outputs(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
-    """Every non-HTML file of the site, by site-relative path."""
+    """Every non-HTML file of the site, by site-relative path (every output in ``OUTPUTS``)."""
     files: dict[str, bytes] = {}
+    writer: dict[str, str] = {}
+    for name, output in OUTPUTS:
+        for path, data in output(site, options).items():
+            if path in files:
+                raise ValueError(f"the {writer[path]} and the {name} both write {path}")
+            files[path] = data
+            writer[path] = name
+    return files
+
+
+def feed_scopes(site: StatusSite, options: OutputOptions) -> list[FeedScope]:
+    """The whole site, then every component and group: each has a feed and a calendar."""
     layout = options.layout
-    feed_site = FeedSite(
-        name=options.site_name,
-        url=options.site_url,
-        catalog=site.catalog,
-        incident_url=layout.incident_url,
-        render=options.render,
-        now=options.now,
-        size=options.feed_size,
-        translator=options.translator,
-    )
     t = options.translator
     scopes = [
         FeedScope(feed_title(options.site_name, t=t), None, layout.feed_url(None, "atom"), "")
@@ -100,10 +108,26 @@ def build_outputs(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
                 subject=entry.name,
             )
         )
+    return scopes
+
+
+def feeds(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
+    """Atom and RSS for the site and beside every component page."""
+    feed_site = FeedSite(
+        name=options.site_name,
+        url=options.site_url,
+        catalog=site.catalog,
+        incident_url=options.layout.incident_url,
+        render=options.render,
+        now=options.now,
+        size=options.feed_size,
+        translator=options.translator,
+    )
     newest_first = sorted(
         site.incidents, key=lambda incident: (incident.last_changed, incident.id), reverse=True
     )
-    for scope in scopes:
+    files: dict[str, bytes] = {}
+    for scope in feed_scopes(site, options):
         feed = build_feed(feed_site, scope, newest_first)
         files[scope.path] = feed.atom_str(pretty=True)
         files[scope.path[: -len("atom")] + "rss"] = feed.rss_str(pretty=True)
@@ -111,20 +135,22 @@ def build_outputs(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
             # Material's script fetches sitemap.xml beside every <link rel="alternate"> (it
             # looks for translated pages); an empty one there saves a 404 on each visit.
             files[scope.path[: -len("history.atom")] + "sitemap.xml"] = EMPTY_SITEMAP
-    api_site = ApiSite(options.site_name, options.site_url, options.timezone, layout.incident_url)
-    files.update(api_files(site, options.now, api_site, API_PREFIX))
-    files.update(calendars(site, options, scopes))
-    files.update(badges(site, options))
     return files
 
 
-def calendars(
-    site: StatusSite, options: OutputOptions, scopes: list[FeedScope]
-) -> dict[str, bytes]:
+def statuspage_api(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
+    """The Statuspage-compatible JSON documents under ``api/v2/``."""
+    api_site = ApiSite(
+        options.site_name, options.site_url, options.timezone, options.layout.incident_url
+    )
+    return api_files(site, options.now, api_site, API_PREFIX)
+
+
+def calendars(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
     """``maintenance.ics`` for the site and beside every component page."""
     files = {}
     maintenance = [incident for incident in site.incidents if incident.is_maintenance]
-    for scope in scopes:
+    for scope in feed_scopes(site, options):
         path = scope.path[: -len("history.atom")] + "maintenance.ics"
         files[path] = maintenance_calendar(
             (incident for incident in maintenance if scope.covers(incident)),
@@ -157,3 +183,13 @@ def badges(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
         files[layout.beside(entry.id, "badge.svg")] = badge_svg(entry.name, message, colour)
         files[layout.beside(entry.id, "badge.json")] = shields_endpoint(entry.name, message, named)
     return files
+
+
+OUTPUTS: tuple[tuple[str, OutputFiles], ...] = (
+    ("feeds", feeds),
+    ("JSON API", statuspage_api),
+    ("calendars", calendars),
+    ("badges", badges),
+)
+"""Every kind of file besides the pages. A new format is one function and one line here;
+two outputs writing one path is caught in ``build_outputs``."""
