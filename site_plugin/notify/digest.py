@@ -26,6 +26,7 @@ from ..content.model import Catalog, Incident, StatusSite, Update
 from ..engine.status import is_open, next_update_promise
 from ..present.i18n import Translator, english
 from ..present.labels import impact_phrase, impact_word, kind_label, update_status_label
+from ..present.urls import absolute_url, site_host
 from .ledger import update_key
 
 TEMPLATES = Path(__file__).parent.parent / "email_templates"
@@ -101,7 +102,7 @@ class DigestSite:
     translator: Translator = field(default_factory=english)
 
     def absolute(self, path: str) -> str:
-        return self.url.rstrip("/") + "/" + path.lstrip("/")
+        return absolute_url(self.url, path)
 
 
 def subject(site: DigestSite, pending: Sequence[Pending]) -> str:
@@ -241,7 +242,7 @@ def message_id(site: DigestSite, pending: Sequence[Pending], recipient: str) -> 
     failure is recognisably the same message, and mail clients collapse it."""
     keys = sorted(key for item in pending for key in item.keys)
     digest = hashlib.sha256("\n".join([recipient, *keys]).encode("utf-8")).hexdigest()[:32]
-    return f"<{digest}@{urlsplit(site.url).hostname or 'localhost'}>"
+    return f"<{digest}@{site_host(site.url)}>"
 
 
 def _shared_message(
@@ -262,7 +263,7 @@ def _shared_message(
     message["Auto-Submitted"] = "auto-generated"
     message["Precedence"] = "bulk"
     message["X-Auto-Response-Suppress"] = "All"
-    host = urlsplit(site.url).hostname or "localhost"
+    host = site_host(site.url)
     message["List-Id"] = f"{one_line(site.name)} <{host}>"
     message.set_content(text)
     message.add_alternative(html, subtype="html")

@@ -34,6 +34,7 @@ from ..engine.status import (
     resolved_at,
     upcoming_maintenance,
 )
+from .urls import absolute_url
 
 RECENT_LIMIT = 50
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -171,9 +172,7 @@ class StatusApi:
             "monitoring_at": timestamp(monitoring),
             "resolved_at": timestamp(resolved_at(incident, self.now)),
             "impact": "maintenance" if incident.is_maintenance else incident.impact.value,
-            "shortlink": self.page_info.url.rstrip("/")
-            + "/"
-            + self.page_info.incident_url(incident.id),
+            "shortlink": absolute_url(self.page_info.url, self.page_info.incident_url(incident.id)),
             "started_at": timestamp(incident.start),
             "page_id": self.page_id,
             "incident_updates": [

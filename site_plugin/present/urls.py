@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from ..content.model import Component, Group, Source, StatusSite
 from ..options import HISTORY_SIZE_FIX, history_size_problem
 from ..problems import Problem
+
+
+def absolute_url(site_url: str, path: str) -> str:
+    """``https://status.example.com/`` and ``incidents/x/``: the one absolute URL."""
+    return site_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def site_host(site_url: str) -> str:
+    """The site's host: what feed entry ids, calendar uids and Message-IDs are made of, so
+    that they stay the same for as long as the host does."""
+    return urlsplit(site_url).hostname or "localhost"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -21,6 +20,7 @@ from ..content.model import Catalog, Incident
 from ..engine.status import maintenance_window, next_update_promise, resolved_at
 from ..present.i18n import Translator, english
 from ..present.labels import impact_phrase, kind_label, update_status_label
+from ..present.urls import absolute_url, site_host
 
 RenderMarkdown = Callable[[str], Markup]
 
@@ -67,12 +67,12 @@ class FeedSite:
     """Each incident's entry, built once and shared by every feed that lists it."""
 
     def absolute(self, path: str) -> str:
-        return self.url.rstrip("/") + "/" + path.lstrip("/")
+        return absolute_url(self.url, path)
 
 
 def entry_id(site_url: str, incident: Incident) -> str:
     """A ``tag:`` URI that stays the same for as long as the site keeps its host."""
-    host = urlsplit(site_url).hostname or "localhost"
+    host = site_host(site_url)
     return f"tag:{host},{incident.start:%Y-%m-%d}:incidents/{incident.id}"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
@@ -12,6 +11,7 @@ from .. import __version__
 from ..content.model import Catalog, Incident
 from ..engine.status import maintenance_cancelled, maintenance_window
 from ..present.i18n import Translator, english
+from ..present.urls import absolute_url, site_host
 
 
 def maintenance_calendar(
@@ -29,7 +29,7 @@ def maintenance_calendar(
     ``translator`` gives the language of the calendar's own words (default English).
     """
     t = translator or english()
-    host = urlsplit(site_url).hostname or "localhost"
+    host = site_host(site_url)
     calendar = Calendar()
     calendar.add("prodid", f"-//Herald {__version__}//{host}//EN")
     calendar.add("version", "2.0")
@@ -62,7 +62,7 @@ def maintenance_calendar(
         event.add("dtend", end)
         event.add("summary", incident.title)
         event.add("description", description)
-        event.add("url", site_url.rstrip("/") + "/" + incident_url(incident.id))
+        event.add("url", absolute_url(site_url, incident_url(incident.id)))
         event.add("status", "CANCELLED" if maintenance_cancelled(incident, now) else "CONFIRMED")
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

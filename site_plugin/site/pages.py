@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from ..present.urls import UrlLayout, source_path
+from ..present.urls import UrlLayout, absolute_url, source_path
 from .views import SiteViews
 
 FEED_TYPES = (("atom", "application/atom+xml"), ("rss", "application/rss+xml"))
@@ -62,7 +62,7 @@ def feed_links(
     tags = []
     for component_id, title in scopes:
         for extension, media_type in FEED_TYPES:
-            href = site_url.rstrip("/") + "/" + layout.feed_url(component_id, extension)
+            href = absolute_url(site_url, layout.feed_url(component_id, extension))
             tags.append(
                 f'<link rel="alternate" type="{media_type}" title="{escape(title)}"'
                 f' href="{escape(href)}">'
