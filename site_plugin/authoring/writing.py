@@ -20,13 +20,7 @@ import jinja2
 import jinja2.sandbox
 import yaml
 
-from ..content.loader import (
-    INDEX_FILE,
-    POSTING_LEAD,
-    POSTMORTEM_FILE,
-    ContentPaths,
-    load_status_site,
-)
+from ..content.loader import ContentPaths, load_status_site
 from ..content.model import (
     STATUSES_BY_KIND,
     Catalog,
@@ -38,6 +32,7 @@ from ..content.model import (
     UpdateStatus,
     format_duration,
 )
+from ..content.rules import INDEX_FILE, POSTING_LEAD, POSTMORTEM_FILE
 from ..engine.status import is_open, maintenance_window, resolved_at
 from ..errors import AuthoringError, ContentError
 from ..options import path_is_inside
