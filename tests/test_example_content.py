@@ -15,8 +15,8 @@ from site_plugin.content.model import (
     StatusSite,
     UpdateStatus,
 )
+from site_plugin.engine.history import History
 from site_plugin.engine.status import (
-    History,
     component_statuses_at,
     open_incidents,
     open_notices,

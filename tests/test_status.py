@@ -26,18 +26,21 @@ from site_plugin.content.model import (
     Update,
     UpdateStatus,
 )
-from site_plugin.engine.status import (
+from site_plugin.engine.history import (
     Day,
     History,
     Interval,
-    OverallStatus,
     Segment,
+    effective_intervals,
+    incident_segments,
+    uptime_fraction,
+)
+from site_plugin.engine.status import (
+    OverallStatus,
     active_maintenance,
     affected_at,
     component_statuses_at,
-    effective_intervals,
     group_status,
-    incident_segments,
     incident_status_at,
     is_open,
     maintenance_overrun,
@@ -51,7 +54,6 @@ from site_plugin.engine.status import (
     promises,
     resolved_at,
     upcoming_maintenance,
-    uptime_fraction,
 )
 
 # -- builders ---------------------------------------------------------------------------

@@ -23,9 +23,8 @@ from ..content.model import (
     Update,
     UpdateStatus,
 )
+from ..engine.history import Day, History
 from ..engine.status import (
-    Day,
-    History,
     OverallStatus,
     Promise,
     active_maintenance,
