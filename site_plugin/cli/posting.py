@@ -12,16 +12,15 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from ..authoring.inputs import Workspace, find_incident
+from ..authoring.templates import render_template
 from ..authoring.writing import (
     NewIncident,
     NewUpdate,
-    Workspace,
-    find_incident,
     new_incident,
     new_postmortem,
     prepare_update,
     preview_new,
-    render_template,
     write_update,
 )
 from ..content.loader import ContentPaths

@@ -10,7 +10,7 @@ from datetime import datetime
 from email.utils import formataddr
 from pathlib import Path
 
-from ..authoring.writing import parse_moment
+from ..authoring.inputs import parse_moment
 from ..characters import one_line
 from ..content.model import StatusSite
 from ..errors import SettingsError

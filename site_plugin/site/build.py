@@ -18,7 +18,8 @@ from ..present.i18n import translator
 from ..present.rendering import MarkdownRenderer
 from ..present.urls import UrlLayout, page_problems
 from .outputs import OutputOptions, build_outputs
-from .views import SiteViews, ViewBuilder
+from .view_builder import ViewBuilder
+from .views import SiteViews
 
 
 @dataclass(frozen=True)
