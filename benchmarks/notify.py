@@ -112,7 +112,7 @@ def measure(count: int) -> tuple[float, float, float, int]:
         with tempfile.TemporaryDirectory() as folder:
             root = Path(folder) / "site"
             example_with_subscribers(root, count, "bench.example")
-            environment = smtp_environment(port, "benchmark-key")
+            environment = smtp_environment(port, "benchmark-key-" + "0" * 32)
             run(root, EPOCH, environment)  # first run: the past is recorded as delivered
             post_news(root)
             seconds, peak = run(root, LATER, environment)

@@ -74,7 +74,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as folder:
             root = Path(folder) / "site"
             example_with_subscribers(root, arguments.subscribers, "faults.example")
-            environment = smtp_environment(port, "faults-key")
+            environment = smtp_environment(port, "faults-key-" + "0" * 32)
             first = subprocess.run(
                 notify_command(),
                 cwd=root,

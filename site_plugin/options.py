@@ -69,6 +69,10 @@ def link_url_problem(value: str) -> str | None:
 def unsubscribe_problem(value: str) -> str | None:
     """The address in every email's List-Unsubscribe header and footer."""
     problem = setting_url_problem(value, UNSUBSCRIBE_SCHEMES)
+    if problem is None and not value.startswith(("https://", "mailto:")):
+        return "must start with https:// or mailto: as written here, in lower case"
+    if problem is None and re.search(r"[?&]subscriber=", value):
+        return "already has subscriber= in it: Herald adds each subscriber's own"
     if problem is None and not value.isascii():
         return (
             "has a character that is not ASCII, and email headers carry only ASCII"

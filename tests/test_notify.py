@@ -26,7 +26,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from site_plugin.errors import SettingsError
 from site_plugin.notify.delivery import SmtpSession, SmtpSettings
-from site_plugin.notify.ledger import ledger_lock, subscriber_target
+from site_plugin.notify.ledger import ledger_lock, subscriber_target, unsubscribe_token
 
 from .conftest import HERALD, INCIDENT, REPO_ROOT, StatusRepo, run_herald
 
@@ -144,7 +144,7 @@ def herald(
     return run_herald(site, *arguments, epoch=epoch, **env)
 
 
-LEDGER_KEY = "test-ledger-key"
+LEDGER_KEY = "test-ledger-key-of-at-least-32-characters"
 
 
 def label(address: str) -> str:
@@ -709,10 +709,14 @@ def test_an_https_unsubscribe_is_one_click(
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         links[recipients[0]] = str(message["List-Unsubscribe"])
     assert sorted(links) == ["api-only@test.example", "ops@test.example"]  # regions: no news
+    ledger = (site / ".herald-ledger" / "ledger.json").read_text("utf-8")
     for address, link in links.items():
-        # The subscriber's keyed id: the endpoint can match it, nobody can forge one.
-        subscriber_id = subscriber_target(address, LEDGER_KEY).removeprefix("email:")
-        assert link == f"<https://status.test.example/leave?subscriber={subscriber_id}>"
+        # A keyed token of the address: the endpoint can match it, nobody can forge one,
+        # and the ledger (which may be public) does not hold it.
+        token = unsubscribe_token(address, LEDGER_KEY)
+        assert link == f"<https://status.test.example/leave?subscriber={token}>"
+        assert token not in ledger
+        assert token not in subscriber_target(address, LEDGER_KEY)
         assert address.split("@")[0] not in link
 
 
@@ -727,6 +731,19 @@ def test_a_query_in_the_unsubscribe_url_is_kept(
     assert herald(site, *NOTIFY, **channels(port, receiver)).returncode == 0
     link = str(handler.messages[0][1]["List-Unsubscribe"])
     assert link.startswith("<https://status.test.example/leave?list=ops&subscriber=")
+
+
+def test_a_short_ledger_key_is_refused(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    handler, port = inbox
+    result = herald(site, *NOTIFY, **dict(channels(port, receiver), HERALD_LEDGER_KEY="k"))
+    assert result.returncode == 1
+    assert "HERALD_LEDGER_KEY is shorter than 32 characters, so no subscriber is emailed" in (
+        result.stdout
+    )
+    assert handler.messages == []
+    assert receiver.posts("/slack")  # chat is still told
 
 
 class SlowInbox(Inbox):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from site_plugin.notify.digest import unsubscribe_headers
 from site_plugin.options import (
     link_url_problem,
     repository_path_problem,
@@ -71,6 +72,24 @@ def test_unsubscribe_is_mailto_or_https() -> None:
     assert "not ASCII" in (unsubscribe_problem("https://exämple.com/leave") or "")
     assert unsubscribe_problem("https://xn--exmple-cua.com/leave") is None
     assert "longer than" in (unsubscribe_problem("https://example.com/" + "a" * 900) or "")
+    # Written as mail clients read it: a lower-case scheme, and no subscriber of its own.
+    assert "lower case" in (unsubscribe_problem("HTTPS://example.com/leave") or "")
+    assert "lower case" in (unsubscribe_problem("%68ttps://example.com/leave") or "")
+    assert "Herald adds" in (unsubscribe_problem("https://example.com/leave?subscriber=x") or "")
+
+
+def test_the_subscriber_token_is_added_to_the_query_as_written() -> None:
+    headers = dict(unsubscribe_headers("https://e.example/leave?next=/a/b:c&flag#top", "ab12"))
+    assert headers["List-Unsubscribe"] == (
+        "<https://e.example/leave?next=/a/b:c&flag&subscriber=ab12#top>"
+    )
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert dict(unsubscribe_headers("https://e.example/leave", "ab12"))["List-Unsubscribe"] == (
+        "<https://e.example/leave?subscriber=ab12>"
+    )
+    assert unsubscribe_headers("mailto:leave@e.example", "ab12") == [
+        ("List-Unsubscribe", "<mailto:leave@e.example>")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,6 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import jinja2
 from markupsafe import Markup
@@ -27,6 +26,7 @@ from ..engine.status import is_open, next_update_promise
 from ..present.i18n import Translator, english
 from ..present.labels import impact_phrase, impact_word, kind_label, update_status_label
 from ..present.urls import absolute_url, site_host
+from ..url_policy import url_scheme
 from .ledger import update_key
 
 TEMPLATES = Path(__file__).parent.parent / "email_templates"
@@ -201,8 +201,8 @@ def digest_message(
 ) -> EmailMessage:
     """The whole email: multipart/alternative, stable Message-ID, bulk-mail headers.
 
-    ``subscriber_id`` (the ledger's keyed id) goes into an https unsubscribe link, so
-    that one click unsubscribes this subscriber and no one else.
+    ``subscriber_id`` (``ledger.unsubscribe_token``) goes into an https unsubscribe
+    link, so that one click unsubscribes this subscriber and no one else.
     """
     message = _shared_message(site, pending, catalog, now, render, sender)
     message["To"] = recipient
@@ -212,24 +212,22 @@ def digest_message(
     return message
 
 
-def unsubscribe_headers(unsubscribe: str | None, subscriber_id: str) -> list[tuple[str, str]]:
+def unsubscribe_headers(unsubscribe: str | None, token: str) -> list[tuple[str, str]]:
     """``List-Unsubscribe`` (RFC 2369), and for an https URL one-click (RFC 8058).
 
-    An https URL gets ``subscriber=<id>`` added: the id is the subscriber's keyed hash
-    (HMAC-SHA256 of the address with HERALD_LEDGER_KEY), which the team's endpoint can
-    match against its list and nobody without the key can make up for someone else.
+    An https URL gets ``subscriber=<token>`` added to its query as written (nothing else
+    in it is re-encoded); the token is ``ledger.unsubscribe_token``: the team's endpoint
+    can match it against its list, and nobody without the key can make one.
     """
     if not unsubscribe:
         return []
-    if not unsubscribe.startswith("https:"):
+    if url_scheme(unsubscribe) != "https":
         return [("List-Unsubscribe", f"<{unsubscribe}>")]
     url = unsubscribe
-    if subscriber_id:
-        parts = urlsplit(unsubscribe)
-        query = urlencode(
-            [*parse_qsl(parts.query, keep_blank_values=True), ("subscriber", subscriber_id)]
-        )
-        url = urlunsplit(parts._replace(query=query))
+    if token:
+        base, hash_sign, fragment = unsubscribe.partition("#")
+        separator = "&" if "?" in base else "?"
+        url = f"{base}{separator}subscriber={token}{hash_sign}{fragment}"
     # RFC 8058: the big mailbox providers show "Unsubscribe" and POST to the URL.
     return [
         ("List-Unsubscribe", f"<{url}>"),

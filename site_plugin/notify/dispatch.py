@@ -38,7 +38,7 @@ from .digest import (
     pending_for,
     touches,
 )
-from .ledger import EMAIL_PREFIX, Ledger, subscriber_target
+from .ledger import MIN_LEDGER_KEY_LENGTH, Ledger, subscriber_target, unsubscribe_token
 from .webhooks import discord_payload, slack_payload, statuspage_payload
 
 SMTP_UNREACHABLE_AFTER = 2
@@ -46,6 +46,11 @@ UNSUBSCRIBE_MISSING = (
     "the unsubscribe option is not set, so no subscriber is emailed: every digest must say"
     " how to stop them (List-Unsubscribe). Set unsubscribe in the herald options of"
     " mkdocs.yml to a mailto: address or an https: URL that unsubscribes"
+)
+LEDGER_KEY_SHORT = (
+    f"HERALD_LEDGER_KEY is shorter than {MIN_LEDGER_KEY_LENGTH} characters, so no subscriber is"
+    " emailed: the ledger's hashes are published, and a short key could be guessed from"
+    " them. Create one with python3 -c 'import secrets; print(secrets.token_hex(32))'"
 )
 LEDGER_KEY_MISSING = (
     "HERALD_LEDGER_KEY is not set, so no subscriber is emailed: the ledger names subscribers"
@@ -238,6 +243,9 @@ def _email_everyone(
     if not key:
         done(TargetResult("email", error=LEDGER_KEY_MISSING))
         return
+    if len(key) < MIN_LEDGER_KEY_LENGTH:
+        done(TargetResult("email", error=LEDGER_KEY_SHORT))
+        return
     targets = {
         subscriber.address: subscriber_target(subscriber.address, key)
         for subscriber in run.subscribers
@@ -262,7 +270,7 @@ def _email_everyone(
                 )
                 return
             target = targets[subscriber.address]
-            result = _deliver_digest(run, ledger, session, wire, subscriber, target)
+            result = _deliver_digest(run, ledger, session, wire, subscriber, target, key)
             done(result)
             # A server that cannot be reached for two subscribers in a row will not be
             # reached for the next thousand: leave them for the next run, at once.
@@ -294,6 +302,7 @@ def _deliver_digest(
     wire: DigestWire,
     subscriber: Subscriber,
     target: str,
+    key: str,
 ) -> TargetResult:
     """Email: one digest per subscriber with everything new for their components."""
     component_ids = subscriber.component_ids
@@ -322,7 +331,7 @@ def _deliver_digest(
         return result
 
     def send() -> None:
-        _send_digest(wire, session, subscriber, pending, target)
+        _send_digest(wire, session, subscriber, pending, key)
 
     try:
         with_retries(send, delay=run.retry_delay)
@@ -379,8 +388,8 @@ def _send_digest(
     session: SmtpSession,
     subscriber: Subscriber,
     pending: list[Pending],
-    target: str,
+    key: str,
 ) -> None:
-    subscriber_id = target.removeprefix(EMAIL_PREFIX)
-    message = wire.message_bytes(pending, subscriber.address, subscriber_id)
+    token = unsubscribe_token(subscriber.address, key)
+    message = wire.message_bytes(pending, subscriber.address, token)
     session.send_bytes(subscriber.address, message)

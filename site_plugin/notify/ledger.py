@@ -53,6 +53,19 @@ def subscriber_target(address: str, key: str) -> str:
     return f"{EMAIL_PREFIX}{digest[:40]}"
 
 
+def unsubscribe_token(address: str, key: str) -> str:
+    """What an https unsubscribe link carries for one subscriber: a keyed hash of the
+    address that is *not* the ledger's name for them (the ledger may be public), so only
+    the subscriber's own email holds it, and only someone with the key can make one."""
+    normalised = address.strip().lower().encode("utf-8")
+    digest = hmac.new(key.encode("utf-8"), b"unsubscribe\0" + normalised, hashlib.sha256)
+    return digest.hexdigest()[:40]
+
+
+MIN_LEDGER_KEY_LENGTH = 32
+"""Characters a ledger key must have at least: the hashes it makes are published."""
+
+
 def is_legacy_target(target: str) -> bool:
     """A target written by an older Herald, named by the address itself."""
     return target.startswith(EMAIL_PREFIX) and "@" in target
