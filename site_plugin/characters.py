@@ -21,11 +21,17 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 """Embeddings, overrides and isolates; the marks U+200E, U+200F and U+061C are harmless."""
 
 _FORBIDDEN_IN_CONTENT = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff" + "".join(sorted(BIDI_CONTROLS)) + "]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff" + "".join(sorted(BIDI_CONTROLS)) + "]"
 )
+"""Lone surrogates only arrive through a YAML escape ("\\ud800"); no page can be written
+with one."""
 _UNPRINTABLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff" + "".join(sorted(BIDI_CONTROLS)) + "]"
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff"
+    + "".join(sorted(BIDI_CONTROLS))
+    + "]"
 )
+"""What ``terminal_line`` escapes: controls, line and paragraph separators, bidirectional
+controls, and lone surrogates (YAML's ``"\\ud800"``), which no terminal can be sent."""
 _LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _WORKFLOW_COMMAND = re.compile(r"\s*::")
 
@@ -76,6 +82,8 @@ def content_character_fix(char: str) -> str:
         return "remove it: Herald sets the direction of text itself, and these can disguise it"
     if char == "\x1b":
         return "remove it: it is a terminal colour or escape code, likely pasted from a log"
+    if "\ud800" <= char <= "\udfff":
+        return "remove the \\u escape: half a character cannot be shown or written"
     return "remove it, or write the text again without it"
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -64,7 +65,15 @@ def _kind(value: object) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return "text"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, date | datetime):
+        return "a date"
+    if isinstance(value, bytes):
+        return "binary data"
+    if isinstance(value, set):
+        return "a set"
+    return "a value of another kind"
 
 
 def text(check: Callable[[str], str | None] | None = None) -> Parse:
@@ -119,7 +128,7 @@ def zone(value: object) -> str:
     name: str = text()(value)
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder of zones
         hint = did_you_mean(
             name, sorted(available_timezones()), "use an IANA name such as Europe/Berlin"
         )

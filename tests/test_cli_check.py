@@ -167,3 +167,46 @@ def test_an_open_incident_gone_quiet_warns(repo: StatusRepo, tmp_path: Path) -> 
         " 2h 30m (more than 2h) and promises none (post an update, and say when the next one"
         " comes with next_update) [warning]"
     )
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (
+            "  - herald:\n      timezone: Europe\n",
+            "mkdocs.yml:4: timezone: unknown time zone 'Europe'",
+        ),
+        (
+            "  - herald:\n      history_days: " + "9" * 5000 + "\n",
+            "mkdocs.yml:1: cannot be read: a number in it has thousands of digits",
+        ),
+        ("  - herald: 5\n", "mkdocs.yml:3: the herald plugin's options are not a mapping"),
+        (
+            "  - herald:\n      home_title: !!binary aGk=\n",
+            "mkdocs.yml:4: home_title: expected text, not binary data",
+        ),
+        (
+            '  - herald:\n      timezone: "\\ud800"\n',
+            "mkdocs.yml:4: timezone: unknown time zone '\\ud800'",
+        ),
+    ],
+)
+def test_hostile_options_are_problems_not_tracebacks(
+    tmp_path: Path, options: str, expected: str
+) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: Status\nplugins:\n" + options, "utf-8")
+    result = run_herald("check", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.splitlines()[0].startswith(expected), result.stdout
+
+
+def test_env_tags_are_read_as_mkdocs_reads_them(tmp_path: Path, repo: StatusRepo) -> None:
+    """!ENV gives the variable's value typed as YAML types it, or the default."""
+    (repo.root / "mkdocs.yml").write_text(
+        "site_name: Status\nplugins:\n  - herald:\n      recent_days: !ENV HERALD_TEST_DAYS\n"
+        "      feed_size: !ENV [HERALD_TEST_UNSET, 7]\n",
+        encoding="utf-8",
+    )
+    result = conftest.run_herald(repo.root, "check", HERALD_TEST_DAYS="30")
+    assert result.returncode == 0, result.stdout

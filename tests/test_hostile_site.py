@@ -148,7 +148,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun]:
         "--retry-delay",
         "0.01",
         HERALD_SUBSCRIBERS="ops@test.example: all\n",
-        HERALD_LEDGER_KEY="hostile-test-key",
+        HERALD_LEDGER_KEY="hostile-test-key-of-at-least-32-characters",
         HERALD_SMTP_HOST="127.0.0.1",
         HERALD_SMTP_PORT=str(smtp_port),
         HERALD_SMTP_SECURITY="none",

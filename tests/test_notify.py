@@ -911,3 +911,44 @@ def test_a_mistyped_channel_is_named_with_the_right_one(site: Path) -> None:
     assert result.stderr == (
         "herald: --channel slak: there is no such channel (did you mean 'slack'?)\n"
     )
+
+
+def test_a_broken_subscribers_file_is_named_without_its_addresses(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    _, port = inbox
+    (site / "subscribers.yml").write_text(
+        "ops@test.example: all\nbob.private@corp.example: [api\n", encoding="utf-8"
+    )
+    result = herald(site, *NOTIFY, **channels(port, receiver))
+    assert result.returncode == 2
+    assert result.stderr.startswith("herald: subscribers.yml: not YAML at line 3")
+    assert "@" not in result.stdout + result.stderr
+
+
+def test_an_address_beyond_ascii_fails_alone(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    handler, port = inbox
+    (site / "subscribers.yml").write_text(
+        "jörg@test.example: all\nops@test.example: all\n", encoding="utf-8"
+    )
+    result = herald(site, *NOTIFY, **channels(port, receiver))
+    assert result.returncode == 1
+    assert "the address is not plain ASCII" in result.stdout
+    assert "jörg" not in result.stdout + result.stderr
+    assert [recipients for recipients, _ in handler.messages] == [["ops@test.example"]]
+
+
+@pytest.mark.parametrize("port", ["²", "0", "70000", "25a"])
+def test_a_port_that_is_not_one_is_refused(site: Path, port: str) -> None:
+    result = herald(
+        site,
+        *NOTIFY,
+        HERALD_SMTP_HOST="127.0.0.1",
+        HERALD_SMTP_PORT=port,
+        HERALD_SMTP_FROM="s@t.example",
+    )
+    assert result.returncode == 2
+    assert "is not a port number" in result.stderr
+    assert "Traceback" not in result.stderr

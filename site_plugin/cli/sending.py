@@ -39,10 +39,10 @@ def _notify_sites(settings: Settings) -> tuple[DigestSite, ApiSite]:
     if not settings.site_url:
         raise SettingsError("mkdocs.yml has no site_url: messages link to the status page")
     if not is_supported(settings.language):
-        print(
+        say(
             f"herald: theme.language '{settings.language}' has no translation (Herald has en"
             " and de); messages are in English",
-            file=sys.stderr,
+            sys.stderr,
         )
     digest_site = DigestSite(
         settings.site_name,
@@ -148,6 +148,12 @@ def _seconds(text: str, variable: str, default: float, most: float = 600) -> flo
 
 def _subscribers_source(arguments: argparse.Namespace, settings: Settings) -> tuple[str, str]:
     if os.environ.get("HERALD_SUBSCRIBERS"):
+        if arguments.subscribers:
+            say(
+                f"herald: HERALD_SUBSCRIBERS is set, so {arguments.subscribers} is not read"
+                " (unset the secret to use the file)",
+                sys.stderr,
+            )
         return os.environ["HERALD_SUBSCRIBERS"], "HERALD_SUBSCRIBERS"
     path = arguments.subscribers or settings.subscribers
     if not path:
@@ -201,6 +207,9 @@ def run_digest(arguments: argparse.Namespace, settings: Settings, now: datetime)
     if arguments.out == "-":
         sys.stdout.buffer.write(data)
     else:
-        Path(arguments.out).write_bytes(data)
+        try:
+            Path(arguments.out).write_bytes(data)
+        except OSError as error:
+            raise SettingsError(f"cannot write {arguments.out}: {error.strerror}") from None
         say(f"wrote {arguments.out}")
     return EXIT_OK

@@ -8,7 +8,6 @@ own line.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import yaml
+from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 
 from ..options import site_name_problem, site_url_problem
 from ..present.urls import UrlLayout
@@ -74,21 +74,9 @@ def _ignore_tag(loader: _PermissiveLoader, suffix: str, node: yaml.Node) -> Any:
     return None
 
 
-def _environment_tag(loader: _PermissiveLoader, node: yaml.Node) -> Any:
-    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``, as MkDocs reads it."""
-    if isinstance(node, yaml.ScalarNode):
-        return os.environ.get(str(loader.construct_scalar(node)))
-    if isinstance(node, yaml.SequenceNode):
-        names = [loader.construct_object(item) for item in node.value]
-        for name in names[:-1]:
-            if isinstance(name, str) and name in os.environ:
-                return os.environ[name]
-        return names[-1] if names else None
-    return None
-
-
 _PermissiveLoader.add_multi_constructor("", _ignore_tag)
-_PermissiveLoader.add_constructor("!ENV", _environment_tag)
+# !ENV as MkDocs reads it (the same library): the variable, typed as YAML reads it.
+_PermissiveLoader.add_constructor("!ENV", construct_env_tag)
 
 
 def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
@@ -108,9 +96,15 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         source = config_file.read_text(encoding="utf-8")
         config = yaml.load(source, Loader=_PermissiveLoader)
         lines = _option_lines(source)
-    except (yaml.YAMLError, UnicodeDecodeError, OSError) as error:
-        return Settings(root=root), [Problem(name, 1, f"cannot be read: {error}", "fix its YAML")]
-    values, option_problems = read_options(_plugin_options(config))
+    except (yaml.YAMLError, UnicodeDecodeError, OSError, ValueError, RecursionError) as error:
+        # ValueError: an integer of thousands of digits; RecursionError: deep nesting.
+        reason = str(error).split("\n")[0] or type(error).__name__
+        if isinstance(error, ValueError) and "digits" in reason:
+            reason = "a number in it has thousands of digits"
+        elif isinstance(error, RecursionError):
+            reason = "it is nested too deeply"
+        return Settings(root=root), [Problem(name, 1, f"cannot be read: {reason}", "fix its YAML")]
+    values, option_problems = read_options(_plugin_options(config) or {})
     problems = [
         Problem(
             name, lines.get(option, lines.get("", 1)), f"{option}: {problem.message}", problem.fix
@@ -123,10 +117,23 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         ("site_name", site_name, site_name_problem),
         ("site_url", site_url, site_url_problem),
     ):
-        if value and (problem := check(str(value))) is not None:
+        if value is None:
+            continue
+        problem = check(value) if isinstance(value, str) else "expected text"
+        if problem is not None:
             problems.append(
                 Problem(name, lines.get(option, 1), f"{option}: {problem}", SETTING_FIX)
             )
+    options = _plugin_options(config)
+    if options is None:
+        problems.append(
+            Problem(
+                name,
+                lines.get("", 1),
+                "the herald plugin's options are not a mapping",
+                "write them as 'option: value' lines under '- herald:'",
+            )
+        )
     settings = Settings(
         root=root,
         components=values["components"],
@@ -189,15 +196,18 @@ def _theme_language(config: object) -> str:
     return str(language) if language else Settings.language
 
 
-def _plugin_options(config: object) -> dict[str, Any]:
+def _plugin_options(config: object) -> dict[str, Any] | None:
+    """The herald plugin's options (empty when it has none); ``None`` when they are not a
+    mapping, which MkDocs refuses too."""
     if not isinstance(config, dict):
         return {}
     plugins = config.get("plugins") or []
     if isinstance(plugins, dict):
         options = plugins.get(PLUGIN_NAME)
-        return options if isinstance(options, dict) else {}
-    for plugin in plugins if isinstance(plugins, list) else []:
-        if isinstance(plugin, dict) and PLUGIN_NAME in plugin:
-            options = plugin[PLUGIN_NAME]
-            return options if isinstance(options, dict) else {}
-    return {}
+    else:
+        entries = plugins if isinstance(plugins, list) else []
+        found = [entry for entry in entries if isinstance(entry, dict) and PLUGIN_NAME in entry]
+        options = found[0][PLUGIN_NAME] if found else None
+    if options is None:
+        return {}
+    return options if isinstance(options, dict) else None

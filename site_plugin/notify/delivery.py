@@ -60,7 +60,7 @@ class SmtpSettings:
             raise SettingsError(f"HERALD_SMTP_SECURITY={security!r} is not starttls, ssl or none")
         default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
         port_text = environ.get("HERALD_SMTP_PORT", "").strip() or str(default_port)
-        if not port_text.isdigit():
+        if not (port_text.isascii() and port_text.isdigit()) or not 0 < int(port_text) < 65536:
             raise SettingsError(f"HERALD_SMTP_PORT={port_text!r} is not a port number")
         user = environ.get("HERALD_SMTP_USER") or None
         password = environ.get("HERALD_SMTP_PASSWORD") or None
@@ -164,6 +164,14 @@ class SmtpSession:
         except smtplib.SMTPAuthenticationError as error:
             self.close()
             raise DeliveryError(f"SMTP login refused: {error.smtp_code}", retry=False) from None
+        except UnicodeEncodeError:
+            # smtplib writes the envelope in ASCII: an address beyond it cannot be sent to
+            # here. Reported for this subscriber alone, and never with the address.
+            self._reset()
+            raise DeliveryError(
+                "the address is not plain ASCII, which this server connection cannot carry",
+                retry=False,
+            ) from None
         except smtplib.SMTPRecipientsRefused as error:
             self._reset()
             codes = sorted({code for code, _ in error.recipients.values()})

@@ -112,7 +112,11 @@ def read_subscribers(text: str, catalog: Catalog, source: str) -> list[Subscribe
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
-        raise SettingsError(f"{source}: not YAML ({error})") from None
+        # Only where and what: PyYAML's own message quotes the line, an address.
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(error, "problem", None) or "unreadable"
+        raise SettingsError(f"{source}: not YAML{where} ({reason})") from None
     if not isinstance(data, dict):
         raise SettingsError(f"{source}: write one 'address: all' or 'address: [ids]' per line")
     subscribers = []

@@ -171,12 +171,19 @@ class Ledger:
         keys = list(keys)
         self._add(target, keys)
         self.changed = True
-        if self._journal is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._journal = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115
-        # One line, flushed: the kernel keeps it even when the process is killed next.
-        self._journal.write(json.dumps({"target": target, "keys": keys}) + "\n")
-        self._journal.flush()
+        try:
+            if self._journal is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._journal = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115
+            # One line, flushed: the kernel keeps it even when the process is killed next.
+            self._journal.write(json.dumps({"target": target, "keys": keys}) + "\n")
+            self._journal.flush()
+        except OSError as error:
+            # Sending on without recording would send it all again next time: stop here.
+            raise LedgerError(
+                f"{self.journal_path} cannot be written ({error.strerror}); the delivery"
+                " just made may be repeated by the next run"
+            ) from None
 
     def save(self) -> None:
         """Write the whole ledger atomically, then drop the journal it now contains."""
@@ -189,13 +196,23 @@ class Ledger:
             "key_sets": [sorted(keys) for keys in key_sets],
             "delivered": {target: index[keys] for target, keys in sorted(self.delivered.items())},
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Write beside the file and rename: a crash never leaves half a ledger.
-        handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(body, file, indent=1)
-            file.write("\n")
-        Path(temporary).replace(self.path)
+        temporary: str | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Write beside the file and rename: a crash never leaves half a ledger.
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                json.dump(body, file, indent=1)
+                file.write("\n")
+            Path(temporary).replace(self.path)
+        except OSError as error:
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
+            # The journal still holds every delivery: the next run takes it in.
+            raise LedgerError(
+                f"{self.path} cannot be written ({error.strerror}); the journal beside it"
+                " keeps what was delivered"
+            ) from None
         if self._journal is not None:
             self._journal.close()
             self._journal = None
