@@ -10,15 +10,12 @@ from pathlib import Path
 from typing import TextIO
 
 from ..characters import terminal_line
-from ..content.loader import ContentPaths, load_status_site
 from ..content.model import StatusSite
-from ..errors import ContentError
+from ..errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, ContentError
 from ..problems import Problem
 from .settings import Settings
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
+__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "load", "load_or_report", "say"]
 
 
 def settings_name(arguments: argparse.Namespace) -> str:
@@ -36,6 +33,9 @@ def load_or_report(settings: Settings, now: datetime) -> StatusSite | None:
 
 def load(settings: Settings, now: datetime) -> StatusSite:
     """Load the site the settings point at (raises ContentError)."""
+    # Here, not at the top: herald --help and a usage error need no content reader.
+    from ..content.loader import ContentPaths, load_status_site
+
     paths = ContentPaths(
         root=settings.root, components=settings.components, incidents=settings.incidents
     )
