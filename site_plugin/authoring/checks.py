@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ..content.model import StatusSite, format_duration
+from ..content.model import StatusSite
 from ..engine.status import maintenance_overrun, next_update_promise, open_incidents, promises
 from ..problems import Problem
 
@@ -14,6 +14,9 @@ def overdue_warnings(
 ) -> list[Problem]:
     """A warning for every broken promise: an overdue next update, or maintenance still
     in progress after its window."""
+    # Here, not at the top: only a site with something late needs the words (and Babel).
+    from ..present.formatting import duration_text
+
     warnings = []
     for incident in open_incidents(site, now):
         latest = incident.updates_until(now)[-1]
@@ -24,8 +27,8 @@ def overdue_warnings(
                 Problem(
                     latest.source.path,
                     latest.source.line,
-                    f"the incident has had no update for {format_duration(silent)}"
-                    f" (more than {format_duration(stale_after)}) and promises none",
+                    f"the incident has had no update for {duration_text(silent)}"
+                    f" (more than {duration_text(stale_after)}) and promises none",
                     "post an update, and say when the next one comes with next_update",
                 )
             )
@@ -37,7 +40,7 @@ def overdue_warnings(
                 Problem(
                     latest.source.path,
                     latest.source.line,
-                    f"the maintenance is still in progress {format_duration(now - end)} after"
+                    f"the maintenance is still in progress {duration_text(now - end)} after"
                     f" its window ended ({end:%Y-%m-%d %H:%M} UTC)",
                     "post a completed update, or move scheduled_end in a new update",
                 )
@@ -46,7 +49,7 @@ def overdue_warnings(
         if not promise.overdue:
             continue
         latest = promise.incident.updates_until(now)[-1]
-        late = format_duration(now - promise.due)
+        late = duration_text(now - promise.due)
         warnings.append(
             Problem(
                 latest.source.path,

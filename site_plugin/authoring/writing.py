@@ -18,12 +18,11 @@ from ..content.model import (
     Impact,
     IncidentKind,
     UpdateStatus,
-    format_duration,
 )
 from ..content.rules import INDEX_FILE, POSTING_LEAD, POSTMORTEM_FILE
 from ..engine.status import is_open, maintenance_window, resolved_at
 from ..errors import AuthoringError
-from ..present.formatting import utc_text
+from ..present.formatting import duration_text, utc_text
 from ..values import SLUG
 from .files import commit_files, front_matter, stamp, update_file_name
 from .inputs import (
@@ -254,7 +253,7 @@ def prepare_update(
         start, end = maintenance_window(incident, workspace.now)
     if final:
         began = start if incident.is_maintenance and start and start < at else incident.start
-        duration = format_duration(at - began) if at > began else ""
+        duration = duration_text(at - began) if at > began else ""
     folder = workspace.incidents_dir / incident.id
     path = update_file_name(folder, at, request.status)
     fields = front_matter(
@@ -313,7 +312,7 @@ def new_postmortem(workspace: Workspace, reference: str, message: str | None) ->
         next_update=None,
         start=incident.start,
         end=ended,
-        duration=format_duration(ended - incident.start) if ended else "",
+        duration=duration_text(ended - incident.start) if ended else "",
     )
     body = message or render_template(workspace, "postmortem", context)
     commit_files(workspace, {path: front_matter({"published": stamp(workspace.now)}) + body}, None)

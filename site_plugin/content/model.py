@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cached_property, total_ordering
 
 
@@ -351,18 +351,3 @@ class StatusSite:
 
     catalog: Catalog
     incidents: tuple[Incident, ...]
-
-
-def format_duration(delta: timedelta) -> str:
-    """A short human duration: ``2h 5m``, ``45m``, ``3d 4h``; under a minute is ``<1m``."""
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 1:
-        return "<1m"
-    days, minutes = divmod(minutes, 1440)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{days}d"] if days else []
-    if hours:
-        parts.append(f"{hours}h")
-    if minutes and not days:
-        parts.append(f"{minutes}m")
-    return " ".join(parts)

@@ -39,7 +39,7 @@ def time_element(moment: datetime, *, clock_only: bool = False) -> Markup:
 
 
 def duration_text(delta: timedelta) -> str:
-    """``2h 5m``; the same as ``model.format_duration``."""
+    """``2h 5m``, ``45m``, ``3d 4h``; under a minute ``<1m``."""
     return english().duration_text(delta)
 
 

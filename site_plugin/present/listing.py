@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from ..content.model import StatusSite, format_duration
+from ..content.model import StatusSite
 from ..engine.status import (
     active_maintenance,
     maintenance_overrun,
@@ -15,7 +15,7 @@ from ..engine.status import (
     open_notices,
     upcoming_maintenance,
 )
-from .formatting import utc_text
+from .formatting import duration_text, utc_text
 
 
 def open_items(site: StatusSite, now: datetime) -> Iterator[str]:
@@ -33,10 +33,10 @@ def open_items(site: StatusSite, now: datetime) -> Iterator[str]:
         if promise is None:
             yield "    no next update promised"
         elif promise.overdue:
-            late = format_duration(now - promise.due)
+            late = duration_text(now - promise.due)
             yield f"    OVERDUE: next update was due by {utc_text(promise.due)} ({late} ago)"
         else:
-            left = format_duration(promise.due - now)
+            left = duration_text(promise.due - now)
             yield f"    next update due by {utc_text(promise.due)} (in {left})"
     active = active_maintenance(site, now)
     yield f"Maintenance in progress ({len(active)})"
