@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from markupsafe import Markup
@@ -77,6 +77,48 @@ class PostChannel:
     payload: Callable[[NotifyRun, StatusApi, Pending], Any]
     secret_variable: str | None = None
 
+    def deliver(
+        self, run: NotifyRun, ledger: Ledger, api: StatusApi, done: Callable[[TargetResult], None]
+    ) -> None:
+        url = run.environ.get(self.url_variable, "").strip()
+        if not url:
+            return  # not configured: off
+        problem = channel_url_problem(url)
+        if problem is not None:
+            done(TargetResult(self.name, error=f"{self.url_variable} {problem}"))
+            return
+        secret = run.environ.get(self.secret_variable) if self.secret_variable else None
+
+        def build(item: Pending) -> Any:
+            return self.payload(run, api, item)
+
+        done(_deliver_each(run, ledger, self.name, url, secret or None, build))
+
+
+@dataclass(frozen=True)
+class EmailChannel:
+    """Email: one digest per subscriber with what is new for their components."""
+
+    name: str = "email"
+
+    def deliver(
+        self, run: NotifyRun, ledger: Ledger, api: StatusApi, done: Callable[[TargetResult], None]
+    ) -> None:
+        smtp = SmtpSettings.from_environment(run.environ)
+        if smtp is not None and run.send_email_now and run.subscribers:
+            _email_everyone(run, ledger, smtp, done)
+
+
+class Channel(Protocol):
+    """What every channel does: deliver what is new, reporting each target when done."""
+
+    @property
+    def name(self) -> str: ...
+
+    def deliver(
+        self, run: NotifyRun, ledger: Ledger, api: StatusApi, done: Callable[[TargetResult], None]
+    ) -> None: ...
+
 
 POST_CHANNELS = (
     PostChannel(
@@ -96,9 +138,13 @@ POST_CHANNELS = (
         secret_variable="HERALD_WEBHOOK_SECRET",
     ),
 )
-"""Every channel besides email, in the order they are told. A new chat service is one
-payload function and one line here."""
-CHANNELS = ("email", *(channel.name for channel in POST_CHANNELS))
+"""Every channel besides email. A new chat service is one payload function and one line
+here."""
+CHANNEL_REGISTRY: tuple[Channel, ...] = (*POST_CHANNELS, EmailChannel())
+"""Every channel, in the order a run tells them: the chat and webhooks (a handful of
+quick posts) before email (one message per subscriber), so that a slow or hanging mail
+server never keeps the chat from being told."""
+CHANNELS = tuple(channel.name for channel in CHANNEL_REGISTRY)
 
 
 @dataclass(frozen=True)
@@ -216,24 +262,9 @@ def notify(
         report(result)
 
     api = StatusApi(run.site, run.now, run.api_site)
-    for channel in POST_CHANNELS:
-        url = run.environ.get(channel.url_variable, "").strip()
-        if channel.name not in run.channels or not url:
-            continue
-        problem = channel_url_problem(url)
-        if problem is not None:
-            done(TargetResult(channel.name, error=f"{channel.url_variable} {problem}"))
-            continue
-        secret = run.environ.get(channel.secret_variable) if channel.secret_variable else None
-
-        def build(item: Pending, channel: PostChannel = channel) -> Any:
-            return channel.payload(run, api, item)
-
-        done(_deliver_each(run, ledger, channel.name, url, secret or None, build))
-
-    smtp = SmtpSettings.from_environment(run.environ) if "email" in run.channels else None
-    if smtp is not None and run.send_email_now and run.subscribers:
-        _email_everyone(run, ledger, smtp, done)
+    for channel in CHANNEL_REGISTRY:
+        if channel.name in run.channels:
+            channel.deliver(run, ledger, api, done)
     return results
 
 
