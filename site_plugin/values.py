@@ -202,3 +202,8 @@ def describe(value: object) -> str:
         return "a list"
     text = str(value)
     return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+def utc_iso(moment: datetime) -> str:
+    """Machine-readable ``2026-11-25T11:35:00Z``: what files, feeds and ``<time>`` carry."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

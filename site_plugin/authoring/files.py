@@ -44,10 +44,6 @@ def front_matter(fields: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def update_file_name(folder: Path, at: datetime, status: UpdateStatus) -> Path:
     utc = at.astimezone(UTC)
     for pattern in ("%Y-%m-%dT%H%MZ", "%Y-%m-%dT%H%M%SZ"):

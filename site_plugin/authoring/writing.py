@@ -23,8 +23,8 @@ from ..content.rules import INDEX_FILE, POSTING_LEAD, POSTMORTEM_FILE
 from ..engine.status import is_open, maintenance_window, resolved_at
 from ..errors import AuthoringError
 from ..present.formatting import duration_text, utc_text
-from ..values import SLUG
-from .files import commit_files, front_matter, stamp, update_file_name
+from ..values import SLUG, utc_iso
+from .files import commit_files, front_matter, update_file_name
 from .inputs import (
     Workspace,
     find_incident,
@@ -167,16 +167,16 @@ def prepare_new(workspace: Workspace, request: NewIncident) -> PreparedIncident:
             "kind": kind.value,
             "impact": impact.value if impact else None,
             "affected": {cid: s.value for cid, s in components.items()} or None,
-            "scheduled_start": stamp(start) if start else None,
-            "scheduled_end": stamp(end) if end else None,
+            "scheduled_start": utc_iso(start) if start else None,
+            "scheduled_end": utc_iso(end) if end else None,
         }
     )
     update_path = update_file_name(folder, at, status)
     update = front_matter(
         {
-            "at": stamp(at),
+            "at": utc_iso(at),
             "status": status.value,
-            "next_update": stamp(next_update) if next_update else None,
+            "next_update": utc_iso(next_update) if next_update else None,
         }
     )
     return PreparedIncident(folder, index, update_path, update, template, context)
@@ -215,7 +215,7 @@ def prepare_update(
             )
         if at > workspace.now:
             note = (
-                f"Posted at {stamp(at)}, a second after the latest update ({incident.id} already"
+                f"Posted at {utc_iso(at)}, a second after the latest update ({incident.id} already"
                 " has one from this second)."
             )
     if not is_open(incident, workspace.now):
@@ -258,9 +258,9 @@ def prepare_update(
     path = update_file_name(folder, at, request.status)
     fields = front_matter(
         {
-            "at": stamp(at),
+            "at": utc_iso(at),
             "status": request.status.value,
-            "next_update": stamp(next_update) if next_update else None,
+            "next_update": utc_iso(next_update) if next_update else None,
             "affected": {cid: s.value for cid, s in components.items()} or None,
         }
     )
@@ -315,5 +315,7 @@ def new_postmortem(workspace: Workspace, reference: str, message: str | None) ->
         duration=duration_text(ended - incident.start) if ended else "",
     )
     body = message or render_template(workspace, "postmortem", context)
-    commit_files(workspace, {path: front_matter({"published": stamp(workspace.now)}) + body}, None)
+    commit_files(
+        workspace, {path: front_matter({"published": utc_iso(workspace.now)}) + body}, None
+    )
     return [path]

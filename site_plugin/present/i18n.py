@@ -27,6 +27,8 @@ from babel.numbers import parse_pattern
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 
+from ..values import utc_iso
+
 LOCALES = Path(__file__).parent.parent / "locales"
 """``<language>/LC_MESSAGES/herald.po`` per translated language, and ``herald.pot``."""
 DOMAIN = "herald"
@@ -229,9 +231,8 @@ def _skeleton(locale: Locale, skeleton: str) -> str:
     return str(pattern.pattern)
 
 
-def iso(moment: datetime) -> str:
-    """Machine-readable ``2026-11-25T11:35:00Z``."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+iso = utc_iso
+"""Machine-readable ``2026-11-25T11:35:00Z`` (``values.utc_iso``)."""
 
 
 def english() -> Translator:
