@@ -81,6 +81,7 @@ class StatusRepo:
         self.write(f"{INCIDENT}/index.md", INCIDENT_INDEX)
         self.write(f"{INCIDENT}/2026-11-20T1410Z-investigating.md", FIRST_UPDATE)
         self.write(f"{INCIDENT}/2026-11-20T1500Z-resolved.md", RESOLVED_UPDATE)
+        self.write("docs/.gitkeep", "")  # MkDocs needs the folder; git keeps no empty one
 
     def write(self, relative: str, text: str | bytes) -> Path:
         path = self.root / relative

@@ -28,6 +28,7 @@ def example_copy(tmp_path: Path) -> Path:
     if (REPO_ROOT / "mkdocs.yml").exists():
         shutil.copy(REPO_ROOT / "mkdocs.yml", target)
     shutil.copytree(REPO_ROOT / "incidents", target / "incidents")
+    shutil.copytree(REPO_ROOT / "docs", target / "docs")
     return target
 
 
@@ -210,3 +211,17 @@ def test_env_tags_are_read_as_mkdocs_reads_them(tmp_path: Path, repo: StatusRepo
     )
     result = conftest.run_herald(repo.root, "check", HERALD_TEST_DAYS="30")
     assert result.returncode == 0, result.stdout
+
+
+def test_a_missing_docs_folder_is_a_problem_as_it_is_for_the_build(repo: StatusRepo) -> None:
+    """git keeps no empty folder: a fresh clone without docs/ would not build."""
+    (repo.root / "mkdocs.yml").write_text(conftest.MKDOCS_YML, encoding="utf-8")
+    shutil.rmtree(repo.root / "docs")
+    result = run_herald("check", cwd=repo.root)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "mkdocs.yml:1: the docs folder 'docs' does not exist, and MkDocs needs it"
+        " (add docs/index.md (a page about the status page), or an empty docs/.gitkeep)"
+    )
+    (repo.root / "docs").mkdir()
+    assert run_herald("check", cwd=repo.root).returncode == 0

@@ -301,7 +301,7 @@ def _build(root: Path, caplog: pytest.LogCaptureFixture) -> list[str]:
 def site(repo: StatusRepo, monkeypatch: pytest.MonkeyPatch) -> StatusRepo:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NOW_EPOCH)
     monkeypatch.chdir(repo.root)
-    (repo.root / "docs").mkdir()
+    (repo.root / "docs").mkdir(exist_ok=True)
     repo.write("mkdocs.yml", MKDOCS_YML)
     return repo
 

@@ -66,7 +66,7 @@ def write_hostile_site(root: Path, site_url: str) -> None:
         f"markdown_extensions:\n{extensions}",
         encoding="utf-8",
     )
-    (root / "docs").mkdir()
+    (root / "docs").mkdir(exist_ok=True)
     files = {
         "components.yml": "components:\n"
         f"  - id: api\n    name: {_yaml(HOSTILE_NAME)}\n"

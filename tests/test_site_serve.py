@@ -37,7 +37,7 @@ def wait_for(url: str, text: str, deadline: float) -> bool:
 
 def test_a_saved_update_shows_without_restarting(repo: StatusRepo, tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
-    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs").mkdir(exist_ok=True)
     repo.remove(f"{INCIDENT}/2026-11-20T1500Z-resolved.md")
     port = free_port()
     environment = dict(os.environ, SOURCE_DATE_EPOCH=NOW_EPOCH, NO_MKDOCS_2_WARNING="1")

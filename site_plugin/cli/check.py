@@ -25,6 +25,18 @@ def run(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int
         history_days=settings.history_days,
         config_name=settings_name(arguments),
     )
+    if settings.docs_dir is not None and not (settings.root / settings.docs_dir).is_dir():
+        # mkdocs build stops at once without it, and git keeps no empty folder, so a
+        # fresh clone (what CI gets) would not build although this folder does.
+        unpublishable.append(
+            Problem(
+                settings_name(arguments),
+                1,
+                f"the docs folder '{settings.docs_dir}' does not exist, and MkDocs needs it",
+                f"add {settings.docs_dir}/index.md (a page about the status page), or an empty"
+                f" {settings.docs_dir}/.gitkeep",
+            )
+        )
     if unpublishable:
         print_problems(unpublishable, sys.stdout)
         return EXIT_PROBLEMS

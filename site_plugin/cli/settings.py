@@ -51,6 +51,8 @@ class Settings:
     email_mode: str = "immediate"
     subscribers: str | None = None
     ledger: str = ".herald-ledger/ledger.json"
+    docs_dir: str | None = None
+    """MkDocs' ``docs_dir`` (default ``docs``) when the site has a ``mkdocs.yml``."""
     language: str = "en"
     layout: UrlLayout = field(default_factory=UrlLayout)
     history_days: int = 90
@@ -148,6 +150,7 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         email_mode=values["email_mode"],
         subscribers=values["subscribers"],
         ledger=values["ledger"],
+        docs_dir=str(config.get("docs_dir") or "docs") if isinstance(config, dict) else "docs",
         language=_theme_language(config),
         layout=UrlLayout(
             incident=values["incident_url"],
