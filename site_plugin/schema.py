@@ -143,15 +143,6 @@ def layout(*fields: str) -> Parse:
     return text(check)
 
 
-def optional(parse: Parse) -> Parse:
-    """Unset (or ``null``) means the option's default, ``None``."""
-
-    def parse_optional(value: object) -> Any:
-        return None if value is None else parse(value)
-
-    return parse_optional
-
-
 OPTIONS = (
     Option("components", "components.yml", text(repository_path_problem),
            "The components file, relative to mkdocs.yml."),
@@ -179,20 +170,20 @@ OPTIONS = (
            "One page per month of history."),
     Option("feed_size", 50, count(1, 1000),
            "How many of the most recently updated incidents each feed holds."),
-    Option("home_title", None, optional(text(text_setting_problem)),
+    Option("home_title", None, text(text_setting_problem),
            'Title of the status page; unset: "Current status" in the site\'s language.'),
-    Option("history_title", None, optional(text(text_setting_problem)),
+    Option("history_title", None, text(text_setting_problem),
            'Title of the history pages; unset: "Incident history" in the site\'s language.'),
-    Option("support_url", None, optional(text(link_url_problem)),
+    Option("support_url", None, text(link_url_problem),
            "Where customers can get help or send feedback; linked on every page."),
-    Option("support_label", None, optional(text(text_setting_problem)),
+    Option("support_label", None, text(text_setting_problem),
            'The text of the support link; unset: "Contact support" in the site\'s language.'),
     Option("email_mode", "immediate", choice("immediate", "daily"),
            "immediate: every herald notify emails what is new; daily: only the daily run"
            " (herald notify --daily) does, as one digest. Chat and webhooks are immediate."),
-    Option("unsubscribe", None, optional(text(unsubscribe_problem)),
+    Option("unsubscribe", None, text(unsubscribe_problem),
            "A mailto: or https: address for the List-Unsubscribe header and the email footer."),
-    Option("subscribers", None, optional(text(repository_path_problem)),
+    Option("subscribers", None, text(repository_path_problem),
            "A YAML file of subscribers (address: all, or address: [component ids]); the"
            " HERALD_SUBSCRIBERS environment variable, holding the same YAML, takes precedence."),
     Option("ledger", ".herald-ledger/ledger.json", text(repository_path_problem),
@@ -206,6 +197,11 @@ OPTIONS = (
            " page)."),
 )  # fmt: skip
 OPTION = {option.name: option for option in OPTIONS}
+
+
+def default(name: str) -> Any:
+    """The default of one option: what every reader of the options starts from."""
+    return OPTION[name].default
 
 
 def read_options(
@@ -226,7 +222,7 @@ def read_options(
             problems.append((str(name), OptionProblem("is not a herald option", hint)))
             continue
         if value is None:
-            continue  # as MkDocs reads it: unset
+            continue  # as MkDocs reads it: unset, so the default (None for the optional)
         try:
             values[option.name] = option.parse(value)
         except OptionProblem as problem:

@@ -20,10 +20,13 @@ from yaml_env_tag import construct_env_tag  # type: ignore[import-untyped]
 from ..options import site_name_problem, site_url_problem
 from ..present.urls import UrlLayout
 from ..problems import Problem
-from ..schema import read_options
+from ..schema import default, read_options
 from ..values import parse_duration
 
 PLUGIN_NAME = "herald"
+
+
+_STALE_AFTER = parse_duration(default("stale_after"))
 
 
 @dataclass(frozen=True)
@@ -39,23 +42,23 @@ class Settings:
     """
 
     root: Path
-    components: str = "components.yml"
-    incidents: str = "incidents"
-    timezone: str = "UTC"
-    message_templates: str = "templates"
-    stale_after: timedelta = timedelta(hours=1)
+    components: str = default("components")
+    incidents: str = default("incidents")
+    timezone: str = default("timezone")
+    message_templates: str = default("message_templates")
+    stale_after: timedelta = _STALE_AFTER
     site_name: str = "Status"
     site_url: str = ""
     support_url: str | None = None
     unsubscribe: str | None = None
-    email_mode: str = "immediate"
+    email_mode: str = default("email_mode")
     subscribers: str | None = None
-    ledger: str = ".herald-ledger/ledger.json"
+    ledger: str = default("ledger")
     docs_dir: str | None = None
     """MkDocs' ``docs_dir`` (default ``docs``) when the site has a ``mkdocs.yml``."""
     language: str = "en"
     layout: UrlLayout = field(default_factory=UrlLayout)
-    history_days: int = 90
+    history_days: int = default("history_days")
 
     @property
     def zone(self) -> ZoneInfo:

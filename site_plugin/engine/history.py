@@ -16,7 +16,10 @@ from ..content.model import (
     IncidentKind,
     StatusSite,
 )
-from .status import PARTIAL_OUTAGE_WEIGHT, affected_at
+from .status import affected_at
+
+PARTIAL_OUTAGE_WEIGHT = 0.3
+"""A minute of partial outage counts as this much of a minute of downtime."""
 
 
 @dataclass(frozen=True)

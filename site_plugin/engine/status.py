@@ -21,9 +21,6 @@ from ..content.model import (
     UpdateStatus,
 )
 
-PARTIAL_OUTAGE_WEIGHT = 0.3
-"""A minute of partial outage counts as this much of a minute of downtime."""
-
 _LEVEL_OF_COMPONENT_STATUS = {
     ComponentStatus.OPERATIONAL: Indicator.NONE,
     ComponentStatus.UNDER_MAINTENANCE: Indicator.MAINTENANCE,

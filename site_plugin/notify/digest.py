@@ -197,17 +197,17 @@ def digest_message(
     *,
     sender: str,
     recipient: str,
-    subscriber_id: str = "",
+    token: str = "",
 ) -> EmailMessage:
     """The whole email: multipart/alternative, stable Message-ID, bulk-mail headers.
 
-    ``subscriber_id`` (``ledger.unsubscribe_token``) goes into an https unsubscribe
+    ``token`` (``ledger.unsubscribe_token``) goes into an https unsubscribe
     link, so that one click unsubscribes this subscriber and no one else.
     """
     message = _shared_message(site, pending, catalog, now, render, sender)
     message["To"] = recipient
     message["Message-ID"] = message_id(site, pending, recipient)
-    for name, value in unsubscribe_headers(site.unsubscribe, subscriber_id):
+    for name, value in unsubscribe_headers(site.unsubscribe, token):
         message[name] = value
     return message
 
@@ -295,9 +295,7 @@ class DigestWire:
         self.sender = sender
         self._shared: dict[tuple[str, ...], bytes] = {}
 
-    def message_bytes(
-        self, pending: Sequence[Pending], recipient: str, subscriber_id: str = ""
-    ) -> bytes:
+    def message_bytes(self, pending: Sequence[Pending], recipient: str, token: str = "") -> bytes:
         if not _PLAIN_ADDRESS.fullmatch(recipient):
             message = digest_message(
                 self.site,
@@ -307,7 +305,7 @@ class DigestWire:
                 self.render,
                 sender=self.sender,
                 recipient=recipient,
-                subscriber_id=subscriber_id,
+                token=token,
             )
             return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
         news = tuple(keys_of(pending))
@@ -321,7 +319,7 @@ class DigestWire:
         own = [
             ("To", recipient),
             ("Message-ID", message_id(self.site, pending, recipient)),
-            *unsubscribe_headers(self.site.unsubscribe, subscriber_id),
+            *unsubscribe_headers(self.site.unsubscribe, token),
         ]
         return "".join(f"{name}: {value}\r\n" for name, value in own).encode("ascii") + shared
 

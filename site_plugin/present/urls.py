@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from ..content.model import Component, Group, Source, StatusSite
 from ..options import HISTORY_SIZE_FIX, history_size_problem
 from ..problems import Problem
+from ..schema import default
 
 
 def absolute_url(site_url: str, path: str) -> str:
@@ -33,10 +34,10 @@ class UrlLayout:
         history_month: Format with ``{year}`` and ``{month}``.
     """
 
-    incident: str = "incidents/{id}/"
-    component: str = "components/{id}/"
-    history: str = "history/"
-    history_month: str = "history/{year}-{month:02d}/"
+    incident: str = default("incident_url")
+    component: str = default("component_url")
+    history: str = default("history_url")
+    history_month: str = default("history_month_url")
 
     def incident_url(self, incident_id: str) -> str:
         return self.incident.format(id=incident_id)

@@ -17,6 +17,7 @@ from ..errors import ContentError
 from ..present.i18n import translator
 from ..present.rendering import MarkdownRenderer
 from ..present.urls import UrlLayout, page_problems
+from ..schema import default
 from .outputs import OutputOptions, build_outputs
 from .view_builder import ViewBuilder
 from .views import SiteViews
@@ -33,9 +34,9 @@ class BuildOptions:
     layout: UrlLayout
     site_name: str
     site_url: str
-    history_days: int = 90
-    recent_days: int = 7
-    feed_size: int = 50
+    history_days: int = default("history_days")
+    recent_days: int = default("recent_days")
+    feed_size: int = default("feed_size")
     markdown_extensions: Sequence[Any] = ()
     markdown_configs: Mapping[str, Any] | None = None
     language: str = "en"
