@@ -362,6 +362,9 @@ def test_german_pages_say_it_in_german(german_example: tuple[Path, UserText]) ->
     assert time is not None and time["datetime"] == "2026-11-25T12:15:00Z"
     assert home.title is not None and home.title.get_text().startswith("Aktueller Status - ")
     assert "Ursache gefunden" in home.get_text()
+    # The search button Herald's script shows says it in the theme's words.
+    script = home.select_one("script[data-search-label]")
+    assert script is not None and script["data-search-label"] == "Suche"
     history = (site / "history" / "index.html").read_text(encoding="utf-8")
     assert "<h1>Störungsverlauf</h1>" in history
     component = (site / "components" / "api" / "index.html").read_text(encoding="utf-8")

@@ -71,6 +71,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         self.language = "en"
         self.translator: Translator = translator()
         self.home_title = self.history_title = self.support_label = ""
+        self.search_label = "Search"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # What an earlier build in this process froze (mkdocs serve) may be collected now.
@@ -205,6 +206,11 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         env.install_gettext_translations(  # type: ignore[attr-defined]
             t.translations, newstyle=True
         )
+        # The theme's word for "Search", in the theme's language, read once per build
+        # rather than on every page.
+        self.search_label = env.from_string(
+            '{% import "partials/language.html" as lang with context %}{{ lang.t("search") }}'
+        ).render(config=config)
         env.filters.update(
             herald_time=t.time_element,
             herald_utc=t.utc_text,
@@ -250,6 +256,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             "support_url": self.config.support_url,
             "support_label": self.support_label,
             "inline_theme_styles": self.page_assets is not None,
+            "search_label": self.search_label,
         }
 
     def inline_styles(self, config: MkDocsConfig) -> bool:

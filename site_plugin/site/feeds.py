@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -114,9 +115,34 @@ def add_entry(feed: FeedGenerator, site: FeedSite, incident: Incident) -> None:
     feed.add_entry(entry, order="append")
 
 
+class SharedFeedEntry(FeedEntry):  # type: ignore[misc]
+    """An entry that several feeds list, turned into XML once per format.
+
+    feedgen builds a fresh element for every feed that lists an entry; an incident is in
+    the site's feed and in each of its components' and groups' feeds. Each feed is
+    serialised before the next one takes the element (lxml moves an element it is given),
+    so the feeds come out as if each had built its own.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._atom_element: Any = None
+        self._rss_element: Any = None
+
+    def atom_entry(self, extensions: bool = True) -> Any:
+        if self._atom_element is None:
+            self._atom_element = super().atom_entry(extensions)
+        return self._atom_element
+
+    def rss_entry(self, extensions: bool = True) -> Any:
+        if self._rss_element is None:
+            self._rss_element = super().rss_entry(extensions)
+        return self._rss_element
+
+
 def feed_entry(site: FeedSite, incident: Incident) -> FeedEntry:
     """The incident as one entry, the same in the site's feed and each component's."""
-    entry = FeedEntry()
+    entry = SharedFeedEntry()
     link = site.absolute(site.incident_url(incident.id))
     entry.id(entry_id(site.url, incident))
     entry.guid(entry_id(site.url, incident), permalink=False)
