@@ -14,7 +14,7 @@ from ..authoring.inputs import parse_moment
 from ..characters import one_line
 from ..content.model import StatusSite
 from ..errors import SettingsError
-from ..notify.digest import DigestSite, all_keys, digest_message, pending_for
+from ..notify.digest import all_keys, digest_message, pending_for
 from ..notify.dispatch import (
     CHANNELS,
     NotifyRun,
@@ -25,17 +25,17 @@ from ..notify.dispatch import (
 )
 from ..notify.ledger import Ledger, ledger_lock
 from ..options import path_is_inside
-from ..present.i18n import is_supported, translator
+from ..present.context import SiteContext
+from ..present.i18n import is_supported
 from ..present.rendering import MarkdownRenderer
-from ..present.statuspage import ApiSite
 from ..problems import did_you_mean
 from .common import EXIT_OK, EXIT_PROBLEMS, load_or_report, say
 from .posting import workspace
 from .settings import Settings
 
 
-def _notify_sites(settings: Settings) -> tuple[DigestSite, ApiSite]:
-    layout = settings.layout
+def _site_context(settings: Settings) -> SiteContext:
+    """The site as messages present it; refused without a site URL to link to."""
     if not settings.site_url:
         raise SettingsError("mkdocs.yml has no site_url: messages link to the status page")
     if not is_supported(settings.language):
@@ -44,17 +44,7 @@ def _notify_sites(settings: Settings) -> tuple[DigestSite, ApiSite]:
             " and de); messages are in English",
             sys.stderr,
         )
-    digest_site = DigestSite(
-        settings.site_name,
-        settings.site_url,
-        layout.incident_url,
-        unsubscribe=settings.unsubscribe,
-        support_url=settings.support_url,
-        translator=translator(settings.language),
-    )
-    return digest_site, ApiSite(
-        settings.site_name, settings.site_url, settings.timezone, layout.incident_url
-    )
+    return settings.site_context()
 
 
 def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
@@ -88,13 +78,12 @@ def _notify_once(
     since: datetime | None,
 ) -> list[TargetResult]:
     """One delivery round with the ledger held: load it, deliver, write it once."""
-    digest_site, api_site = _notify_sites(settings)
+    context = _site_context(settings)
     ledger = Ledger.load(ledger_path)
     run = NotifyRun(
         site=site,
         now=now,
-        digest_site=digest_site,
-        api_site=api_site,
+        context=context,
         render=functools.cache(MarkdownRenderer(["tables", "fenced_code"], images=False)),
         environ=os.environ,
         subscribers=subscribers,
@@ -180,7 +169,7 @@ def run_digest(arguments: argparse.Namespace, settings: Settings, now: datetime)
     site = load_or_report(settings, now)
     if site is None:
         return EXIT_PROBLEMS
-    digest_site, _ = _notify_sites(settings)
+    context = _site_context(settings)
     since = parse_moment(arguments.since, workspace(settings, now), "--since")
     old = all_keys(site, now, posted_before=since)
     pending = pending_for(site, old.__contains__, now)
@@ -189,7 +178,7 @@ def run_digest(arguments: argparse.Namespace, settings: Settings, now: datetime)
         return EXIT_OK
     render = functools.cache(MarkdownRenderer(["tables", "fenced_code"], images=False))
     message = digest_message(
-        digest_site,
+        context,
         pending,
         site.catalog,
         now,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -22,6 +22,9 @@ from ..present.urls import UrlLayout
 from ..problems import Problem
 from ..schema import default, read_options
 from ..values import parse_duration
+
+if TYPE_CHECKING:
+    from ..present.context import SiteContext
 
 PLUGIN_NAME = "herald"
 
@@ -63,6 +66,22 @@ class Settings:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def site_context(self) -> SiteContext:
+        """The site as the digest and every channel present it."""
+        # Imported here: the translator loads Babel, which ``herald check`` never needs.
+        from ..present.context import SiteContext
+        from ..present.i18n import translator
+
+        return SiteContext(
+            name=self.site_name,
+            url=self.site_url,
+            layout=self.layout,
+            translator=translator(self.language),
+            timezone=self.timezone,
+            support_url=self.support_url,
+            unsubscribe=self.unsubscribe,
+        )
 
 
 class _PermissiveLoader(yaml.SafeLoader):

@@ -25,6 +25,7 @@ from ..clock import build_time
 from ..errors import ClockError, ContentError
 from ..options import site_name_problem, site_url_problem
 from ..present import formatting
+from ..present.context import SiteContext
 from ..present.i18n import Translator, is_supported, translator
 from ..present.urls import UrlLayout, source_path
 from ..site.build import BuildOptions, build_content
@@ -296,20 +297,25 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             now = build_time()
         except ClockError as error:
             raise PluginError(str(error)) from None
+        context = SiteContext(
+            name=config.site_name,
+            url=config.site_url,
+            layout=self.layout,
+            translator=self.translator,
+            timezone=self.config.timezone,
+            support_url=self.config.support_url,
+            unsubscribe=self.config.unsubscribe,
+        )
         options = BuildOptions(
             root=self.root,
             components=self.config.components,
             incidents=self.config.incidents,
-            timezone=self.config.timezone,
-            layout=self.layout,
-            site_name=config.site_name,
-            site_url=config.site_url,
+            context=context,
             history_days=self.config.history_days,
             recent_days=self.config.recent_days,
             feed_size=self.config.feed_size,
             markdown_extensions=config.markdown_extensions,
             markdown_configs=config.mdx_configs,
-            language=self.language,
             config_name=Path(config.config_file_path or "mkdocs.yml").name,
         )
         try:

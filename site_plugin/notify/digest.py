@@ -11,7 +11,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -23,9 +23,9 @@ from markupsafe import Markup
 from ..characters import one_line
 from ..content.model import Catalog, Incident, StatusSite, Update
 from ..engine.status import is_open, next_update_promise
-from ..present.i18n import Translator, english
+from ..present.context import SiteContext
+from ..present.i18n import Translator
 from ..present.labels import impact_phrase, impact_word, kind_label, update_status_label
-from ..present.urls import absolute_url, site_host
 from ..url_policy import url_scheme
 from .ledger import update_key
 
@@ -90,22 +90,7 @@ def all_keys(site: StatusSite, now: datetime, *, posted_before: datetime | None 
     }
 
 
-@dataclass(frozen=True)
-class DigestSite:
-    """What the digest (and every chat message) says about the site, and in which language."""
-
-    name: str
-    url: str
-    incident_url: Callable[[str], str]
-    unsubscribe: str | None = None
-    support_url: str | None = None
-    translator: Translator = field(default_factory=english)
-
-    def absolute(self, path: str) -> str:
-        return absolute_url(self.url, path)
-
-
-def subject(site: DigestSite, pending: Sequence[Pending]) -> str:
+def subject(site: SiteContext, pending: Sequence[Pending]) -> str:
     """The email's subject: the one incident's news, or how much news there is."""
     t = site.translator
     prefix = f"[{one_line(site.name)}]"
@@ -144,7 +129,7 @@ def _environment(autoescape: bool, translator: Translator) -> jinja2.Environment
 
 
 def render_digest(
-    site: DigestSite,
+    site: SiteContext,
     pending: Sequence[Pending],
     catalog: Catalog,
     now: datetime,
@@ -168,7 +153,7 @@ def render_digest(
                 "impact": impact_phrase(t, incident.impact),
                 "show_impact": not (incident.is_notice or incident.is_maintenance),
                 "components": names,
-                "url": site.absolute(site.incident_url(incident.id)),
+                "url": site.incident_link(incident.id),
                 "open": is_open(incident, now),
                 "promise": promise.due if promise else None,
                 "updates": [
@@ -189,7 +174,7 @@ def render_digest(
 
 
 def digest_message(
-    site: DigestSite,
+    site: SiteContext,
     pending: Sequence[Pending],
     catalog: Catalog,
     now: datetime,
@@ -235,16 +220,16 @@ def unsubscribe_headers(unsubscribe: str | None, token: str) -> list[tuple[str, 
     ]
 
 
-def message_id(site: DigestSite, pending: Sequence[Pending], recipient: str) -> str:
+def message_id(site: SiteContext, pending: Sequence[Pending], recipient: str) -> str:
     """The same updates to the same person always get the same id: a resend after a
     failure is recognisably the same message, and mail clients collapse it."""
     keys = sorted(key for item in pending for key in item.keys)
     digest = hashlib.sha256("\n".join([recipient, *keys]).encode("utf-8")).hexdigest()[:32]
-    return f"<{digest}@{site_host(site.url)}>"
+    return f"<{digest}@{site.host}>"
 
 
 def _shared_message(
-    site: DigestSite,
+    site: SiteContext,
     pending: Sequence[Pending],
     catalog: Catalog,
     now: datetime,
@@ -261,7 +246,7 @@ def _shared_message(
     message["Auto-Submitted"] = "auto-generated"
     message["Precedence"] = "bulk"
     message["X-Auto-Response-Suppress"] = "All"
-    host = site_host(site.url)
+    host = site.host
     message["List-Id"] = f"{one_line(site.name)} <{host}>"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
@@ -282,7 +267,7 @@ class DigestWire:
 
     def __init__(
         self,
-        site: DigestSite,
+        site: SiteContext,
         catalog: Catalog,
         now: datetime,
         render: Callable[[str], Markup],

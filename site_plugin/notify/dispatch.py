@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from ..content.model import Catalog, StatusSite
 from ..errors import DeliveryError, SettingsError
-from ..present.statuspage import ApiSite, StatusApi
+from ..present.context import SiteContext
+from ..present.statuspage import StatusApi
 from .delivery import (
     SmtpSession,
     SmtpSettings,
@@ -29,7 +30,6 @@ from .delivery import (
     with_retries,
 )
 from .digest import (
-    DigestSite,
     DigestWire,
     Pending,
     all_keys,
@@ -124,12 +124,12 @@ POST_CHANNELS = (
     PostChannel(
         "slack",
         "HERALD_SLACK_WEBHOOK_URL",
-        lambda run, _, item: slack_payload(run.digest_site, item),
+        lambda run, _, item: slack_payload(run.context, item),
     ),
     PostChannel(
         "discord",
         "HERALD_DISCORD_WEBHOOK_URL",
-        lambda run, _, item: discord_payload(run.digest_site, item),
+        lambda run, _, item: discord_payload(run.context, item),
     ),
     PostChannel(
         "webhook",
@@ -226,8 +226,7 @@ class NotifyRun:
 
     site: StatusSite
     now: datetime
-    digest_site: DigestSite
-    api_site: ApiSite
+    context: SiteContext
     render: Callable[[str], Markup]
     environ: Mapping[str, str]
     subscribers: list[Subscriber]
@@ -261,7 +260,7 @@ def notify(
         results.append(result)
         report(result)
 
-    api = StatusApi(run.site, run.now, run.api_site)
+    api = StatusApi(run.site, run.now, run.context)
     for channel in CHANNEL_REGISTRY:
         if channel.name in run.channels:
             channel.deliver(run, ledger, api, done)
@@ -272,7 +271,7 @@ def _email_everyone(
     run: NotifyRun, ledger: Ledger, smtp: SmtpSettings, done: Callable[[TargetResult], None]
 ) -> None:
     key = run.environ.get("HERALD_LEDGER_KEY", "").strip()
-    if not run.digest_site.unsubscribe:
+    if not run.context.unsubscribe:
         done(TargetResult("email", error=UNSUBSCRIBE_MISSING))
         return
     if not key:
@@ -289,7 +288,7 @@ def _email_everyone(
     if ledger.forget_addresses(legacy) and not run.dry_run:
         ledger.save()
     unreachable = 0
-    wire = DigestWire(run.digest_site, run.site.catalog, run.now, run.render, smtp.sender)
+    wire = DigestWire(run.context, run.site.catalog, run.now, run.render, smtp.sender)
     started = run.clock()
     with SmtpSession(smtp) as session:
         for position, subscriber in enumerate(run.subscribers):

@@ -11,10 +11,11 @@ from typing import Any
 
 from ..characters import one_line
 from ..content.model import Impact
+from ..present.context import SiteContext
 from ..present.i18n import iso
 from ..present.labels import update_status_label
 from ..present.statuspage import StatusApi
-from .digest import DigestSite, Pending
+from .digest import Pending
 
 DISCORD_COLOURS = {
     Impact.NONE: 0x1D5FBF,
@@ -34,10 +35,10 @@ def _slack_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def slack_payload(site: DigestSite, item: Pending) -> dict[str, Any]:
+def slack_payload(site: SiteContext, item: Pending) -> dict[str, Any]:
     t = site.translator
     incident, latest = item.incident, item.updates[-1]
-    link = site.absolute(site.incident_url(incident.id))
+    link = site.incident_link(incident.id)
     status = update_status_label(t, latest.status)
     headline = f"{status}: {one_line(incident.title)}"
     return {
@@ -63,10 +64,10 @@ def slack_payload(site: DigestSite, item: Pending) -> dict[str, Any]:
     }
 
 
-def discord_payload(site: DigestSite, item: Pending) -> dict[str, Any]:
+def discord_payload(site: SiteContext, item: Pending) -> dict[str, Any]:
     t = site.translator
     incident, latest = item.incident, item.updates[-1]
-    link = site.absolute(site.incident_url(incident.id))
+    link = site.incident_link(incident.id)
     return {
         "username": one_line(site.name)[:80],
         "allowed_mentions": {"parse": []},

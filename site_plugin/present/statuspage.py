@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,7 +33,7 @@ from ..engine.status import (
     resolved_at,
     upcoming_maintenance,
 )
-from .urls import absolute_url
+from .context import SiteContext
 
 RECENT_LIMIT = 50
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -59,24 +58,14 @@ def timestamp(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
-@dataclass(frozen=True)
-class ApiSite:
-    """What the API says about the page itself."""
-
-    name: str
-    url: str
-    timezone: str
-    incident_url: Any
-
-
 class StatusApi:
     """Builds every API document for one site at one moment."""
 
-    def __init__(self, site: StatusSite, now: datetime, page: ApiSite) -> None:
+    def __init__(self, site: StatusSite, now: datetime, context: SiteContext) -> None:
         self.site = site
         self.now = now
-        self.page_info = page
-        self.page_id = stable_id("page", page.url)
+        self.context = context
+        self.page_id = stable_id("page", context.url)
         self.statuses = component_statuses_at(site, now)
         self.touching: dict[str, list[Incident]] = {}
         for incident in site.incidents:
@@ -91,11 +80,11 @@ class StatusApi:
 
     def page(self) -> Json:
         latest = max((incident.last_changed for incident in self.site.incidents), default=None)
-        zone = self.page_info.timezone
+        zone = self.context.timezone
         return {
             "id": self.page_id,
-            "name": self.page_info.name,
-            "url": self.page_info.url.rstrip("/"),
+            "name": self.context.name,
+            "url": self.context.url.rstrip("/"),
             "time_zone": "Etc/UTC" if zone == "UTC" else zone,
             "updated_at": timestamp(latest or self.epoch),
         }
@@ -172,7 +161,7 @@ class StatusApi:
             "monitoring_at": timestamp(monitoring),
             "resolved_at": timestamp(resolved_at(incident, self.now)),
             "impact": "maintenance" if incident.is_maintenance else incident.impact.value,
-            "shortlink": absolute_url(self.page_info.url, self.page_info.incident_url(incident.id)),
+            "shortlink": self.context.incident_link(incident.id),
             "started_at": timestamp(incident.start),
             "page_id": self.page_id,
             "incident_updates": [
@@ -286,9 +275,11 @@ def _statuses_before(incident: Incident, update: Update) -> dict[str, ComponentS
     return statuses
 
 
-def api_files(site: StatusSite, now: datetime, page: ApiSite, prefix: str) -> dict[str, bytes]:
+def api_files(
+    site: StatusSite, now: datetime, context: SiteContext, prefix: str
+) -> dict[str, bytes]:
     """Every API document, serialised, by site-relative path."""
-    documents = StatusApi(site, now, page).documents()
+    documents = StatusApi(site, now, context).documents()
     return {
         f"{prefix}{path}": json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
         for path, document in documents.items()

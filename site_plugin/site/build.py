@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 from ..content.loader import ContentPaths, load_status_site
 from ..content.model import StatusSite
 from ..errors import ContentError
-from ..present.i18n import translator
+from ..present.context import SiteContext
 from ..present.rendering import MarkdownRenderer
-from ..present.urls import UrlLayout, page_problems
+from ..present.urls import page_problems
 from ..schema import default
 from .outputs import OutputOptions, build_outputs
 from .view_builder import ViewBuilder
@@ -30,17 +30,13 @@ class BuildOptions:
     root: Path
     components: str
     incidents: str
-    timezone: str
-    layout: UrlLayout
-    site_name: str
-    site_url: str
+    context: SiteContext
+    """The site every page and file presents: name, URL, layouts, language, zone."""
     history_days: int = default("history_days")
     recent_days: int = default("recent_days")
     feed_size: int = default("feed_size")
     markdown_extensions: Sequence[Any] = ()
     markdown_configs: Mapping[str, Any] | None = None
-    language: str = "en"
-    """``theme.language``: the language of every text Herald writes (English if unknown)."""
     config_name: str = "mkdocs.yml"
     """The config file's name, for problems found in its settings."""
 
@@ -56,14 +52,14 @@ class BuiltSite:
 
 def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
     """Load and validate the content, then compute views and files (raises ContentError)."""
-    zone = ZoneInfo(options.timezone)
-    t = translator(options.language)
+    context = options.context
+    zone = ZoneInfo(context.timezone)
     paths = ContentPaths(
         root=options.root, components=options.components, incidents=options.incidents
     )
     site = load_status_site(paths, now=now, zone=zone)
     unpublishable = page_problems(
-        site, options.layout, history_days=options.history_days, config_name=options.config_name
+        site, context.layout, history_days=options.history_days, config_name=options.config_name
     )
     if unpublishable:
         raise ContentError(unpublishable)
@@ -73,21 +69,10 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
     views = ViewBuilder(
         site,
         now=now,
-        zone=zone,
-        layout=options.layout,
+        context=context,
         render=render,
         history_days=options.history_days,
         recent_days=options.recent_days,
-        translator=t,
     ).build()
-    outputs = OutputOptions(
-        site_name=options.site_name,
-        site_url=options.site_url,
-        layout=options.layout,
-        render=render,
-        now=now,
-        timezone=options.timezone,
-        feed_size=options.feed_size,
-        translator=t,
-    )
+    outputs = OutputOptions(context=context, render=render, now=now, feed_size=options.feed_size)
     return BuiltSite(site, views, build_outputs(site, outputs), tuple(renderer.left_out))

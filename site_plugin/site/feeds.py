@@ -19,9 +19,8 @@ from markupsafe import Markup, escape
 from .. import __version__
 from ..content.model import Catalog, Incident
 from ..engine.status import maintenance_window, next_update_promise, resolved_at
-from ..present.i18n import Translator, english
+from ..present.context import SiteContext
 from ..present.labels import impact_phrase, kind_label, update_status_label
-from ..present.urls import absolute_url, site_host
 
 RenderMarkdown = Callable[[str], Markup]
 
@@ -53,28 +52,24 @@ class FeedScope:
 
 @dataclass
 class FeedSite:
-    """What every feed needs to know about the site."""
+    """One build's feeds: the site, its components, and the entries built so far.
 
-    name: str
-    url: str
+    The feeds speak the context's language (their texts, times and ``language``
+    element) and link through its URL layout.
+    """
+
+    context: SiteContext
     catalog: Catalog
-    incident_url: Callable[[str], str]
     render: RenderMarkdown
     now: datetime
     size: int = 50
-    translator: Translator = field(default_factory=english)
-    """The feed's language: its texts, times and ``language`` element."""
     entries: dict[str, FeedEntry] = field(default_factory=dict)
     """Each incident's entry, built once and shared by every feed that lists it."""
 
-    def absolute(self, path: str) -> str:
-        return absolute_url(self.url, path)
 
-
-def entry_id(site_url: str, incident: Incident) -> str:
+def entry_id(context: SiteContext, incident: Incident) -> str:
     """A ``tag:`` URI that stays the same for as long as the site keeps its host."""
-    host = site_host(site_url)
-    return f"tag:{host},{incident.start:%Y-%m-%d}:incidents/{incident.id}"
+    return f"tag:{context.host},{incident.start:%Y-%m-%d}:incidents/{incident.id}"
 
 
 def build_feed(site: FeedSite, scope: FeedScope, incidents: Iterable[Incident]) -> FeedGenerator:
@@ -90,17 +85,20 @@ def build_feed(site: FeedSite, scope: FeedScope, incidents: Iterable[Incident]) 
             if len(chosen) == site.size:
                 break
     chosen.sort(key=lambda incident: (incident.last_changed, incident.id), reverse=True)
+    context = site.context
     feed = FeedGenerator()
-    feed.id(site.absolute(scope.path))
+    feed.id(context.absolute(scope.path))
     feed.title(scope.title)
     feed.subtitle(
-        site.translator.gettext("Incidents, maintenance and notices from %(site)s", site=site.name)
+        context.translator.gettext(
+            "Incidents, maintenance and notices from %(site)s", site=context.name
+        )
     )
-    feed.link(href=site.absolute(scope.path), rel="self", type="application/atom+xml")
-    feed.link(href=site.absolute(scope.page), rel="alternate", type="text/html")
-    feed.language(site.translator.language)
+    feed.link(href=context.absolute(scope.path), rel="self", type="application/atom+xml")
+    feed.link(href=context.absolute(scope.page), rel="alternate", type="text/html")
+    feed.language(context.translator.language)
     # RFC 4287: a feed has an author unless every entry has one.
-    feed.author(name=site.name, uri=site.absolute(""))
+    feed.author(name=context.name, uri=context.absolute(""))
     feed.generator("Herald", __version__)
     feed.updated(chosen[0].last_changed if chosen else site.now)
     for incident in chosen:
@@ -143,14 +141,16 @@ class SharedFeedEntry(FeedEntry):  # type: ignore[misc]
 def feed_entry(site: FeedSite, incident: Incident) -> FeedEntry:
     """The incident as one entry, the same in the site's feed and each component's."""
     entry = SharedFeedEntry()
-    link = site.absolute(site.incident_url(incident.id))
-    entry.id(entry_id(site.url, incident))
-    entry.guid(entry_id(site.url, incident), permalink=False)
+    link = site.context.incident_link(incident.id)
+    entry.id(entry_id(site.context, incident))
+    entry.guid(entry_id(site.context, incident), permalink=False)
     entry.title(incident.title)
     entry.link(href=link, rel="alternate", type="text/html")
     entry.published(incident.first_update.at)
     entry.updated(incident.last_changed)
-    entry.category(term=incident.kind.value, label=kind_label(site.translator, incident.kind))
+    entry.category(
+        term=incident.kind.value, label=kind_label(site.context.translator, incident.kind)
+    )
     for component_id in incident.component_ids:
         component = site.catalog.get(component_id)
         if component is not None:
@@ -163,7 +163,7 @@ def feed_entry(site: FeedSite, incident: Incident) -> FeedEntry:
 
 def entry_html(site: FeedSite, incident: Incident) -> str:
     """The whole story as HTML: facts, the promise, the report, every update newest first."""
-    t = site.translator
+    t = site.context.translator
     parts: list[str] = []
     facts = [kind_label(t, incident.kind)]
     if incident.is_maintenance:
@@ -202,7 +202,7 @@ def entry_html(site: FeedSite, incident: Incident) -> str:
         parts.append(f"<h3>{escape(heading)}</h3>{site.render(update.message)}")
     read_more = t.gettext("Read this on the status page")
     parts.append(
-        f'<p><a href="{escape(site.absolute(site.incident_url(incident.id)))}">'
+        f'<p><a href="{escape(site.context.incident_link(incident.id))}">'
         f"{escape(read_more)}</a></p>"
     )
     return "\n".join(parts)
@@ -210,6 +210,6 @@ def entry_html(site: FeedSite, incident: Incident) -> str:
 
 def summary_text(site: FeedSite, incident: Incident) -> str:
     """One line for readers that show only a summary: the latest status and its time."""
-    t = site.translator
+    t = site.context.translator
     latest = incident.latest_update
     return f"{update_status_label(t, latest.status)} · {t.utc_text(latest.at)}: {incident.title}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 
 from icalendar import Calendar, Event
@@ -10,26 +10,21 @@ from icalendar import Calendar, Event
 from .. import __version__
 from ..content.model import Catalog, Incident
 from ..engine.status import maintenance_cancelled, maintenance_window
-from ..present.i18n import Translator, english
-from ..present.urls import absolute_url, site_host
+from ..present.context import SiteContext
 
 
 def maintenance_calendar(
     incidents: Iterable[Incident],
     *,
     name: str,
-    site_url: str,
-    incident_url: Callable[[str], str],
+    context: SiteContext,
     catalog: Catalog,
     now: datetime,
-    translator: Translator | None = None,
 ) -> bytes:
-    """Every maintenance in ``incidents`` as one event, its window as last announced.
-
-    ``translator`` gives the language of the calendar's own words (default English).
-    """
-    t = translator or english()
-    host = site_host(site_url)
+    """Every maintenance in ``incidents`` as one event, its window as last announced,
+    its own words in the site's language."""
+    t = context.translator
+    host = context.host
     calendar = Calendar()
     calendar.add("prodid", f"-//Herald {__version__}//{host}//EN")
     calendar.add("version", "2.0")
@@ -62,7 +57,7 @@ def maintenance_calendar(
         event.add("dtend", end)
         event.add("summary", incident.title)
         event.add("description", description)
-        event.add("url", absolute_url(site_url, incident_url(incident.id)))
+        event.add("url", context.incident_link(incident.id))
         event.add("status", "CANCELLED" if maintenance_cancelled(incident, now) else "CONFIRMED")
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

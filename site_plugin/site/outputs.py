@@ -8,15 +8,15 @@ them for the same moment as the pages, and the plugin hands them to MkDocs to wr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..content.model import Group, StatusSite
 from ..engine.status import component_statuses_at, group_status, overall_status
+from ..present.context import SiteContext
 from ..present.i18n import Translator, english
 from ..present.labels import component_status_phrase, translated_overall
-from ..present.statuspage import ApiSite, api_files
-from ..present.urls import UrlLayout
+from ..present.statuspage import api_files
 from .badges import INDICATOR_COLOURS, STATUS_COLOURS, badge_svg, shields_endpoint
 from .feeds import FeedScope, FeedSite, build_feed
 from .ical import maintenance_calendar
@@ -32,16 +32,13 @@ API_PREFIX = "api/v2/"
 
 @dataclass(frozen=True)
 class OutputOptions:
-    """What the outputs need besides the model."""
+    """What the outputs need besides the model: the site, the moment, and how messages
+    become HTML."""
 
-    site_name: str
-    site_url: str
-    layout: UrlLayout
+    context: SiteContext
     render: RenderMarkdown
     now: datetime
-    timezone: str = "UTC"
     feed_size: int = 50
-    translator: Translator = field(default_factory=english)
 
 
 def _site_title(site_name: str, t: Translator) -> str:
@@ -92,16 +89,15 @@ def build_outputs(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
 
 def feed_scopes(site: StatusSite, options: OutputOptions) -> list[FeedScope]:
     """The whole site, then every component and group: each has a feed and a calendar."""
-    layout = options.layout
-    t = options.translator
-    scopes = [
-        FeedScope(feed_title(options.site_name, t=t), None, layout.feed_url(None, "atom"), "")
-    ]
+    layout = options.context.layout
+    t = options.context.translator
+    name = options.context.name
+    scopes = [FeedScope(feed_title(name, t=t), None, layout.feed_url(None, "atom"), "")]
     for entry in site.catalog.every_entry:
         leaves = entry.component_ids if isinstance(entry, Group) else (entry.id,)
         scopes.append(
             FeedScope(
-                feed_title(options.site_name, entry.name, t),
+                feed_title(name, entry.name, t),
                 frozenset(leaves),
                 layout.feed_url(entry.id, "atom"),
                 layout.component_url(entry.id),
@@ -114,14 +110,11 @@ def feed_scopes(site: StatusSite, options: OutputOptions) -> list[FeedScope]:
 def feeds(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
     """Atom and RSS for the site and beside every component page."""
     feed_site = FeedSite(
-        name=options.site_name,
-        url=options.site_url,
+        context=options.context,
         catalog=site.catalog,
-        incident_url=options.layout.incident_url,
         render=options.render,
         now=options.now,
         size=options.feed_size,
-        translator=options.translator,
     )
     newest_first = sorted(
         site.incidents, key=lambda incident: (incident.last_changed, incident.id), reverse=True
@@ -140,10 +133,7 @@ def feeds(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
 
 def statuspage_api(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
     """The Statuspage-compatible JSON documents under ``api/v2/``."""
-    api_site = ApiSite(
-        options.site_name, options.site_url, options.timezone, options.layout.incident_url
-    )
-    return api_files(site, options.now, api_site, API_PREFIX)
+    return api_files(site, options.now, options.context, API_PREFIX)
 
 
 def calendars(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
@@ -154,20 +144,18 @@ def calendars(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
         path = scope.path[: -len("history.atom")] + "maintenance.ics"
         files[path] = maintenance_calendar(
             (incident for incident in maintenance if scope.covers(incident)),
-            name=calendar_title(options.site_name, scope.subject, options.translator),
-            site_url=options.site_url,
-            incident_url=options.layout.incident_url,
+            name=calendar_title(options.context.name, scope.subject, options.context.translator),
+            context=options.context,
             catalog=site.catalog,
             now=options.now,
-            translator=options.translator,
         )
     return files
 
 
 def badges(site: StatusSite, options: OutputOptions) -> dict[str, bytes]:
     """``badge.svg`` and shields.io ``badge.json`` for the site and every component."""
-    layout = options.layout
-    t = options.translator
+    layout = options.context.layout
+    t = options.context.translator
     overall = translated_overall(t, overall_status(site, options.now))
     colour, named = INDICATOR_COLOURS[overall.indicator]
     label = t.gettext("status")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
@@ -35,7 +36,8 @@ from ..engine.status import (
     resolved_at,
     upcoming_maintenance,
 )
-from ..present.i18n import Translator, english
+from ..present.context import SiteContext
+from ..present.i18n import Translator
 from ..present.labels import (
     component_status_label,
     component_status_phrase,
@@ -44,7 +46,6 @@ from ..present.labels import (
     translated_overall,
     update_status_label,
 )
-from ..present.urls import UrlLayout
 from .views import (
     COMPONENT_INCIDENT_DAYS,
     ComponentLink,
@@ -69,12 +70,11 @@ class ViewBuilder:
     Args:
         site: The validated content.
         now: The moment the site describes.
-        zone: The site's time zone (days of history and months).
-        layout: URL layouts.
+        context: The site: its URL layouts, language and time zone (days of history
+            and months).
         render: Markdown to safe HTML.
         history_days: Days of bars.
         recent_days: Days of the "recent incidents" list.
-        translator: The page language's words and formats.
     """
 
     def __init__(
@@ -82,23 +82,21 @@ class ViewBuilder:
         site: StatusSite,
         *,
         now: datetime,
-        zone: tzinfo,
-        layout: UrlLayout,
+        context: SiteContext,
         render: RenderMarkdown,
         history_days: int = 90,
         recent_days: int = 7,
-        translator: Translator | None = None,
     ) -> None:
         self.site = site
         self.catalog: Catalog = site.catalog
         self.now = now.astimezone(UTC)
-        self.zone = zone
-        self.layout = layout
+        self.zone = ZoneInfo(context.timezone)
+        self.layout = context.layout
         self.render = render
         self.history_days = history_days
         self.recent_days = recent_days
-        self.t = translator or english()
-        self.history = History(site, self.now, zone)
+        self.t = context.translator
+        self.history = History(site, self.now, self.zone)
         self.statuses = component_statuses_at(site, self.now)
         self._incident_views: dict[str, IncidentView] = {}
         self.incident_by_id = {incident.id: incident for incident in site.incidents}
