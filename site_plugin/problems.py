@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,5 +39,7 @@ def reading_order(problem: Problem) -> tuple[str, int]:
 def did_you_mean(value: object, choices: Iterable[str], otherwise: str = "") -> str:
     """``did you mean 'x'?`` for the choice closest to what was written, else ``otherwise``:
     the one hint every problem gives for a name that is nearly right."""
+    import difflib  # only for a mistake: the common run never needs it
+
     close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else otherwise

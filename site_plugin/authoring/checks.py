@@ -14,9 +14,6 @@ def overdue_warnings(
 ) -> list[Problem]:
     """A warning for every broken promise: an overdue next update, or maintenance still
     in progress after its window."""
-    # Here, not at the top: only a site with something late needs the words (and Babel).
-    from ..present.formatting import duration_text
-
     warnings = []
     for incident in open_incidents(site, now):
         latest = incident.updates_until(now)[-1]
@@ -60,3 +57,12 @@ def overdue_warnings(
             )
         )
     return warnings
+
+
+def duration_text(delta: timedelta) -> str:
+    """``2h 5m``, in the command line's English."""
+    # Imported here, not at the top: only a site with something late needs the words,
+    # and they load Babel, which ``herald check`` otherwise never pays for.
+    from ..present.formatting import duration_text as english_duration
+
+    return english_duration(delta)

@@ -17,7 +17,6 @@ from ..clock import build_time
 from ..content.model import Impact, IncidentKind, UpdateStatus
 from ..errors import ContentError, HeraldError
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, print_problems, say
-from .settings import read_settings
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "main"]
 
@@ -49,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     # The one handler: every Herald error says what is wrong and exits with its own code.
     try:
+        # Imported once a command runs: ``herald --help`` needs no YAML.
+        from .settings import read_settings
+
         now = build_time()
         settings, problems = read_settings(config_file)
         if problems:

@@ -7,13 +7,15 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..characters import terminal_line
-from ..content.model import StatusSite
 from ..errors import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, ContentError
 from ..problems import Problem
-from .settings import Settings
+
+if TYPE_CHECKING:
+    from ..content.model import StatusSite
+    from .settings import Settings
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "load", "load_or_report", "say"]
 
