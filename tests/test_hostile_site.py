@@ -34,8 +34,8 @@ from aiosmtpd.controller import Controller
 
 from .conftest import build_site, run_herald
 from .hostile import judge_url, markdown_payloads, unsafe_markup
-from .test_notify import Inbox, Receiver, free_port
-from .test_rendering import SUPPORTED_EXTENSIONS
+from .notify.test_notify import Inbox, Receiver, free_port
+from .present.test_rendering import SUPPORTED_EXTENSIONS
 
 HOSTILE_TITLE = '<img src=x onerror=alert(1)> "Broken" & <b>bold</b> ]]> --> {{ 7*7 }} %(x)s'
 HOSTILE_NAME = 'API <script>alert(1)</script> "quoted" & co'

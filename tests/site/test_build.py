@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from .conftest import INCIDENT, REPO_ROOT, StatusRepo, build_site, epoch_of
+from ..conftest import INCIDENT, REPO_ROOT, StatusRepo, build_site, epoch_of
 
 MAINTENANCE = "incidents/2026-11-23-database-upgrade"
 

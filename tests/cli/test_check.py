@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from . import conftest
-from .conftest import INCIDENT, NOW_EPOCH, REPO_ROOT, StatusRepo
+from .. import conftest
+from ..conftest import INCIDENT, NOW_EPOCH, REPO_ROOT, StatusRepo
 
 
 def run_herald(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import INCIDENT, MKDOCS_YML, StatusRepo, build_site, run_herald
+from ..conftest import INCIDENT, MKDOCS_YML, StatusRepo, build_site, run_herald
 
 T1200 = "1795608000"  # 2026-11-25 12:00 UTC
 T1210 = "1795608600"

@@ -28,7 +28,7 @@ from site_plugin.errors import SettingsError
 from site_plugin.notify.delivery import SmtpSession, SmtpSettings
 from site_plugin.notify.ledger import ledger_lock, subscriber_target, unsubscribe_token
 
-from .conftest import HERALD, INCIDENT, REPO_ROOT, StatusRepo, run_herald
+from ..conftest import HERALD, INCIDENT, REPO_ROOT, StatusRepo, run_herald
 
 NOW = "1795608000"  # 2026-11-25 12:00 UTC
 LATER = "1795609800"  # 12:30

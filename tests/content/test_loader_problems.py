@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from .conftest import INCIDENT, StatusRepo
+from ..conftest import INCIDENT, StatusRepo
 
 UPDATE = f"{INCIDENT}/2026-11-20T1410Z-investigating.md"
 RESOLVED = f"{INCIDENT}/2026-11-20T1500Z-resolved.md"

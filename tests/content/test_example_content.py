@@ -25,7 +25,7 @@ from site_plugin.engine.status import (
     upcoming_maintenance,
 )
 
-from .conftest import NOW, REPO_ROOT
+from ..conftest import NOW, REPO_ROOT
 
 
 @pytest.fixture(scope="module")

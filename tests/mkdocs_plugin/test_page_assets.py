@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 
 from site_plugin.mkdocs_plugin.css_subset import StyleSheet
 
-from .conftest import INCIDENT, StatusRepo, build_site
+from ..conftest import INCIDENT, StatusRepo, build_site
 
 PAGE = """<!doctype html><html lang="en" class="no-js"><body dir="ltr"
   data-md-color-scheme="default"><input data-md-color-scheme="slate" type="radio">

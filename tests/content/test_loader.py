@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from site_plugin.content.model import ComponentStatus, Group, Impact, IncidentKind, UpdateStatus
 
-from .conftest import INCIDENT, StatusRepo
+from ..conftest import INCIDENT, StatusRepo
 
 INDEX = f"{INCIDENT}/index.md"
 UPDATE = f"{INCIDENT}/2026-11-20T1410Z-investigating.md"

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from site_plugin.engine.status import next_change
 
-from .conftest import INCIDENT, MKDOCS_YML, NOW, StatusRepo, run_herald
+from ..conftest import INCIDENT, MKDOCS_YML, NOW, StatusRepo, run_herald
 
 MAINTENANCE = "incidents/2026-11-24-database-upgrade"
 

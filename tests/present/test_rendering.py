@@ -8,7 +8,7 @@ import pytest
 
 from site_plugin.present.rendering import MESSAGE_EXTENSIONS, MarkdownRenderer
 
-from .hostile import SCRIPT_TARGETS, markdown_payloads, unsafe_markup
+from ..hostile import SCRIPT_TARGETS, markdown_payloads, unsafe_markup
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ from bs4 import BeautifulSoup
 from icalendar import Calendar
 from lxml import etree
 
-from .conftest import INCIDENT, StatusRepo, build_site, epoch_of
+from ..conftest import INCIDENT, StatusRepo, build_site, epoch_of
 
-SCHEMAS = Path(__file__).parent / "schemas"
+SCHEMAS = Path(__file__).parent.parent / "schemas"
 TRICKY = '<script>alert("x")</script> & \'quotes\' "double" 🚀'
 OPEN = "incidents/2026-11-25-webhooks-late"
 MAINTENANCE = "incidents/2026-11-23-database-upgrade"

@@ -31,7 +31,7 @@ from site_plugin.present.i18n import (
 )
 from site_plugin.present.rendering import MarkdownRenderer
 
-from .conftest import (
+from ..conftest import (
     MKDOCS_YML,
     NOW,
     NOW_EPOCH,

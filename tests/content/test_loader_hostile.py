@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import INCIDENT, StatusRepo
+from ..conftest import INCIDENT, StatusRepo
 
 UPDATE = f"{INCIDENT}/2026-11-20T1410Z-investigating.md"
 

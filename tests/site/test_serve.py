@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .conftest import INCIDENT, MKDOCS_YML, NOW_EPOCH, StatusRepo
+from ..conftest import INCIDENT, MKDOCS_YML, NOW_EPOCH, StatusRepo
 
 
 def free_port() -> int:

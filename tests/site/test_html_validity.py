@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO_ROOT, build_site
+from ..conftest import REPO_ROOT, build_site
 
 JAVA = shutil.which("java")
 if JAVA is None and os.environ.get("CI"):

@@ -14,7 +14,7 @@ from site_plugin.options import (
 )
 from site_plugin.url_policy import browser_reading, is_allowed_url, url_scheme
 
-from .hostile import SAFE_TARGETS, SCRIPT_TARGETS
+from ..hostile import SAFE_TARGETS, SCRIPT_TARGETS
 
 
 @pytest.mark.parametrize("target", SCRIPT_TARGETS)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import REPO_ROOT, build_site, copy_example
+from ..conftest import REPO_ROOT, build_site, copy_example
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = os.environ.get("HERALD_CHROMIUM") or shutil.which("chromium")

@@ -1,0 +1,1 @@
+"""site_plugin.cli: each command as a user runs it."""

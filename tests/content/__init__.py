@@ -1,0 +1,1 @@
+"""site_plugin.content: reading components and incidents, and every problem they can have."""

@@ -1,0 +1,1 @@
+"""site_plugin.engine: statuses, promises, windows and history at a moment."""

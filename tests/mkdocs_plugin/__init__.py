@@ -1,0 +1,1 @@
+"""site_plugin.mkdocs_plugin: the page assets (inlined styles, the deferred theme script)."""

@@ -1,0 +1,2 @@
+"""site_plugin.notify: the digest, the ledger and every channel, against real servers on
+loopback."""

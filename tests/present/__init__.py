@@ -1,0 +1,1 @@
+"""site_plugin.present: words, times, languages, Markdown and URLs."""
