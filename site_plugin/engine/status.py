@@ -208,20 +208,19 @@ def group_status(group: Group, statuses: dict[str, ComponentStatus]) -> Componen
 
 def open_incidents(site: StatusSite, moment: datetime) -> tuple[Incident, ...]:
     """Unresolved incidents (not maintenance, not notices), most recently updated first."""
-    found = [
-        incident
-        for incident in site.incidents
-        if incident.kind is IncidentKind.INCIDENT and is_open(incident, moment)
-    ]
-    return tuple(sorted(found, key=lambda incident: _latest_at(incident, moment), reverse=True))
+    return _open_of_kind(site, moment, IncidentKind.INCIDENT)
 
 
 def open_notices(site: StatusSite, moment: datetime) -> tuple[Incident, ...]:
     """Notices that still apply at ``moment``, most recently updated first."""
+    return _open_of_kind(site, moment, IncidentKind.NOTICE)
+
+
+def _open_of_kind(site: StatusSite, moment: datetime, kind: IncidentKind) -> tuple[Incident, ...]:
     found = [
         incident
         for incident in site.incidents
-        if incident.kind is IncidentKind.NOTICE and is_open(incident, moment)
+        if incident.kind is kind and is_open(incident, moment)
     ]
     return tuple(sorted(found, key=lambda incident: _latest_at(incident, moment), reverse=True))
 
