@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .characters import terminal_line
@@ -39,7 +39,18 @@ def reading_order(problem: Problem) -> tuple[str, int]:
 def did_you_mean(value: object, choices: Iterable[str], otherwise: str = "") -> str:
     """``did you mean 'x'?`` for the choice closest to what was written, else ``otherwise``:
     the one hint every problem gives for a name that is nearly right."""
+    return suggestion(closest(value, choices), otherwise)
+
+
+def closest(value: object, choices: Iterable[str], count: int = 1) -> list[str]:
+    """Up to ``count`` choices close to what was written, the closest first."""
     import difflib  # only for a mistake: the common run never needs it
 
-    close = difflib.get_close_matches(str(value), list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else otherwise
+    return difflib.get_close_matches(str(value), list(choices), n=count, cutoff=0.6)
+
+
+def suggestion(names: Sequence[str], otherwise: str = "") -> str:
+    """``did you mean 'x'?`` or ``did you mean 'x' or 'y'?``; ``otherwise`` when none."""
+    if not names:
+        return otherwise
+    return "did you mean " + " or ".join(f"'{name}'" for name in names) + "?"

@@ -136,6 +136,21 @@ def zone(value: object) -> str:
     return name
 
 
+def day(value: object) -> date:
+    """A calendar day, written ``2026-12-01``."""
+    if isinstance(value, datetime):
+        raise OptionProblem("expected a day such as 2026-12-01, not a time")
+    if isinstance(value, date):
+        return value
+    written: str = text()(value)
+    try:
+        if len(written) != 10:
+            raise ValueError
+        return date.fromisoformat(written)
+    except ValueError:
+        raise OptionProblem(f"'{written}' is not a day", "write it as 2026-12-01") from None
+
+
 def layout(*fields: str) -> Parse:
     def check(value: str) -> str | None:
         return url_layout_problem(value, fields)
@@ -156,6 +171,9 @@ OPTIONS = (
            " this and promises none (a duration such as 45m or 2h)."),
     Option("timezone", "UTC", zone,
            "Zone for timestamps written without an offset, and for the days of the history."),
+    Option("history_start", None, day,
+           "The day the status page started (herald init sets it): no bars or uptime are"
+           " shown before it. A component's own since: still wins."),
     Option("history_days", 90, count(*HISTORY_DAYS_RANGE),
            "How many days of bars the status page and component pages show."),
     Option("recent_days", 7, count(1, 90),

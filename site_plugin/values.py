@@ -7,7 +7,7 @@ fix it; the loader adds the file and line.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 
 class ValueProblem(ValueError):
@@ -23,6 +23,8 @@ _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # ISO 8601 extended format only: the compact forms (20261120, 2026-W47-5) read as
 # midnight, which would silently add hours to an outage.
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+_WRITTEN_OFFSET = re.compile(r"(?<=\d)(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+"""The offset at the end of a written time (``Z``, ``+01:00``, ``-0500``), if it has one."""
 MAX_DURATION = timedelta(days=366)
 _DURATION = re.compile(r"^(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?$")
 DURATION_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
@@ -46,7 +48,8 @@ def parse_timestamp(value: object, default_zone: tzinfo) -> datetime:
         if _DATE_ONLY.fullmatch(text):
             raise ValueProblem(
                 f"'{text}' is a date without a time",
-                f"add the time and its zone, e.g. {text}T14:10:00Z",
+                f"add the time, e.g. {text} 14:10, read in {default_zone};"
+                f" or with its offset, {text}T14:10:00Z",
             )
         try:
             if not _TIMESTAMP.fullmatch(text):
@@ -54,13 +57,11 @@ def parse_timestamp(value: object, default_zone: tzinfo) -> datetime:
             moment = datetime.fromisoformat(text)
         except ValueError:
             raise ValueProblem(
-                f"'{text}' is not a timestamp",
-                f"write it as ISO 8601 with its offset, e.g. {TIMESTAMP_EXAMPLE}",
+                f"'{text}' is not a timestamp", _timestamp_fix(text, default_zone)
             ) from None
     else:
         raise ValueProblem(
-            f"{describe(value)} is not a timestamp",
-            f"write it as ISO 8601 with its offset, e.g. {TIMESTAMP_EXAMPLE}",
+            f"{describe(value)} is not a timestamp", _timestamp_fix("", default_zone)
         )
     if moment.tzinfo is None or moment.utcoffset() is None:
         moment = _localise(moment, default_zone)
@@ -72,6 +73,51 @@ def parse_timestamp(value: object, default_zone: tzinfo) -> datetime:
         raise ValueProblem(
             f"'{value}' is out of range", f"give a real date, e.g. {TIMESTAMP_EXAMPLE}"
         ) from None
+
+
+def _timestamp_fix(text: str, zone: tzinfo) -> str:
+    """How to write a time that could not be read: one written with an offset needs a
+    real offset; one without needs none, as it is read in the site's zone."""
+    if _WRITTEN_OFFSET.search(text):
+        return f"write it as ISO 8601 with its offset, e.g. {TIMESTAMP_EXAMPLE}"
+    return (
+        f"write it as ISO 8601, e.g. 2026-11-20 14:10, read in {zone};"
+        f" or with its offset, {TIMESTAMP_EXAMPLE}"
+    )
+
+
+def has_offset(written: object) -> bool:
+    """Whether a written time gives its offset (``Z``, ``+01:00``) rather than being read
+    in the site's zone."""
+    return isinstance(written, str) and _WRITTEN_OFFSET.search(written.strip()) is not None
+
+
+def time_as_written(
+    moment: datetime, written: object, zone: tzinfo, *, seconds: bool = False
+) -> str:
+    """``moment`` in the form of a time an author wrote, to compare the two at a glance:
+    at its offset (``2026-11-25T12:00Z``, ``2026-11-25T13:00+01:00``), or, written without
+    one, in the zone it was read in, named (``2026-11-25 13:00 in Europe/Berlin``).
+
+    To the minute, as authors write times; ``seconds`` for two times a minute apart.
+    """
+    text = written.strip() if isinstance(written, str) else ""
+    separator = "T" if "T" in text.upper() else " "
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    offset = _WRITTEN_OFFSET.search(text)
+    if offset is None:
+        local = moment.astimezone(zone)
+        return f"{local.strftime(f'%Y-%m-%d{separator}{clock}')} in {zone}"
+    written_offset = offset[0]
+    if written_offset.upper() == "Z":
+        return moment.astimezone(UTC).strftime(f"%Y-%m-%dT{clock}Z")
+    sign = -1 if written_offset[0] == "-" else 1
+    digits = written_offset[1:].replace(":", "")
+    try:
+        at_offset = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    except ValueError:  # not an offset a clock can have: say it in UTC
+        return moment.astimezone(UTC).strftime(f"%Y-%m-%dT{clock}Z")
+    return moment.astimezone(at_offset).strftime(f"%Y-%m-%d{separator}{clock}") + written_offset
 
 
 def _localise(naive: datetime, zone: tzinfo) -> datetime:

@@ -59,7 +59,7 @@ def steps(workflow: Any) -> list[dict[str, Any]]:
     return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
 
 
-@pytest.mark.parametrize("name", ["check.yml", "publish.yml", "post-update.yml"])
+@pytest.mark.parametrize("name", ["check.yml", "publish.yml", "post-update.yml", "release.yml"])
 def test_actions_are_pinned_and_inputs_never_reach_a_shell(name: str) -> None:
     workflow = workflows()[name]
     for step in steps(workflow):
@@ -121,3 +121,13 @@ def test_secrets_live_in_environments() -> None:
         check=False,
     )
     assert "secrets-outside-env" not in result.stdout + result.stderr
+
+
+def test_this_repository_runs_the_workflows_herald_init_writes() -> None:
+    """One source: Herald's own workflows are the ones every status repository gets
+    (site_plugin/scaffold/), installing Herald from this checkout instead of by version.
+    After editing a workflow there, run scripts/sync-workflows."""
+    from site_plugin.authoring.scaffold import workflow_files
+
+    for path, text in workflow_files("-e .").items():
+        assert (REPO_ROOT / path).read_text("utf-8") == text, f"{path}: run scripts/sync-workflows"

@@ -14,6 +14,7 @@ from ..content.loader import load_status_site
 from ..content.model import (
     UpdateStatus,
 )
+from ..content.rules import PLACEHOLDER
 from ..errors import AuthoringError, ContentError
 from ..options import path_is_inside
 from .inputs import Workspace
@@ -70,10 +71,16 @@ def commit_files(workspace: Workspace, files: dict[Path, str], created_folder: P
         created_folder.mkdir()
     written = []
     try:
+        # A template's draft is for the author to fill in: its [[placeholders]] are
+        # problems until they are replaced, so that none is published. Everything else
+        # is checked on the text as it reads once they are; then the draft takes its place.
         for path, text in files.items():
-            _write_new_file(path, text)
+            _write_new_file(path, PLACEHOLDER.sub(r"\g<text>", text))
             written.append(path)
         load_status_site(workspace.paths, now=workspace.now, zone=workspace.zone)
+        for path, text in files.items():
+            if PLACEHOLDER.search(text):
+                _replace_text(path, text)
     except ContentError as error:
         _undo(written, created_folder)
         raise AuthoringError(
@@ -82,6 +89,18 @@ def commit_files(workspace: Workspace, files: dict[Path, str], created_folder: P
     except BaseException:
         _undo(written, created_folder)
         raise
+
+
+def has_placeholders(path: Path) -> bool:
+    """Whether a file just written still has a template's [[placeholders]] to fill in."""
+    return PLACEHOLDER.search(path.read_text(encoding="utf-8")) is not None
+
+
+def _replace_text(path: Path, text: str) -> None:
+    """Write ``text`` over the file a command has just created (never through a link)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:
+        file.write(text)
 
 
 def _write_new_file(path: Path, text: str) -> None:

@@ -22,7 +22,7 @@ from ..content.model import (
 from ..content.rules import INDEX_FILE, POSTING_LEAD, POSTMORTEM_FILE
 from ..engine.status import is_open, maintenance_window, resolved_at
 from ..errors import AuthoringError
-from ..present.formatting import duration_text, utc_text
+from ..present.formatting import duration_words, utc_text
 from ..values import SLUG, utc_iso
 from .files import commit_files, front_matter, update_file_name
 from .inputs import (
@@ -253,7 +253,7 @@ def prepare_update(
         start, end = maintenance_window(incident, workspace.now)
     if final:
         began = start if incident.is_maintenance and start and start < at else incident.start
-        duration = duration_text(at - began) if at > began else ""
+        duration = duration_words(at - began) if at > began else ""
     folder = workspace.incidents_dir / incident.id
     path = update_file_name(folder, at, request.status)
     fields = front_matter(
@@ -312,10 +312,12 @@ def new_postmortem(workspace: Workspace, reference: str, message: str | None) ->
         next_update=None,
         start=incident.start,
         end=ended,
-        duration=duration_text(ended - incident.start) if ended else "",
+        duration=duration_words(ended - incident.start) if ended else "",
     )
-    body = message or render_template(workspace, "postmortem", context)
-    commit_files(
-        workspace, {path: front_matter({"published": utc_iso(workspace.now)}) + body}, None
-    )
+    header = front_matter({"published": utc_iso(workspace.now)})
+    if message:
+        commit_files(workspace, {path: header + message}, None)
+        return [path]
+    draft = render_template(workspace, "postmortem", context)
+    commit_files(workspace, {path: header + draft}, None)
     return [path]

@@ -31,8 +31,15 @@ HANDLERS = {
     "run_notify": ("sending", "run_notify"),
     "run_digest": ("sending", "run_digest"),
     "run_summary": ("reading", "run_summary"),
+    "run_init": ("init", "run_init"),
 }
 """Each command's function, by the name the parser gives it: (module, function)."""
+
+WITHOUT_SITE = frozenset({"run_init"})
+"""Commands that make a site rather than read one: they get only their arguments."""
+
+DEFAULT_CONFIG = "mkdocs.yml"
+"""The site's settings file when no --config is given: the one in the current folder."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,11 +50,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     config_file = Path(arguments.config)
-    if arguments.config != "mkdocs.yml" and not config_file.is_file():
+    site_needed = arguments.handler not in WITHOUT_SITE
+    if site_needed and arguments.config != DEFAULT_CONFIG and not config_file.is_file():
         say(f"herald: {config_file} not found (pass the site's mkdocs.yml)", sys.stderr)
         return EXIT_USAGE
     # The one handler: every Herald error says what is wrong and exits with its own code.
     try:
+        module, function = HANDLERS[arguments.handler]
+        command = getattr(importlib.import_module(f".{module}", __name__), function)
+        if not site_needed:
+            return int(command(arguments))
         # Imported once a command runs: ``herald --help`` needs no YAML.
         from .settings import read_settings
 
@@ -55,8 +67,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings, problems = read_settings(config_file)
         if problems:
             raise ContentError(problems)
-        module, function = HANDLERS[arguments.handler]
-        command = getattr(importlib.import_module(f".{module}", __name__), function)
         return int(command(arguments, settings, now))
     except ContentError as error:
         print_problems(error.problems, sys.stdout)
@@ -72,14 +82,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Status pages as code: check and write incidents for a Herald status site.",
     )
     parser.add_argument("--version", action="version", version=f"herald {__version__}")
-    parser.add_argument(
-        "-f",
-        "--config",
-        default="mkdocs.yml",
-        metavar="FILE",
-        help="the site's mkdocs.yml; content paths are relative to its folder"
-        " (default: %(default)s)",
-    )
+    _add_config_option(parser, default=DEFAULT_CONFIG)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     check = commands.add_parser(
         "check",
@@ -101,8 +104,17 @@ def _parser() -> argparse.ArgumentParser:
         " a message template, then print the files written.",
     )
     new.add_argument("title", help="what customers see, e.g. 'Elevated API errors'")
-    new.add_argument("--kind", choices=[k.value for k in IncidentKind], default="incident")
-    new.add_argument("--impact", choices=[i.value for i in Impact])
+    new.add_argument(
+        "--kind",
+        choices=[k.value for k in IncidentKind],
+        default="incident",
+        help="what it is (default: %(default)s)",
+    )
+    new.add_argument(
+        "--impact",
+        choices=[i.value for i in Impact],
+        help="how bad, for an incident (default: from the components' statuses)",
+    )
     _add_update_options(new, status_required=False)
     new.add_argument("--start", help="maintenance window start: a time, or +2d from now")
     new.add_argument("--end", help="maintenance window end: a time, or +2d2h from now")
@@ -157,6 +169,9 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser(
         "list",
         help="show open incidents, maintenance and overdue promises",
+        description="Print what is open right now: incidents with their status, impact and"
+        " when they began, maintenance in progress and upcoming, open notices, and when each"
+        " promised update is due or how long it is overdue. Writes nothing.",
     )
     listing.set_defaults(handler="run_list")
 
@@ -212,7 +227,61 @@ def _parser() -> argparse.ArgumentParser:
         "--before", required=True, metavar="FOLDER", help="the site's folder before the change"
     )
     summary.set_defaults(handler="run_summary")
+
+    initialising = commands.add_parser(
+        "init",
+        help="start a status repository for your own site (or upgrade its workflows)",
+        description="Write a complete status repository into DIR: mkdocs.yml, components.yml,"
+        " incidents/, docs/, the check, publish and post-update workflows and a README for"
+        " the team. Nothing is overwritten: what is in the way is listed and nothing is"
+        " written. With --upgrade, rewrite an existing repository's workflows to this"
+        " version's and print what changed.",
+    )
+    initialising.add_argument(
+        "directory", nargs="?", default=".", metavar="DIR", help="where (default: here)"
+    )
+    initialising.add_argument("--name", help="the site's name, e.g. 'Acme status'")
+    initialising.add_argument(
+        "--url", help="where the site will live, e.g. https://status.acme.example/"
+    )
+    initialising.add_argument(
+        "--component",
+        action="append",
+        default=[],
+        metavar="ID=NAME",
+        help="a component customers depend on; GROUP/ID=NAME puts it in a group; repeat for more"
+        " (default: one called Website)",
+    )
+    initialising.add_argument(
+        "--group", action="append", default=[], metavar="ID=NAME", help="a group's name"
+    )
+    initialising.add_argument("--language", default="en", help="en or de (default: en)")
+    initialising.add_argument("--timezone", default="UTC", help="IANA zone (default: UTC)")
+    initialising.add_argument("--support-url", help="where customers get help")
+    initialising.add_argument(
+        "--upgrade",
+        action="store_true",
+        help="rewrite DIR's workflows to this version's (content is left alone)",
+    )
+    initialising.set_defaults(handler="run_init")
+
+    # ``herald check --config FILE`` as well as ``herald --config FILE check``: after the
+    # command the option has no default, so it never undoes a value given before it.
+    for command in commands.choices.values():
+        if command.get_default("handler") not in WITHOUT_SITE:
+            _add_config_option(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _add_config_option(parser: argparse.ArgumentParser, *, default: str) -> None:
+    parser.add_argument(
+        "-f",
+        "--config",
+        default=default,
+        metavar="FILE",
+        help="the site's mkdocs.yml; content paths are relative to its folder"
+        f" (default: {DEFAULT_CONFIG})",
+    )
 
 
 def _add_message_options(parser: argparse.ArgumentParser) -> None:
@@ -238,6 +307,12 @@ def _add_update_options(parser: argparse.ArgumentParser, *, status_required: boo
         metavar="ID=STATUS",
         help="a component (or group) and its status from this update on; repeat for more",
     )
-    parser.add_argument("--next", dest="next_update", help="next update promise: 30m, 1h or a time")
+    parser.add_argument(
+        "--next",
+        dest="next_update",
+        metavar="WHEN",
+        help="when the next update is promised: 30m or 1h after this one, a time such as"
+        " 2026-11-20T14:40Z, or none",
+    )
     parser.add_argument("--at", default="now", help="when: now (default), -15m or a time")
     _add_message_options(parser)

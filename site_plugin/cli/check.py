@@ -8,6 +8,7 @@ import sys
 from datetime import datetime
 
 from ..authoring.checks import overdue_warnings
+from ..content.update_names import update_name_warnings
 from ..present.urls import page_problems
 from ..problems import Problem
 from .common import EXIT_OK, EXIT_PROBLEMS, count, load_or_report, print_problems, settings_name
@@ -40,7 +41,10 @@ def run(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int
     if unpublishable:
         print_problems(unpublishable, sys.stdout)
         return EXIT_PROBLEMS
-    warnings = overdue_warnings(site, now, settings.stale_after)
+    warnings = [
+        *update_name_warnings(site, settings.zone),
+        *overdue_warnings(site, now, settings.stale_after),
+    ]
     if (settings.subscribers or os.environ.get("HERALD_SUBSCRIBERS")) and not settings.unsubscribe:
         warnings.append(
             Problem(

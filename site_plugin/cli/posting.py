@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from ..authoring.files import has_placeholders
 from ..authoring.inputs import Workspace, find_incident
 from ..authoring.templates import render_template
 from ..authoring.writing import (
@@ -75,6 +76,12 @@ def _edit(text: str) -> str:
 def _report_written(space: Workspace, paths: list[Path], note: str = "") -> None:
     for path in paths:
         say(f"wrote {space.relative(path)}")
+    drafts = [space.relative(path) for path in paths if has_placeholders(path)]
+    if drafts:
+        say(
+            f"Fill in the [[...]] of the template in {', '.join(drafts)} before you merge:"
+            " herald check and the build refuse them until then."
+        )
     if note:
         say(note)
     print("Check it with herald check, then open a pull request.")
@@ -155,5 +162,5 @@ def run_postmortem(arguments: argparse.Namespace, settings: Settings, now: datet
     space = workspace(settings, now)
     message = _given_message(arguments)
     written = new_postmortem(space, arguments.incident, message)
-    _report_written(space, written, "" if message else "Fill in the report before you merge.")
+    _report_written(space, written)
     return EXIT_OK

@@ -8,6 +8,7 @@ laughs" documents.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,10 +169,9 @@ def load_yaml(text: str, *, first_line: int = 1) -> Any:
         line = (mark.line + 1 if mark is not None else 1) + first_line - 1
         reason = error.problem or error.context or "unreadable YAML"
         source_lines = text.split("\n")
-        faulty = (
-            source_lines[mark.line] if mark is not None and mark.line < len(source_lines) else ""
-        )
-        raise YamlProblem(line, f"invalid YAML: {reason}", _yaml_fix(reason, faulty)) from None
+        index = mark.line if mark is not None and mark.line < len(source_lines) else None
+        fix = _yaml_fix(reason, source_lines, index)
+        raise YamlProblem(line, f"invalid YAML: {reason}", fix) from None
     except (yaml.YAMLError, RecursionError, ValueError, TypeError) as error:
         raise YamlProblem(
             first_line, f"invalid YAML: {error}", "check the indentation and quoting"
@@ -184,9 +184,16 @@ def load_yaml(text: str, *, first_line: int = 1) -> Any:
     return _to_value(node, first_line, seen, escapes="\\" in text)
 
 
-def _yaml_fix(reason: str, faulty_line: str) -> str:
+def _yaml_fix(reason: str, lines: list[str], index: int | None) -> str:
+    """How to mend the line YAML stopped at (``lines[index]``), judged from its text."""
+    faulty_line = lines[index] if index is not None else ""
     if "\t" in faulty_line or "tab" in reason:
         return "indent with spaces, not tabs"
+    misaligned = _misaligned_key_fix(lines, index) if index is not None else None
+    if misaligned is not None and (
+        "mapping values are not allowed" in reason or "expected key" in reason
+    ):
+        return misaligned
     if "mapping values are not allowed" in reason:
         return "put quotes around a value that contains ': '"
     if "could not find expected ':'" in reason or "simple key" in reason:
@@ -196,6 +203,43 @@ def _yaml_fix(reason: str, faulty_line: str) -> str:
     return "check the indentation and quoting"
 
 
+_KEY_LINE = re.compile(r"(?P<indent> *)(?P<key>[A-Za-z0-9_-]+):(?: +(?P<value>.*))?$")
+
+
+def _misaligned_key_fix(lines: list[str], index: int) -> str | None:
+    """The fix for a ``key: value`` line indented more (or less) than the key above it,
+    when it sits among keys: ``line up the keys under 'affected:'``. ``None`` when the
+    line does not look like one key with a plain value (a value holding ``': '`` is the
+    other common cause, and its fix is quoting)."""
+    faulty = _KEY_LINE.match(lines[index])
+    if faulty is None or ": " in (faulty["value"] or ""):
+        return None
+    above = next(
+        (
+            match
+            for line in reversed(lines[:index])
+            if line.strip() and not line.lstrip().startswith("#")
+            for match in [_KEY_LINE.match(line)]
+        ),
+        None,
+    )
+    if above is None or not above["value"] or above["indent"] == faulty["indent"]:
+        return None  # under a key without a value, deeper indentation is right
+    parent = next(
+        (
+            match["key"]
+            for line in reversed(lines[:index])
+            if (match := _KEY_LINE.match(line)) is not None
+            and not match["value"]
+            and len(match["indent"]) < len(above["indent"])
+        ),
+        None,
+    )
+    if parent is None:
+        return f"line up '{faulty['key']}:' with '{above['key']}:' above it"
+    return f"line up the keys under '{parent}:'"
+
+
 @dataclass(frozen=True)
 class FrontMatterDocument:
     """A Markdown file split into its front matter and body.
@@ -203,7 +247,8 @@ class FrontMatterDocument:
     Attributes:
         front_matter: The YAML mapping between the ``---`` fences.
         body: The Markdown after the closing fence, stripped.
-        body_line: The line on which the body starts.
+        body_line: The line on which the body's text starts (without a body: the line
+            after the closing fence).
     """
 
     front_matter: LineMapping
@@ -247,8 +292,11 @@ def read_front_matter(text: str) -> FrontMatterDocument:
             "the front matter is not a set of 'key: value' settings",
             "write each setting as 'key: value' on its own line",
         )
-    body = "\n".join(lines[closing + 1 :]).strip()
-    return FrontMatterDocument(value, body, closing + 2)
+    after = lines[closing + 1 :]
+    body = "\n".join(after).strip()
+    # The body's first line of text, so that a problem in it is reported where it is.
+    blank = next((count for count, line in enumerate(after) if line.strip()), 0) if body else 0
+    return FrontMatterDocument(value, body, closing + 2 + blank)
 
 
 def decode_text(data: bytes, *, size: int | None = None) -> str:

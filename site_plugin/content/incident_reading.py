@@ -256,8 +256,9 @@ class IncidentReading(UpdateReading):
             self.report(
                 relative,
                 doc.line_of("started"),
-                f"'started' is in the future (now is {iso_text(self.now)})",
-                "give the time the problem began",
+                "'started' is in the future"
+                f" (now is {self.now_as_written(doc['started'], started)})",
+                f"give the time the problem began{self.zone_note(doc['started'])}",
             )
         if title is None or len(self.problems) != problems_before:
             return None

@@ -3,6 +3,7 @@ every problem collected with its line."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 from collections.abc import Callable, Iterable
@@ -15,7 +16,11 @@ from ..options import path_is_inside
 from ..problems import Problem, did_you_mean
 from ..values import (
     ValueProblem,
+    describe,
+    has_offset,
     parse_timestamp,
+    time_as_written,
+    utc_iso,
 )
 from .frontmatter import (
     MAX_FILE_BYTES,
@@ -30,6 +35,7 @@ from .rules import (
     MAX_MESSAGE_BRACKETS,
     MAX_MESSAGE_BYTES,
     MAX_MESSAGE_LINES,
+    PLACEHOLDER,
     ContentPaths,
 )
 
@@ -82,6 +88,19 @@ class ContentReading:
 
     def timestamp(self, value: object) -> datetime:
         return parse_timestamp(value, self.zone)
+
+    def zone_note(self, written: object) -> str:
+        """``; times without an offset are read in Europe/Berlin`` for a time written
+        without one: the likeliest reason it is not the moment its author meant."""
+        return "" if has_offset(written) else f"; times without an offset are read in {self.zone}"
+
+    def now_as_written(self, written: object, moment: datetime) -> str:
+        """Now, in the form of the time ``written`` (read as ``moment``), for a problem that
+        compares the two: to the minute, or to the second when they share a minute."""
+        text = time_as_written(self.now, written, self.zone)
+        if text == time_as_written(moment, written, self.zone):
+            return time_as_written(self.now, written, self.zone, seconds=True)
+        return text
 
     def read_text_file(self, path: str, relative: str, *, listed: bool = False) -> str | None:
         """A content file's text: inside the repository, a regular file, small, UTF-8, and
@@ -162,7 +181,30 @@ class ContentReading:
                 f"the {what} has {body.count('[')} '[', more than {MAX_MESSAGE_BRACKETS}",
                 "link to fewer places, or write the brackets as \\[",
             )
+        self.report_placeholders(document, relative, what)
         return body
+
+    def report_placeholders(self, document: FrontMatterDocument, relative: str, what: str) -> None:
+        """A problem for each of a template's placeholders still in the body, on its line."""
+        body = document.body
+        if "[[" not in body:
+            return  # the usual case, at no cost
+        found = list(itertools.islice(PLACEHOLDER.finditer(body), MAX_CHARACTER_PROBLEMS + 1))
+        for match in found[:MAX_CHARACTER_PROBLEMS]:
+            self.report(
+                relative,
+                document.body_line + body.count("\n", 0, match.start()),
+                f"the {what} still has the template's placeholder {describe(match[0])}",
+                "replace the template's placeholder with what happened",
+            )
+        if len(found) > MAX_CHARACTER_PROBLEMS:
+            rest = sum(1 for _ in PLACEHOLDER.finditer(body, found[-1].start()))
+            self.report(
+                relative,
+                document.body_line + body.count("\n", 0, found[-1].start()),
+                f"{rest} more of the template's placeholders are in the {what}",
+                "replace each with what happened",
+            )
 
     def read_document(self, path: str, relative: str) -> FrontMatterDocument | None:
         """A Markdown file from an incident folder, split into front matter and body."""
@@ -215,4 +257,5 @@ def is_file_entry(entry: os.DirEntry[str]) -> bool:
 
 
 def iso_text(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
+    """``2026-11-20T14:10:00Z``: a time in a problem's message, to the second."""
+    return utc_iso(moment)

@@ -29,7 +29,11 @@ MAX_MESSAGE_BRACKETS = 1000
 of rules and of headings in one text: within these bounds any message renders in well
 under a second."""
 MAX_CHARACTER_PROBLEMS = 10
-"""Control characters reported per file; the rest are counted."""
+"""Control characters (and template placeholders) reported per file; the rest are counted."""
+PLACEHOLDER = re.compile(r"\[\[(?P<text>[^\[\]\n]{1,500})\]\]")
+"""Text a message template leaves for its author to replace, written between double
+brackets: ``[[Describe what customers saw.]]``. A message, summary or report that still
+holds one is a problem, so a template's prompt is never published."""
 COMPONENT_KEYS = ("id", "name", "description", "components", "hidden_unless_affected", "since")
 INDEX_KEYS = (
     "title",

@@ -29,7 +29,6 @@ from .model import (
     Update,
     UpdateStatus,
 )
-from .reading import iso_text
 from .rules import (
     POSTING_LEAD,
     POSTMORTEM_KEYS,
@@ -206,8 +205,9 @@ class UpdateReading(CatalogReading):
             self.report(
                 relative,
                 doc.line_of("at"),
-                f"'at' is in the future (now is {iso_text(self.now)})",
-                "post updates when they happen; announce future work as maintenance",
+                f"'at' is in the future (now is {self.now_as_written(doc['at'], at)})",
+                "post updates when they happen; announce future work as maintenance"
+                + self.zone_note(doc["at"]),
             )
         if not document.body:
             self.report(
@@ -286,8 +286,9 @@ class UpdateReading(CatalogReading):
             self.report(
                 relative,
                 doc.line_of("published"),
-                f"'published' is in the future (now is {iso_text(self.now)})",
-                "publish the report when it is ready",
+                "'published' is in the future"
+                f" (now is {self.now_as_written(doc['published'], published)})",
+                f"publish the report when it is ready{self.zone_note(doc['published'])}",
             )
             return None
         if not document.body:

@@ -155,10 +155,14 @@ class History:
     Build it once per build and ask it for days and uptime of any component or group.
     """
 
-    def __init__(self, site: StatusSite, now: datetime, zone: tzinfo) -> None:
+    def __init__(
+        self, site: StatusSite, now: datetime, zone: tzinfo, *, start: date | None = None
+    ) -> None:
         self.catalog: Catalog = site.catalog
         self.now = now.astimezone(UTC)
         self.zone = zone
+        self.start = start
+        """The day the status page started: what has no ``since`` of its own starts then."""
         self._segments: dict[str, list[Segment]] = {
             component.id: [] for component in site.catalog.components
         }
@@ -183,20 +187,16 @@ class History:
         return self._intervals[entry_id]
 
     def since(self, entry_id: str) -> datetime | None:
-        """When history starts for a component or group (its earliest member's ``since``)."""
+        """When history starts for a component or group: its ``since``, else the day the
+        status page started; for a group, its earliest member's."""
         entry = self.catalog.get(entry_id)
         if entry is None:
             return None
-        if isinstance(entry, Group):
-            days = [member.since for member in entry.components]
-            if any(day is None for day in days):
-                return None
-            first = min(day for day in days if day is not None)
-        elif entry.since is None:
+        members = entry.components if isinstance(entry, Group) else (entry,)
+        days = [member.since or self.start for member in members]
+        if any(day is None for day in days):
             return None
-        else:
-            first = entry.since
-        return self.day_start(first)
+        return self.day_start(min(day for day in days if day is not None))
 
     def day_start(self, day: date) -> datetime:
         """Midnight of ``day`` in the site's zone, in UTC (so DST days have 23 or 25 hours)."""

@@ -3,6 +3,7 @@ in MkDocs' own config classes, so MkDocs reports a problem as it reports its own
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from mkdocs.config import base
@@ -39,6 +40,7 @@ class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     message_templates = SchemaOption[str](OPTION["message_templates"])
     stale_after = SchemaOption[str](OPTION["stale_after"])
     timezone = SchemaOption[str](OPTION["timezone"])
+    history_start = SchemaOption[date | None](OPTION["history_start"])
     history_days = SchemaOption[int](OPTION["history_days"])
     recent_days = SchemaOption[int](OPTION["recent_days"])
     incident_url = SchemaOption[str](OPTION["incident_url"])

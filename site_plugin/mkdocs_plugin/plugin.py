@@ -311,6 +311,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             components=self.config.components,
             incidents=self.config.incidents,
             context=context,
+            history_start=self.config.history_start,
             history_days=self.config.history_days,
             recent_days=self.config.recent_days,
             feed_size=self.config.feed_size,
@@ -326,6 +327,9 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
                 f"{error.report()}\nHerald found {count} problem{'s' if count != 1 else ''}"
                 " in the content; nothing was built."
             ) from None
+        for warning in built.warnings:
+            # What herald check warns of; mkdocs build --strict fails on it, as check's does.
+            log.warning("%s", warning)
         if built.left_out_extensions:
             log.info(
                 "incident messages do not use the Markdown extensions %s (see the README's"

@@ -25,7 +25,7 @@ from ..content.model import Catalog, Incident, StatusSite, Update
 from ..engine.status import is_open, next_update_promise
 from ..present.context import SiteContext
 from ..present.i18n import Translator
-from ..present.labels import impact_phrase, impact_word, kind_label, update_status_label
+from ..present.labels import impact_phrase, impact_word, kind_label, update_label
 from ..url_policy import url_scheme
 from .ledger import update_key
 
@@ -97,7 +97,8 @@ def subject(site: SiteContext, pending: Sequence[Pending]) -> str:
     if len(pending) == 1:
         item = pending[0]
         latest = item.updates[-1]
-        return f"{prefix} {update_status_label(t, latest.status)}: {one_line(item.incident.title)}"
+        status = update_label(t, item.incident, latest)
+        return f"{prefix} {status}: {one_line(item.incident.title)}"
     worst = max((item.incident.impact for item in pending), key=lambda impact: impact.rank)
     count = sum(len(item.updates) for item in pending)
     news = t.gettext(
@@ -158,7 +159,7 @@ def render_digest(
                 "promise": promise.due if promise else None,
                 "updates": [
                     {
-                        "status": update_status_label(t, update.status),
+                        "status": update_label(t, incident, update),
                         "at": update.at,
                         "text": update.message.strip(),
                         "html": render(update.message),

@@ -13,7 +13,7 @@ from ..characters import one_line
 from ..content.model import Impact
 from ..present.context import SiteContext
 from ..present.i18n import iso
-from ..present.labels import update_status_label
+from ..present.labels import update_label
 from ..present.statuspage import StatusApi
 from .digest import Pending
 
@@ -39,7 +39,7 @@ def slack_payload(site: SiteContext, item: Pending) -> dict[str, Any]:
     t = site.translator
     incident, latest = item.incident, item.updates[-1]
     link = site.incident_link(incident.id)
-    status = update_status_label(t, latest.status)
+    status = update_label(t, incident, latest)
     headline = f"{status}: {one_line(incident.title)}"
     return {
         "text": f"{_slack_text(headline)} {link}",
@@ -81,7 +81,7 @@ def discord_payload(site: SiteContext, item: Pending) -> dict[str, Any]:
                 "fields": [
                     {
                         "name": t.gettext("Status"),
-                        "value": update_status_label(t, latest.status),
+                        "value": update_label(t, incident, latest),
                         "inline": True,
                     },
                 ],

@@ -12,7 +12,8 @@ from datetime import datetime
 from ..content.model import ComponentStatus, Incident, StatusSite
 from ..engine.status import component_statuses_at, incident_status_at, overall_status
 from .formatting import utc_text
-from .labels import KIND_LABELS
+from .i18n import english
+from .labels import KIND_LABELS, update_label
 
 
 def summarise_change(before: StatusSite, after: StatusSite, now: datetime) -> str:
@@ -56,6 +57,9 @@ def _lines(before: StatusSite, after: StatusSite, now: datetime) -> Iterator[str
 def _new_incident(incident: Incident, now: datetime) -> Iterator[str]:
     status = incident_status_at(incident, now)
     label = status.label if status else "announced"
+    posted = incident.updates_until(now)
+    if incident.is_notice and posted:
+        label = update_label(english(), incident, posted[-1])
     yield (
         f"- **New {KIND_LABELS[incident.kind].lower()}:** “{_text(incident.title)}”"
         f" ({incident.impact.value} impact, {label.lower()}), with"
@@ -71,8 +75,8 @@ def _changed_incident(previous: Incident, incident: Incident, now: datetime) -> 
         if old is None:
             first_line = _text(update.message.strip().splitlines()[0])
             yield (
-                f"- **New update** to “{title}”: {update.status.label} at {utc_text(update.at)}"
-                f" — {first_line}"
+                f"- **New update** to “{title}”: {update_label(english(), incident, update)}"
+                f" at {utc_text(update.at)} — {first_line}"
             )
         elif old != update:
             yield f"- **Edits** the published update {update.id} of “{title}”."

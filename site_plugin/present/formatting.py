@@ -15,6 +15,7 @@ from .i18n import english, iso
 
 __all__ = [
     "duration_text",
+    "duration_words",
     "iso",
     "percent_text",
     "time_element",
@@ -41,6 +42,12 @@ def time_element(moment: datetime, *, clock_only: bool = False) -> Markup:
 def duration_text(delta: timedelta) -> str:
     """``2h 5m``, ``45m``, ``3d 4h``; under a minute ``<1m``."""
     return english().duration_text(delta)
+
+
+def duration_words(delta: timedelta) -> str:
+    """``1 minute``, ``2 hours and 5 minutes``; under a minute ``less than a minute``: a
+    duration in a sentence, such as a message template's "after 1 hour and 5 minutes"."""
+    return english().duration_words(delta)
 
 
 def percent_text(fraction: float | None) -> str:

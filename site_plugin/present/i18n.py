@@ -142,6 +142,13 @@ class Translator:
         text = str(self.translations.pgettext(context, message))
         return text % variables if variables else text
 
+    def npgettext(
+        self, context: str, singular: str, plural: str, num: int, /, **variables: Any
+    ) -> str:
+        """The form for ``num`` in ``context``; ``%(num)d`` is filled in."""
+        text = str(self.translations.npgettext(context, singular, plural, num))
+        return text % {"num": num, **variables}
+
     # -- formats -----------------------------------------------------------------------
 
     def _utc_text(self, moment: datetime) -> str:
@@ -190,6 +197,25 @@ class Translator:
         if minutes and not days:
             parts.append(self.ngettext("%(num)dm", "%(num)dm", minutes))
         return " ".join(parts)
+
+    def duration_words(self, delta: timedelta) -> str:
+        """``1 minute``, ``2 hours and 5 minutes``, ``3 days and 4 hours``; under a minute
+        ``less than a minute``: how long something lasted, in a sentence after "after",
+        where ``2h 5m`` would read as code. German gives the case "nach" asks for
+        (``nach 3 Tagen``, ``nach weniger als einer Minute``)."""
+        minutes = int(delta.total_seconds() // 60)
+        if minutes < 1:
+            return self.pgettext("after", "less than a minute")
+        days, minutes = divmod(minutes, 1440)
+        hours, minutes = divmod(minutes, 60)
+        parts = [self.npgettext("after", "%(num)d day", "%(num)d days", days)] if days else []
+        if hours:
+            parts.append(self.npgettext("after", "%(num)d hour", "%(num)d hours", hours))
+        if minutes and not days:
+            parts.append(self.npgettext("after", "%(num)d minute", "%(num)d minutes", minutes))
+        if len(parts) == 2:
+            return self.gettext("%(longer)s and %(shorter)s", longer=parts[0], shorter=parts[1])
+        return parts[0]
 
     def minutes_text(self, minutes: float) -> str:
         """``42m`` or ``3h 5m``."""

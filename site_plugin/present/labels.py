@@ -7,7 +7,7 @@ English text is marked with ``N_`` so the catalogue tools find it.
 
 from __future__ import annotations
 
-from ..content.model import ComponentStatus, Impact, IncidentKind, UpdateStatus
+from ..content.model import ComponentStatus, Impact, Incident, IncidentKind, Update, UpdateStatus
 from ..engine.status import OverallStatus
 from .i18n import N_, Translator
 
@@ -26,6 +26,11 @@ UPDATE_STATUS_LABELS = {
     UpdateStatus.VERIFYING: N_("Verifying"),
     UpdateStatus.COMPLETED: N_("Completed"),
 }
+# A notice's updates: their statuses (investigating, identified) are an incident's and
+# say nothing true of an advisory, so readers see that it was posted, updated or ended.
+NOTICE_POSTED = N_("Posted")
+NOTICE_UPDATED = N_("Updated")
+NOTICE_ENDED = N_("Ended")
 COMPONENT_STATUS_LABELS = {
     ComponentStatus.OPERATIONAL: N_("Operational"),
     ComponentStatus.UNDER_MAINTENANCE: N_("Under maintenance"),
@@ -71,8 +76,20 @@ def kind_label(t: Translator, kind: IncidentKind) -> str:
 
 
 def update_status_label(t: Translator, status: UpdateStatus) -> str:
-    """``Identified``, ``In progress``, ..."""
+    """``Identified``, ``In progress``, ...: an incident's or a maintenance's status."""
     return t.gettext(UPDATE_STATUS_LABELS[status])
+
+
+def update_label(t: Translator, incident: Incident, update: Update) -> str:
+    """What one update of ``incident`` is called on pages, in feeds, emails and chat: its
+    status (``Identified``), or for a notice ``Posted``, ``Updated`` or ``Ended``."""
+    if not incident.is_notice:
+        return update_status_label(t, update.status)
+    if update.status.is_final:
+        return t.gettext(NOTICE_ENDED)
+    if update.id == incident.first_update.id:
+        return t.gettext(NOTICE_POSTED)
+    return t.gettext(NOTICE_UPDATED)
 
 
 def component_status_label(t: Translator, status: ComponentStatus) -> str:

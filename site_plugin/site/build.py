@@ -6,17 +6,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..content.loader import ContentPaths, load_status_site
 from ..content.model import StatusSite
+from ..content.update_names import update_name_warnings
 from ..errors import ContentError
 from ..present.context import SiteContext
 from ..present.rendering import MarkdownRenderer
 from ..present.urls import page_problems
+from ..problems import Problem
 from ..schema import default
 from .outputs import OutputOptions, build_outputs
 from .view_builder import ViewBuilder
@@ -32,6 +34,8 @@ class BuildOptions:
     incidents: str
     context: SiteContext
     """The site every page and file presents: name, URL, layouts, language, zone."""
+    history_start: date | None = None
+    """The day the status page started: no history before it (``history_start``)."""
     history_days: int = default("history_days")
     recent_days: int = default("recent_days")
     feed_size: int = default("feed_size")
@@ -48,6 +52,8 @@ class BuiltSite:
     files: dict[str, bytes]
     left_out_extensions: tuple[str, ...] = ()
     """The site's Markdown extensions that incident messages do not use."""
+    warnings: tuple[Problem, ...] = ()
+    """What ``herald check`` warns of in the content, for the build to warn of too."""
 
 
 def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
@@ -72,7 +78,14 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
         context=context,
         render=render,
         history_days=options.history_days,
+        history_start=options.history_start,
         recent_days=options.recent_days,
     ).build()
     outputs = OutputOptions(context=context, render=render, now=now, feed_size=options.feed_size)
-    return BuiltSite(site, views, build_outputs(site, outputs), tuple(renderer.left_out))
+    return BuiltSite(
+        site,
+        views,
+        build_outputs(site, outputs),
+        tuple(renderer.left_out),
+        tuple(update_name_warnings(site, zone)),
+    )

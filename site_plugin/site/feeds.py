@@ -20,7 +20,7 @@ from .. import __version__
 from ..content.model import Catalog, Incident
 from ..engine.status import maintenance_window, next_update_promise, resolved_at
 from ..present.context import SiteContext
-from ..present.labels import impact_phrase, kind_label, update_status_label
+from ..present.labels import impact_phrase, kind_label, update_label
 
 RenderMarkdown = Callable[[str], Markup]
 
@@ -198,7 +198,7 @@ def entry_html(site: FeedSite, incident: Incident) -> str:
             f"{site.render(incident.postmortem.body)}"
         )
     for update in reversed(incident.updates):
-        heading = f"{update_status_label(t, update.status)} · {t.utc_text(update.at)}"
+        heading = f"{update_label(t, incident, update)} · {t.utc_text(update.at)}"
         parts.append(f"<h3>{escape(heading)}</h3>{site.render(update.message)}")
     read_more = t.gettext("Read this on the status page")
     parts.append(
@@ -212,4 +212,4 @@ def summary_text(site: FeedSite, incident: Incident) -> str:
     """One line for readers that show only a summary: the latest status and its time."""
     t = site.context.translator
     latest = incident.latest_update
-    return f"{update_status_label(t, latest.status)} · {t.utc_text(latest.at)}: {incident.title}"
+    return f"{update_label(t, incident, latest)} · {t.utc_text(latest.at)}: {incident.title}"

@@ -18,7 +18,6 @@ from ..content.model import (
     Incident,
     StatusSite,
     Update,
-    UpdateStatus,
 )
 from ..engine.history import Day, History
 from ..engine.status import (
@@ -44,6 +43,7 @@ from ..present.labels import (
     impact_label,
     kind_label,
     translated_overall,
+    update_label,
     update_status_label,
 )
 from .views import (
@@ -75,6 +75,7 @@ class ViewBuilder:
         render: Markdown to safe HTML.
         history_days: Days of bars.
         recent_days: Days of the "recent incidents" list.
+        history_start: The day the status page started: no history before it.
     """
 
     def __init__(
@@ -86,6 +87,7 @@ class ViewBuilder:
         render: RenderMarkdown,
         history_days: int = 90,
         recent_days: int = 7,
+        history_start: date | None = None,
     ) -> None:
         self.site = site
         self.catalog: Catalog = site.catalog
@@ -96,7 +98,7 @@ class ViewBuilder:
         self.history_days = history_days
         self.recent_days = recent_days
         self.t = context.translator
-        self.history = History(site, self.now, self.zone)
+        self.history = History(site, self.now, self.zone, start=history_start)
         self.statuses = component_statuses_at(site, self.now)
         self._incident_views: dict[str, IncidentView] = {}
         self.incident_by_id = {incident.id: incident for incident in site.incidents}
@@ -130,6 +132,7 @@ class ViewBuilder:
         status = incident_status_at(incident, now)
         window = None
         cancelled = False
+        lasted: timedelta | None = None
         if incident.is_maintenance:
             window = maintenance_window(incident, now)
             cancelled = maintenance_cancelled(incident, now)
@@ -142,23 +145,22 @@ class ViewBuilder:
                 status_label = t.gettext("Announced")
             start = span[0] if span else window[0]
             end = None if cancelled else resolved_at(incident, now)
-            if cancelled:
-                duration = ""
-            elif span is not None:
-                duration = t.duration_text(span[1] - span[0])
-            else:
+            if span is not None and not cancelled:
+                lasted = span[1] - span[0]
+            elif not cancelled:
                 # Not started yet: how long the work is planned to take.
-                duration = t.duration_text(window[1] - window[0])
+                lasted = window[1] - window[0]
         else:
-            status_label = update_status_label(t, status or UpdateStatus.INVESTIGATING)
+            posted = incident.updates_until(now)
+            latest = posted[-1] if posted else incident.first_update
+            status_label = update_label(t, incident, latest)
             start = incident.start
             end = resolved_at(incident, now)
-            if incident.is_notice:
-                duration = ""
-            elif end is not None:
-                duration = t.duration_text(end - start) if end > start else ""
-            else:
-                duration = t.duration_text(now - start)
+            # A notice informs: how long it has been up says nothing, so it has no duration.
+            if not incident.is_notice and end is None:
+                lasted = now - start
+            elif not incident.is_notice and end is not None and end > start:
+                lasted = end - start
         is_open = status is None or not status.is_final
         # As written in index.md (groups stay groups), then what updates added.
         names = dict.fromkeys(incident.affected_ids)
@@ -177,7 +179,8 @@ class ViewBuilder:
             affected=tuple(self.component_link(entry_id) for entry_id in names),
             start=start,
             end=end,
-            duration=duration,
+            duration=t.duration_text(lasted) if lasted is not None else "",
+            duration_words=t.duration_words(lasted) if lasted is not None else "",
             promise=next_update_promise(incident, now),
             window=window,
             cancelled=cancelled,
@@ -192,7 +195,7 @@ class ViewBuilder:
 
     def update_view(self, incident: Incident, update: Update) -> UpdateView:
         t = self.t
-        label = update_status_label(t, update.status)
+        label = update_label(t, incident, update)
         changes = []
         for component_id, component_status in update.affected or ():
             entry = self.catalog.get(component_id)

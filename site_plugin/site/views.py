@@ -89,6 +89,8 @@ class IncidentView:
     summary: Markup
     updates: tuple[UpdateView, ...]
     postmortem: Markup | None
+    duration_words: str = ""
+    """``duration`` in words, for a sentence: ``Resolved after 1 hour and 5 minutes``."""
 
     @property
     def latest(self) -> UpdateView:

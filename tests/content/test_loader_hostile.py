@@ -79,8 +79,8 @@ HOSTILE = {
     "a list where text belongs": (
         b"---\nat: [2026, 11, 20]\nstatus: investigating\n---\nText.\n",
         [
-            f"{UPDATE}:2: 'at': a list is not a timestamp (write it as ISO 8601 with its offset,"
-            " e.g. 2026-11-20T14:10:00Z)"
+            f"{UPDATE}:2: 'at': a list is not a timestamp (write it as ISO 8601, e.g."
+            " 2026-11-20 14:10, read in UTC; or with its offset, 2026-11-20T14:10:00Z)"
         ],
     ),
     "a mapping as a key": (

@@ -192,8 +192,8 @@ CASES = [
         "bare date where a time is needed",
         {UPDATE: "---\nat: 2026-11-20\nstatus: investigating\n---\nText.\n"},
         [
-            f"{UPDATE}:2: 'at': '2026-11-20' is a date without a time"
-            " (add the time and its zone, e.g. 2026-11-20T14:10:00Z)"
+            f"{UPDATE}:2: 'at': '2026-11-20' is a date without a time (add the time, e.g."
+            " 2026-11-20 14:10, read in UTC; or with its offset, 2026-11-20T14:10:00Z)"
         ],
     ),
     Case(
@@ -264,7 +264,7 @@ CASES = [
             RESOLVED: "---\nat: 2026-11-25T12:01:00Z\nstatus: resolved\n---\nFixed.\n",
         },
         [
-            f"{RESOLVED}:2: 'at' is in the future (now is 2026-11-25T12:00:00Z)"
+            f"{RESOLVED}:2: 'at' is in the future (now is 2026-11-25T12:00Z)"
             " (post updates when they happen; announce future work as maintenance)"
         ],
     ),
@@ -509,8 +509,8 @@ def test_compact_and_out_of_range_times_are_refused(repo: StatusRepo) -> None:
         " is out of range (give a real date, e.g. 2026-11-20T14:10:00Z)",
         f"{INCIDENT}/2026-11-20T1420Z-identified.md:4: 'next_update': '3000000d' is longer"
         " than a year (give a shorter duration)",
-        f"{INDEX}:4: 'started': '20261120' is not a timestamp"
-        " (write it as ISO 8601 with its offset, e.g. 2026-11-20T14:10:00Z)",
+        f"{INDEX}:4: 'started': '20261120' is not a timestamp (write it as ISO 8601, e.g."
+        " 2026-11-20 14:10, read in UTC; or with its offset, 2026-11-20T14:10:00Z)",
     ]
 
 

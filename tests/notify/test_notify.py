@@ -13,6 +13,7 @@ import os
 import socket
 import ssl
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -260,6 +261,55 @@ def test_a_new_update_after_the_first_run_is_sent(
         "[Test status] Resolved: Webhooks are late",
     ]
     assert len(receiver.posts("/slack")) == 1
+
+
+NOTICE = "incidents/2026-11-25-api-v1-retires"
+
+
+def post_notice(repo: StatusRepo) -> None:
+    """A notice posted (with the status ``herald new`` gives it) and updated since."""
+    repo.write(f"{NOTICE}/index.md", "---\ntitle: API v1 retires in March\nkind: notice\n---\n")
+    repo.write(
+        f"{NOTICE}/2026-11-25T1030Z-investigating.md",
+        "---\nat: 2026-11-25T10:30:00Z\nstatus: investigating\n---\nVersion 1 retires in March.\n",
+    )
+    repo.write(
+        f"{NOTICE}/2026-11-25T1150Z-identified.md",
+        "---\nat: 2026-11-25T11:50:00Z\nstatus: identified\n---\nA reminder: v1 retires soon.\n",
+    )
+
+
+def test_a_notice_reads_posted_and_updated_in_the_digest_and_in_chat(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver, repo: StatusRepo
+) -> None:
+    post_notice(repo)
+    handler, port = inbox
+    result = herald(site, *NOTIFY, **channels(port, receiver))
+    assert result.returncode == 0, result.stdout + result.stderr
+    (message,) = [message for rcpt, message in handler.messages if rcpt == ["ops@test.example"]]
+    text = message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    story = text.replace("\r\n", "\n").split("API v1 retires in March\n")[1].split("Full")[0]
+    assert "Updated - 25 Nov 2026, 11:50 UTC\nA reminder: v1 retires soon." in story
+    assert "Posted - 25 Nov 2026, 10:30 UTC\nVersion 1 retires in March." in story
+    assert "Investigating" not in story and "Identified" not in story
+    html = message.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+    assert ">Updated <span" in html and ">Posted <span" in html
+    (slack,) = [post for post in receiver.posts("/slack") if "API v1" in post["text"]]
+    assert slack["text"].startswith("Updated: API v1 retires in March ")
+    assert "*Updated* · 25 Nov 2026, 11:50 UTC" in slack["blocks"][0]["text"]["text"]
+    (discord,) = [post for post in receiver.posts("/discord") if "API v1" in str(post)]
+    assert discord["embeds"][0]["fields"] == [
+        {"name": "Status", "value": "Updated", "inline": True}
+    ]
+
+
+def test_a_notice_just_posted_says_so_in_the_subject(site: Path, repo: StatusRepo) -> None:
+    post_notice(repo)
+    repo.remove(f"{NOTICE}/2026-11-25T1030Z-investigating.md")
+    result = herald(site, "digest", "--since=-15m")
+    assert result.returncode == 0, result.stderr
+    message = email.message_from_bytes(result.stdout.encode("utf-8"), policy=email.policy.default)
+    assert str(message["Subject"]) == "[Test status] Posted: API v1 retires in March"
 
 
 def test_smtp_down_fails_visibly_and_the_next_run_delivers(
@@ -952,3 +1002,20 @@ def test_a_port_that_is_not_one_is_refused(site: Path, port: str) -> None:
     assert result.returncode == 2
     assert "is not a port number" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_local_walkthrough_delivers_once_on_free_ports() -> None:
+    """The README's way to try notifications: its own servers, on ports the system gave."""
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "notify-locally")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    first, second = result.stdout.split("$ herald notify")[1:]
+    assert first.count(": sent ") == 4
+    assert second.count(": nothing new") == 4
+    received = result.stdout.split("Received:")[1]
+    assert received.count("POST /") == 3 and received.count("email: ") == 1

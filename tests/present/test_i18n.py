@@ -374,6 +374,34 @@ def test_german_pages_say_it_in_german(german_example: tuple[Path, UserText]) ->
     assert "Brauchen Sie Hilfe?" in about
 
 
+def test_german_pages_give_notices_their_own_words_and_durations_in_words(
+    german_example: tuple[Path, UserText],
+) -> None:
+    site = german_example[0] / "site"
+
+    def page(url: str) -> BeautifulSoup:
+        return BeautifulSoup((site / url / "index.html").read_text("utf-8"), "html.parser")
+
+    home = page("")
+    (notice,) = home.select(".herald-card--notice")
+    meta = notice.select_one(".herald-card__meta")
+    assert meta is not None and normalise(meta.get_text()) == (
+        "Aktualisiert am 1. Okt. 2026, 09:00 UTC"
+    )
+    (card,) = home.select(".herald-card--minor")
+    assert normalise(card.get_text()).count("Ursache gefunden") == 1
+    assert "Neuestes Update" in normalise(card.get_text())
+    ended = page("incidents/2026-09-03-phishing-advisory")
+    statuses = [
+        normalise(strong.get_text())
+        for strong in ended.select(".herald-timeline .herald-update__meta strong")
+    ]
+    assert statuses == ["Beendet", "Veröffentlicht"]
+    month = normalise(page("history/2026-11").get_text())
+    assert "Behoben nach 39 Minuten" in month
+    assert "Behoben nach 2 Stunden und 40 Minuten" in month
+
+
 # -- languages, formats and plurals -----------------------------------------------------------
 
 MOMENT = datetime(2026, 11, 25, 11, 35, tzinfo=UTC)
@@ -416,6 +444,32 @@ def test_german_formats() -> None:
     assert str(t.time_element(MOMENT)) == (
         '<time datetime="2026-11-25T11:35:00Z" data-herald-time="full">'
         "25. Nov. 2026, 11:35 UTC</time>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("delta", "english", "german"),
+    [
+        (timedelta(seconds=20), "less than a minute", "weniger als einer Minute"),
+        (timedelta(minutes=1), "1 minute", "1 Minute"),
+        (timedelta(minutes=50), "50 minutes", "50 Minuten"),
+        (timedelta(hours=1, minutes=5), "1 hour and 5 minutes", "1 Stunde und 5 Minuten"),
+        (timedelta(hours=2), "2 hours", "2 Stunden"),
+        (timedelta(days=1, hours=4), "1 day and 4 hours", "1 Tag und 4 Stunden"),
+        (timedelta(days=3, minutes=5), "3 days", "3 Tagen"),
+    ],
+)
+def test_how_long_it_lasted_reads_in_words_after_after(
+    delta: timedelta, english: str, german: str
+) -> None:
+    en, de = translator("en"), translator("de")
+    after = "%(status)s after %(duration)s"
+    assert en.gettext(after, status="Resolved", duration=en.duration_words(delta)) == (
+        f"Resolved after {english}"
+    )
+    # German says it in the case "nach" asks for: "nach 3 Tagen", "nach einer Minute".
+    assert de.gettext(after, status="Behoben", duration=de.duration_words(delta)) == (
+        f"Behoben nach {german}"
     )
 
 
