@@ -34,7 +34,7 @@ def run(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int
                 settings_name(arguments),
                 1,
                 f"the docs folder '{settings.docs_dir}' does not exist, and MkDocs needs it",
-                f"add {settings.docs_dir}/index.md (a page about the status page), or an empty"
+                f"add {settings.docs_dir}/about.md (a page about the status page), or an empty"
                 f" {settings.docs_dir}/.gitkeep",
             )
         )

@@ -276,6 +276,15 @@ class History:
             observed,
         )
 
+    def starts_within(self, entry_id: str, days: int) -> date | None:
+        """The day history starts, when that is within the last ``days`` days (so the
+        span is shorter than asked); ``None`` when the history covers them all."""
+        since = self.since(entry_id)
+        today = self.now.astimezone(self.zone).date()
+        if since is None or since <= self.day_start(today - timedelta(days=days - 1)):
+            return None
+        return since.astimezone(self.zone).date()
+
     def uptime_over_days(self, entry_id: str, days: int) -> float | None:
         """Uptime over the last ``days`` calendar days, today included."""
         today = self.now.astimezone(self.zone).date()

@@ -178,6 +178,14 @@ class Translator:
             locale=self.locale,
         )
 
+    def date_text(self, day: date) -> str:
+        """``1 Dec 2026``; German ``1. Dez. 2026``."""
+        return format_datetime(
+            datetime(day.year, day.month, day.day, tzinfo=UTC),
+            self._patterns.date,
+            locale=self.locale,
+        )
+
     def month_text(self, year: int, month: int) -> str:
         """``November 2026``."""
         return format_datetime(
@@ -234,20 +242,22 @@ class Translator:
 class _Patterns:
     """The date patterns of one locale (CLDR skeletons), resolved once."""
 
-    def __init__(self, full: str, clock: str, day: str, month: str) -> None:
-        self.full, self.clock, self.day, self.month = full, clock, day, month
+    def __init__(self, full: str, clock: str, day: str, month: str, date: str) -> None:
+        self.full, self.clock, self.day, self.month, self.date = full, clock, day, month, date
 
     @classmethod
     def of(cls, locale: Locale, language: str) -> _Patterns:
         if language == SOURCE_LANGUAGE:
             # Herald's English as it always read: no comma after the weekday, which the
             # CLDR pattern has.
-            return cls("d MMM y, HH:mm 'UTC'", "HH:mm 'UTC'", "EEE d MMM y", "LLLL y")
+            return cls("d MMM y, HH:mm 'UTC'", "HH:mm 'UTC'", "EEE d MMM y", "LLLL y", "d MMM y")
         date_pattern = _skeleton(locale, "yMMMd")
         clock = _skeleton(locale, "Hm") + " 'UTC'"
         joined = str(locale.datetime_formats["medium"])
         full = joined.replace("{1}", date_pattern).replace("{0}", clock)
-        return cls(full, clock, _skeleton(locale, "yMMMEd"), _skeleton(locale, "yMMMM"))
+        return cls(
+            full, clock, _skeleton(locale, "yMMMEd"), _skeleton(locale, "yMMMM"), date_pattern
+        )
 
 
 def _skeleton(locale: Locale, skeleton: str) -> str:

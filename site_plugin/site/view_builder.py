@@ -246,7 +246,13 @@ class ViewBuilder:
             members=members,
             hidden=entry.hidden_unless_affected and status is ComponentStatus.OPERATIONAL,
             status_label=component_status_label(self.t, status),
+            uptime_since=self.since_text(entry.id, self.history_days),
         )
+
+    def since_text(self, entry_id: str, days: int) -> str:
+        """``1 Dec 2026`` when the history starts within the last ``days`` days, else ``""``."""
+        start = self.history.starts_within(entry_id, days)
+        return self.t.date_text(start) if start is not None else ""
 
     # -- pages -------------------------------------------------------------------------
 
@@ -371,19 +377,22 @@ class ViewBuilder:
             today = self.now.astimezone(self.zone).date()
             cutoff = self.history.day_start(today - timedelta(days=COMPONENT_INCIDENT_DAYS - 1))
             recent = [incident for incident in ordered if self.ended_after(incident, cutoff)]
-            uptimes = tuple(
-                (
-                    self.t.ngettext("%(num)d day", "%(num)d days", days),
-                    self.history.uptime(
-                        row.id, self.history.day_start(today - timedelta(days=days - 1))
-                    ),
+            uptimes: list[tuple[str, float | None]] = []
+            for days in (30, 90, 365):
+                since = self.since_text(row.id, days)
+                figure = self.history.uptime(
+                    row.id, self.history.day_start(today - timedelta(days=days - 1))
                 )
-                for days in (30, 90, 365)
-            )
+                if since:
+                    # The history is shorter than this span, and so than every longer one.
+                    uptimes.append((self.t.gettext("Uptime since %(day)s", day=since), figure))
+                    break
+                period = self.t.ngettext("%(num)d day", "%(num)d days", days)
+                uptimes.append((self.t.gettext("Uptime, last %(period)s", period=period), figure))
             views.components[row.url] = ComponentPageView(
                 row=row,
                 group=group,
-                uptimes=uptimes,
+                uptimes=tuple(uptimes),
                 incidents=tuple(map(self.incident_view, recent)),
                 feeds=self.feed_links(row.id),
                 period=self.t.ngettext("%(num)d day", "%(num)d days", COMPONENT_INCIDENT_DAYS),

@@ -116,6 +116,9 @@ class ComponentRow:
     members: tuple[ComponentRow, ...] = ()
     hidden: bool = False
     status_label: str = ""
+    uptime_since: str = ""
+    """The day its history starts, when that is within the bars' span (``1 Dec 2026``):
+    the uptime then covers only the days since."""
 
     @property
     def is_group(self) -> bool:
@@ -191,6 +194,8 @@ class ComponentPageView:
     row: ComponentRow
     group: ComponentLink | None
     uptimes: tuple[tuple[str, float | None], ...]
+    """(what the figure covers, in the reader's words, such as ``Uptime, last 30 days`` or
+    ``Uptime since 1 Dec 2026``; the figure): the spans the history really has."""
     incidents: tuple[IncidentView, ...]
     """The incidents of the last ``COMPONENT_INCIDENT_DAYS`` days (and any still open)."""
     feeds: tuple[tuple[str, str], ...]

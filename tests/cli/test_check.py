@@ -221,7 +221,7 @@ def test_a_missing_docs_folder_is_a_problem_as_it_is_for_the_build(repo: StatusR
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
         "mkdocs.yml:1: the docs folder 'docs' does not exist, and MkDocs needs it"
-        " (add docs/index.md (a page about the status page), or an empty docs/.gitkeep)"
+        " (add docs/about.md (a page about the status page), or an empty docs/.gitkeep)"
     )
     (repo.root / "docs").mkdir()
     assert run_herald("check", cwd=repo.root).returncode == 0

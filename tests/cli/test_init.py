@@ -62,6 +62,20 @@ def test_the_new_repository_checks_and_builds(acme: Path) -> None:
     names = [name.get_text(strip=True) for name in home.select(".herald-component__name")]
     assert names[:3] == ["Public API", "Dashboard", "Regions"]
     assert (acme / "site" / "about" / "index.html").is_file()
+    # History starts the day the page started: no days claimed before it, in any label.
+    uptime = home.select_one(".herald-component__uptime")
+    assert uptime is not None
+    assert uptime.get_text(" ", strip=True) == "100.00% uptime since 25 Nov 2026"
+    component = BeautifulSoup(
+        (acme / "site" / "components" / "api" / "index.html").read_text("utf-8"), "html.parser"
+    )
+    headings = [term.get_text(strip=True) for term in component.select(".herald-uptime dt")]
+    assert headings == ["Uptime since 25 Nov 2026"]
+    bars = home.select(".herald-component")[0].select(".herald-bar")
+    assert len(bars) == 90
+    assert all(
+        "herald-bar--none" in bar["class"] or "no data" in bar.get_text() for bar in bars[:-1]
+    )
 
 
 def test_the_new_repository_has_what_a_team_needs(acme: Path) -> None:
@@ -206,7 +220,9 @@ def test_german_site(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     build = build_site(root)
     assert build.returncode == 0, build.stderr
-    assert "Alle Systeme betriebsbereit" in (root / "site" / "index.html").read_text("utf-8")
+    home = (root / "site" / "index.html").read_text("utf-8")
+    assert "Alle Systeme betriebsbereit" in home
+    assert "Verfügbarkeit seit 25. Nov. 2026" in home
 
 
 def test_upgrade_rewrites_the_workflows_and_leaves_the_content(acme: Path, tmp_path: Path) -> None:
