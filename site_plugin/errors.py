@@ -66,10 +66,13 @@ class LedgerError(HeraldError):
 
 
 class DeliveryError(HeraldError):
-    """A delivery failed; ``retry`` says whether trying again could help."""
+    """A delivery failed; ``retry`` says whether trying again could help, and
+    ``retry_after`` how many seconds the receiver asked to be left alone first (a 429's
+    ``Retry-After``), when it said."""
 
     exit_code = EXIT_PROBLEMS
 
-    def __init__(self, message: str, *, retry: bool) -> None:
+    def __init__(self, message: str, *, retry: bool, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry = retry
+        self.retry_after = retry_after

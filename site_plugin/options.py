@@ -19,6 +19,8 @@ from .url_policy import LINK_SCHEMES, WEB_SCHEMES, setting_url_problem
 
 UNSUBSCRIBE_SCHEMES = frozenset(("https", "mailto"))
 """What List-Unsubscribe (RFC 2369, RFC 8058) can carry for every mail client."""
+SUBSCRIBE_SCHEMES = frozenset(("https", "mailto"))
+"""What a "Subscribe by email" link may be: an address to write to, or a page to sign up on."""
 
 _URL_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 _MARKUP = '<>"'
@@ -64,6 +66,13 @@ def url_layout_problem(layout: str, fields: Collection[str]) -> str | None:
 def link_url_problem(value: str) -> str | None:
     """A link customers follow (``support_url``)."""
     return setting_url_problem(value, LINK_SCHEMES)
+
+
+def subscribe_email_problem(value: str) -> str | None:
+    """Where readers sign up for email (``subscribe_email``, a component's own): a link
+    read by the same rules as ``support_url``, and either a ``mailto:`` address (a list's
+    subscribe address) or an ``https:`` sign-up page."""
+    return setting_url_problem(value, SUBSCRIBE_SCHEMES)
 
 
 def unsubscribe_problem(value: str) -> str | None:

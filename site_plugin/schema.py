@@ -21,6 +21,7 @@ from .options import (
     HISTORY_DAYS_RANGE,
     link_url_problem,
     repository_path_problem,
+    subscribe_email_problem,
     text_setting_problem,
     unsubscribe_problem,
     url_layout_problem,
@@ -124,6 +125,13 @@ def duration(value: object) -> str:
     return written
 
 
+def durations(value: object) -> list[str]:
+    """A list of durations (``[24h, 1h]``); an empty list means none."""
+    if not isinstance(value, list):
+        raise OptionProblem(f"expected a list of durations such as [24h, 1h], not {_kind(value)}")
+    return [duration(item) for item in value]
+
+
 def zone(value: object) -> str:
     name: str = text()(value)
     try:
@@ -186,6 +194,12 @@ OPTIONS = (
     Option("history_url", "history/", layout(), "The history index."),
     Option("history_month_url", "history/{year}-{month:02d}/", layout("year", "month"),
            "One page per month of history."),
+    Option("maintenance_reminders", ["24h", "1h"], durations,
+           "herald notify reminds every channel this long before a maintenance window"
+           " starts (none when the maintenance was announced later; [] for none)."),
+    Option("announce_ahead", "72h", duration,
+           "herald check warns when a maintenance is announced less than this long before"
+           " its window."),
     Option("feed_size", 50, count(1, 1000),
            "How many of the most recently updated incidents each feed holds."),
     Option("home_title", None, text(text_setting_problem),
@@ -196,6 +210,11 @@ OPTIONS = (
            "Where customers can get help or send feedback; linked on every page."),
     Option("support_label", None, text(text_setting_problem),
            'The text of the support link; unset: "Contact support" in the site\'s language.'),
+    Option("subscribe_email", None, text(subscribe_email_problem),
+           'Where readers sign up for email updates (a mailing list\'s mailto: subscribe'
+           ' address or an https: sign-up page): a "Subscribe by email" link beside the'
+           " feeds. A component or group sets its own with subscribe_email in"
+           " components.yml."),
     Option("email_mode", "immediate", choice("immediate", "daily"),
            "immediate: every herald notify emails what is new; daily: only the daily run"
            " (herald notify --daily) does, as one digest. Chat and webhooks are immediate."),

@@ -20,6 +20,7 @@ import pytest
 from site_plugin import __version__
 
 from .conftest import NOW_EPOCH, REPO_ROOT
+from .test_workflows import tool
 
 PACKAGE_DATA = (
     "site_plugin/templates/herald/home.html",
@@ -116,3 +117,9 @@ def test_the_wheel_builds_a_new_company_s_site(distributions: Path, tmp_path: Pa
     assert build.returncode == 0, build.stderr
     home = (site / "site" / "index.html").read_text("utf-8")
     assert "Checkout is slow" in home and "Northwind status" in home
+    # The new team's CI lints the workflows it was given.
+    assert run("git", "init", "-q", cwd=site).returncode == 0
+    lint = run(tool("actionlint"), "-no-color", cwd=site)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    audit = run(tool("zizmor"), "--offline", "--no-progress", str(site / ".github" / "workflows"))
+    assert audit.returncode == 0, audit.stdout + audit.stderr

@@ -5,15 +5,25 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ..content.model import StatusSite
-from ..engine.status import maintenance_overrun, next_update_promise, open_incidents, promises
+from ..engine.status import (
+    maintenance_cancelled,
+    maintenance_overrun,
+    maintenance_window,
+    next_update_promise,
+    open_incidents,
+    promises,
+)
 from ..problems import Problem
 
 
 def overdue_warnings(
-    site: StatusSite, now: datetime, stale_after: timedelta = timedelta(hours=1)
+    site: StatusSite,
+    now: datetime,
+    stale_after: timedelta = timedelta(hours=1),
+    announce_ahead: timedelta = timedelta(hours=72),
 ) -> list[Problem]:
-    """A warning for every broken promise: an overdue next update, or maintenance still
-    in progress after its window."""
+    """A warning for every broken promise: an overdue next update, maintenance still in
+    progress after its window, or maintenance announced too late to plan around."""
     warnings = []
     for incident in open_incidents(site, now):
         latest = incident.updates_until(now)[-1]
@@ -40,6 +50,25 @@ def overdue_warnings(
                     f"the maintenance is still in progress {duration_text(now - end)} after"
                     f" its window ended ({end:%Y-%m-%d %H:%M} UTC)",
                     "post a completed update, or move scheduled_end in a new update",
+                )
+            )
+    for incident in site.incidents:
+        if not incident.is_maintenance or maintenance_cancelled(incident, now):
+            continue
+        start, end = maintenance_window(incident, now)
+        announced = incident.first_update.at
+        # Only while it still matters: a past maintenance announced late is history.
+        if end > now and start - announced < announce_ahead:
+            first = incident.first_update
+            warnings.append(
+                Problem(
+                    first.source.path,
+                    first.source.line,
+                    f"the maintenance is announced {duration_text(start - announced)} before"
+                    f" its window ({start:%Y-%m-%d %H:%M} UTC), less than the"
+                    f" {duration_text(announce_ahead)} customers need to plan around it",
+                    "move the window later if you can (scheduled_start in index.md), or say"
+                    " in the message why it cannot wait",
                 )
             )
     for promise in promises(site, now):

@@ -242,6 +242,8 @@ plugins:
       # How email subscribers stop the digest (mailto: or https:); email is sent only
       # once it is set.
       # unsubscribe: mailto:status-unsubscribe@example.com
+      # Where readers sign up for email, e.g. a mailing list (see Herald's README).
+      # subscribe_email: mailto:status-join@lists.example.com
 
 markdown_extensions:
   - toc:

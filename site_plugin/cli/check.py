@@ -8,7 +8,11 @@ import sys
 from datetime import datetime
 
 from ..authoring.checks import overdue_warnings
+from ..content.model import StatusSite
 from ..content.update_names import update_name_warnings
+from ..errors import SettingsError
+from ..notify.subscribers import read_subscribers
+from ..options import path_is_inside
 from ..present.urls import page_problems
 from ..problems import Problem
 from .common import EXIT_OK, EXIT_PROBLEMS, count, load_or_report, print_problems, settings_name
@@ -43,9 +47,9 @@ def run(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int
         return EXIT_PROBLEMS
     warnings = [
         *update_name_warnings(site, settings.zone),
-        *overdue_warnings(site, now, settings.stale_after),
+        *overdue_warnings(site, now, settings.stale_after, settings.announce_ahead),
     ]
-    if (settings.subscribers or os.environ.get("HERALD_SUBSCRIBERS")) and not settings.unsubscribe:
+    if not settings.unsubscribe and _emails_people(settings, site):
         warnings.append(
             Problem(
                 settings_name(arguments),
@@ -64,3 +68,25 @@ def run(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int
         f"{', ' + count(len(warnings), 'warning') if warnings else ''}."
     )
     return EXIT_PROBLEMS if warnings and arguments.strict else EXIT_OK
+
+
+def _emails_people(settings: Settings, site: StatusSite) -> bool:
+    """Whether a subscriber is set who is a person, not a mailing list (a list brings its
+    own unsubscribe). Subscribers that cannot be read count as people: ``herald notify``
+    says what is wrong with them."""
+    text = os.environ.get("HERALD_SUBSCRIBERS", "")
+    if not text and settings.subscribers:
+        path = settings.root / settings.subscribers
+        if not path_is_inside(settings.root, path):
+            return True
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return True
+    if not text:
+        return False
+    try:
+        subscribers = read_subscribers(text, site.catalog, "the subscribers")
+    except SettingsError:
+        return True
+    return any(not subscriber.mailing_list for subscriber in subscribers)

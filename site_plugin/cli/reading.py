@@ -9,6 +9,7 @@ from pathlib import Path
 from ..content.model import StatusSite
 from ..engine.status import next_change
 from ..errors import ContentError
+from ..notify.lifecycle import next_due
 from ..present.changes import summarise_change
 from ..present.i18n import iso
 from ..present.listing import open_items
@@ -32,6 +33,15 @@ def run_next_change(arguments: argparse.Namespace, settings: Settings, now: date
     if site is None:
         return EXIT_PROBLEMS
     moment = next_change(site, now, settings.zone)
+    if moment is not None:
+        # Herald's own reminders and announcements must not wait for a scheduled run that
+        # would skip them: the next of those counts as a change too.
+        due = [
+            when
+            for incident in site.incidents
+            for when in next_due(incident, now, settings.maintenance_reminders)
+        ]
+        moment = min([moment, *due])
     print(f"next_change={'now' if moment is None else iso(moment)}")
     return EXIT_OK
 

@@ -18,12 +18,12 @@ from ..notify.digest import all_keys, digest_message, pending_for
 from ..notify.dispatch import (
     CHANNELS,
     NotifyRun,
-    Subscriber,
     TargetResult,
     notify,
-    read_subscribers,
 )
 from ..notify.ledger import Ledger, ledger_lock
+from ..notify.lifecycle import news
+from ..notify.subscribers import Subscriber, read_subscribers
 from ..options import path_is_inside
 from ..present.context import SiteContext
 from ..present.i18n import is_supported
@@ -64,7 +64,10 @@ def run_notify(arguments: argparse.Namespace, settings: Settings, now: datetime)
     with ledger_lock(ledger_path):
         results = _notify_once(arguments, settings, now, site, ledger_path, subscribers, since)
     if not results:
-        print("No channel is configured: set HERALD_SMTP_HOST or a HERALD_*_WEBHOOK_URL.")
+        print(
+            "No channel is configured: set HERALD_SMTP_HOST, a HERALD_*_WEBHOOK_URL,"
+            " HERALD_MASTODON_URL or the HERALD_TWILIO_* settings (see the README)."
+        )
     return EXIT_PROBLEMS if any(result.error for result in results) else EXIT_OK
 
 
@@ -99,6 +102,7 @@ def _notify_once(
         email_run_timeout=_seconds(
             os.environ.get("HERALD_SMTP_RUN_TIMEOUT", ""), "HERALD_SMTP_RUN_TIMEOUT", 600, 3600
         ),
+        reminders=settings.maintenance_reminders,
     )
 
     def report(result: TargetResult) -> None:
@@ -171,8 +175,10 @@ def run_digest(arguments: argparse.Namespace, settings: Settings, now: datetime)
         return EXIT_PROBLEMS
     context = _site_context(settings)
     since = parse_moment(arguments.since, workspace(settings, now), "--since")
-    old = all_keys(site, now, posted_before=since)
-    pending = pending_for(site, old.__contains__, now)
+    # As herald notify would tell it: Herald's own reminders and announcements included.
+    told = functools.partial(news, t=context.translator, reminders=settings.maintenance_reminders)
+    old = all_keys(site, now, posted_before=since, told=told)
+    pending = pending_for(site, old.__contains__, now, told=told)
     if not pending:
         print(f"Nothing was posted since {since:%Y-%m-%d %H:%M} UTC.", file=sys.stderr)
         return EXIT_OK

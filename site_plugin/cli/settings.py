@@ -30,6 +30,8 @@ PLUGIN_NAME = "herald"
 
 
 _STALE_AFTER = parse_duration(default("stale_after"))
+_REMINDERS = tuple(parse_duration(lead) for lead in default("maintenance_reminders"))
+_ANNOUNCE_AHEAD = parse_duration(default("announce_ahead"))
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class Settings:
     site_url: str = ""
     support_url: str | None = None
     unsubscribe: str | None = None
+    subscribe_email: str | None = None
     email_mode: str = default("email_mode")
     subscribers: str | None = None
     ledger: str = default("ledger")
@@ -62,6 +65,8 @@ class Settings:
     language: str = "en"
     layout: UrlLayout = field(default_factory=UrlLayout)
     history_days: int = default("history_days")
+    maintenance_reminders: tuple[timedelta, ...] = _REMINDERS
+    announce_ahead: timedelta = _ANNOUNCE_AHEAD
 
     @property
     def zone(self) -> ZoneInfo:
@@ -81,6 +86,7 @@ class Settings:
             timezone=self.timezone,
             support_url=self.support_url,
             unsubscribe=self.unsubscribe,
+            subscribe_email=self.subscribe_email,
         )
 
 
@@ -169,6 +175,7 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         site_url=str(site_url or ""),
         support_url=values["support_url"],
         unsubscribe=values["unsubscribe"],
+        subscribe_email=values["subscribe_email"],
         email_mode=values["email_mode"],
         subscribers=values["subscribers"],
         ledger=values["ledger"],
@@ -181,6 +188,10 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
             history_month=values["history_month_url"],
         ),
         history_days=values["history_days"],
+        maintenance_reminders=tuple(
+            parse_duration(lead) for lead in values["maintenance_reminders"]
+        ),
+        announce_ahead=parse_duration(values["announce_ahead"]),
     )
     return settings, problems
 

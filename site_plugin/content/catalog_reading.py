@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ..options import subscribe_email_problem
 from ..values import (
     SLUG,
     ValueProblem,
@@ -119,6 +120,7 @@ class CatalogReading(ContentReading):
         description = self.value(raw, "description", parse_text, relative) or ""
         hidden = self.value(raw, "hidden_unless_affected", parse_flag, relative) or False
         since = self.value(raw, "since", parse_date, relative)
+        subscribe_email = self.value(raw, "subscribe_email", self.subscribe_address, relative)
         if entry_id is not None:
             if entry_id in seen:
                 self.report(
@@ -143,6 +145,7 @@ class CatalogReading(ContentReading):
                 since=since,
                 position=position + 1,
                 source=source,
+                subscribe_email=subscribe_email,
             )
         if group is not None:
             self.report(
@@ -169,6 +172,9 @@ class CatalogReading(ContentReading):
             if isinstance(child, Component):
                 if child.since is None and since is not None:
                     child = replace(child, since=since)
+                # The group's list hears of every member's incidents: it is theirs too.
+                if child.subscribe_email is None and subscribe_email is not None:
+                    child = replace(child, subscribe_email=subscribe_email)
                 children.append(child)
         if entry_id is None or name is None:
             return None
@@ -181,7 +187,23 @@ class CatalogReading(ContentReading):
             since=since,
             position=position + 1,
             source=source,
+            subscribe_email=subscribe_email,
         )
+
+    @staticmethod
+    def subscribe_address(value: object) -> str:
+        """``subscribe_email``: the same rules as the ``subscribe_email`` option."""
+        if not isinstance(value, str):
+            raise ValueProblem(
+                f"{describe(value)} is not a link",
+                "write a mailto: address or an https: sign-up page",
+            )
+        problem = subscribe_email_problem(value)
+        if problem is not None:
+            raise ValueProblem(
+                problem, "write a mailto: address or an https: page where readers sign up"
+            )
+        return value
 
     @staticmethod
     def component_id(value: object) -> str:

@@ -142,6 +142,8 @@ class Component:
         hidden_unless_affected: Shown only while not operational.
         since: First day with history; days before it have no data.
         position: 1-based display order in the file.
+        subscribe_email: Where readers sign up for email about it (its own, else its
+            group's): a ``mailto:`` address or an ``https:`` page.
     """
 
     id: str
@@ -152,6 +154,7 @@ class Component:
     since: date | None = None
     position: int = 0
     source: Source = field(default=Source("components.yml"), compare=False)
+    subscribe_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,7 @@ class Group:
     since: date | None = None
     position: int = 0
     source: Source = field(default=Source("components.yml"), compare=False)
+    subscribe_email: str | None = None
 
     @property
     def component_ids(self) -> tuple[str, ...]:
@@ -250,6 +254,9 @@ class Update:
     scheduled_start: datetime | None = None
     scheduled_end: datetime | None = None
     source: Source = field(default=Source(""), compare=False)
+    label: str = ""
+    """What it is called, for an update Herald writes itself (``Reminder``); authors'
+    updates are called by their status."""
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,15 @@ PLACEHOLDER = re.compile(r"\[\[(?P<text>[^\[\]\n]{1,500})\]\]")
 """Text a message template leaves for its author to replace, written between double
 brackets: ``[[Describe what customers saw.]]``. A message, summary or report that still
 holds one is a problem, so a template's prompt is never published."""
-COMPONENT_KEYS = ("id", "name", "description", "components", "hidden_unless_affected", "since")
+COMPONENT_KEYS = (
+    "id",
+    "name",
+    "description",
+    "components",
+    "hidden_unless_affected",
+    "since",
+    "subscribe_email",
+)
 INDEX_KEYS = (
     "title",
     "kind",

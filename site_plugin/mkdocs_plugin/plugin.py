@@ -305,6 +305,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             timezone=self.config.timezone,
             support_url=self.config.support_url,
             unsubscribe=self.config.unsubscribe,
+            subscribe_email=self.config.subscribe_email,
         )
         options = BuildOptions(
             root=self.root,

@@ -1,4 +1,5 @@
-"""Sending: SMTP for the digest, HTTP for Slack, Discord and generic webhooks.
+"""Sending: SMTP for the digest, HTTP for Slack, Discord, generic webhooks and the chat
+services (Teams, Google Chat, Mastodon).
 
 Each function either delivers or raises ``DeliveryError`` with what went wrong; the caller
 records a delivery in the ledger only when the function returned.
@@ -8,24 +9,34 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import smtplib
 import ssl
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.utils import parseaddr
-from typing import Any
-from urllib.parse import urlsplit
+from datetime import UTC, datetime
+from email.message import Message
+from email.utils import parseaddr, parsedate_to_datetime
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
 
 from .. import __version__
 from ..characters import one_line
 from ..errors import DeliveryError, SettingsError
 
 ENV_PREFIX = "HERALD_"
+LONGEST_RETRY_AFTER = 60.0
+"""The longest wait a rate-limited answer (``Retry-After``) is given within a run; a
+service that asks for more is left to the next run."""
+ANSWER_LIMIT = 1 << 20
+"""The most of a chat service's answer that is read (its JSON is a few kilobytes)."""
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -216,27 +227,28 @@ def post_json(url: str, payload: Any, *, secret: str | None = None, timeout: flo
     ``timeout`` bounds the whole request, not each read: a receiver that trickles a byte
     every few seconds cannot hold the run.
     """
-    outcome: list[BaseException | None] = []
-    worker = threading.Thread(
-        target=_post_catching, args=(url, payload, secret, timeout, outcome), daemon=True
-    )
+    _within(timeout, f"{_host(url)}: ", lambda: _post(url, payload, secret, timeout))
+
+
+def _within(timeout: float, prefix: str, work: Callable[[], _T]) -> _T:
+    """``work()``, given up after ``timeout`` seconds in all (it runs in a thread)."""
+    answers: list[_T] = []
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            answers.append(work())
+        except BaseException as error:  # handed to the caller's thread
+            failures.append(error)
+
+    worker = threading.Thread(target=run, daemon=True)
     worker.start()
     worker.join(timeout)
-    if not outcome:
-        raise DeliveryError(f"{_host(url)}: no complete answer within {timeout:g} s", retry=True)
-    if outcome[0] is not None:
-        raise outcome[0]
-
-
-def _post_catching(
-    url: str, payload: Any, secret: str | None, timeout: float, outcome: list[BaseException | None]
-) -> None:
-    try:
-        _post(url, payload, secret, timeout)
-    except BaseException as error:  # handed to the caller's thread
-        outcome.append(error)
-    else:
-        outcome.append(None)
+    if failures:
+        raise failures[0]
+    if not answers:
+        raise DeliveryError(f"{prefix}no complete answer within {timeout:g} s", retry=True)
+    return answers[0]
 
 
 def _post(url: str, payload: Any, secret: str | None, timeout: float) -> None:
@@ -268,8 +280,143 @@ def _post(url: str, payload: Any, secret: str | None, timeout: float) -> None:
         raise DeliveryError(f"{_host(url)}: {error}", retry=True) from None
 
 
-def with_retries(attempt: Callable[[], None], *, tries: int = 3, delay: float = 1.0) -> None:
-    """Run ``attempt``; retry what may pass next time, waiting ``delay``, then twice that."""
+SERVICE_REFUSALS = {
+    400: "the service refused the message as malformed",
+    401: "the service refused the credentials",
+    403: "the service refused access",
+    404: "not found: the webhook or account is gone, or the URL is wrong",
+    413: "the message is too large for the service",
+    422: "the service refused the message",
+    429: "the service is taking no more messages for now",
+}
+"""What an error status means, when the service gives no words of its own for it."""
+
+
+def service_request(
+    url: str,
+    payload: Any = None,
+    *,
+    method: str = "POST",
+    headers: Mapping[str, str] | None = None,
+    timeout: float = 15,
+    refusals: Mapping[int, str] | None = None,
+    form: Mapping[str, str] | None = None,
+) -> bytes:
+    """One request to a chat service's API: the answer's body when it is 2xx.
+
+    Unlike ``post_json``, no failure repeats the URL, its host or the answer's body: the
+    services hold the secret in the URL (Google Chat's ``key`` and ``token``, a Teams
+    workflow's ``sig``) or take a token, and an error answer may echo the request. A
+    failure names the HTTP status in words (``refusals``: the service's own words for a
+    status); 5xx, 429 and network errors may pass on a retry, and a 429 says how long the
+    service asked to be left alone, for ``with_retries``. ``timeout`` bounds the whole
+    request, as for ``post_json``.
+    """
+    body = None if payload is None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    sent = {"Accept": "application/json", "User-Agent": f"Herald/{__version__}"}
+    if body is not None:
+        sent["Content-Type"] = "application/json"
+    elif form is not None:
+        # Form fields instead of JSON (Twilio's Messages API takes them).
+        body = urllib.parse.urlencode(form).encode("ascii")
+        sent["Content-Type"] = "application/x-www-form-urlencoded"
+    sent.update(headers or {})
+    request = urllib.request.Request(url, data=body, headers=sent, method=method)
+    return _within(timeout, "", lambda: _exchange(request, timeout, refusals or {}))
+
+
+def _exchange(
+    request: urllib.request.Request, timeout: float, refusals: Mapping[int, str]
+) -> bytes:
+    try:
+        with _OPENER.open(request, timeout=timeout) as response:
+            return bytes(response.read(ANSWER_LIMIT))
+    except urllib.error.HTTPError as error:
+        code = error.code
+        wait = _asked_wait(error.headers) if code == 429 else None
+        error.close()  # unread: the body may echo what was sent
+        if 300 <= code < 400:
+            # Followed, the POST would become a GET that a service answers 200 to.
+            raise DeliveryError(
+                f"HTTP {code}: the service redirects elsewhere; set the URL to where it points",
+                retry=False,
+            ) from None
+        words = refusals.get(code) or SERVICE_REFUSALS.get(code)
+        words = words or ("the service failed" if code >= 500 else "refused")
+        retry = code >= 500 or code == 429
+        raise DeliveryError(f"HTTP {code}: {words}", retry=retry, retry_after=wait) from None
+    except (urllib.error.URLError, OSError) as error:
+        reason = error.reason if isinstance(error, urllib.error.URLError) else error
+        words = _without(str(reason), request.full_url)
+        raise DeliveryError(f"the service was not reached ({words})", retry=True) from None
+    except http.client.HTTPException as error:
+        kind = type(error).__name__
+        raise DeliveryError(f"the answer was broken ({kind})", retry=True) from None
+    except ValueError as error:
+        kind = type(error).__name__
+        raise DeliveryError(f"the request could not be made ({kind})", retry=False) from None
+
+
+def _without(text: str, url: str) -> str:
+    """``text`` with every part of ``url`` that could be secret replaced by ``…``."""
+    parts = urlsplit(url)
+    secrets = [url, parts.netloc, parts.hostname or "", parts.query, parts.path]
+    secrets += [value for _, value in parse_qsl(parts.query)]
+    for secret in sorted((s for s in secrets if len(s) > 1), key=len, reverse=True):
+        text = text.replace(secret, "…")
+    return text
+
+
+def _asked_wait(headers: Message) -> float | None:
+    """The seconds a 429 asks to be waited: its ``Retry-After`` (seconds or an HTTP date)
+    or, as Mastodon says it, ``X-RateLimit-Reset`` (an ISO 8601 time). A time is measured
+    against the answer's own ``Date``, so the clocks of this machine do not matter."""
+    retry_after = (headers.get("Retry-After") or "").strip()
+    try:
+        seconds = float(retry_after)
+    except ValueError:
+        pass
+    else:
+        return seconds if 0 <= seconds < float("inf") else None
+    if retry_after:
+        until = _http_date(retry_after)
+    else:
+        until = _iso_time((headers.get("X-RateLimit-Reset") or "").strip())
+    now = _http_date(headers.get("Date") or "")
+    if until is None or now is None:
+        return None
+    return max(0.0, (until - now).total_seconds())
+
+
+def _http_date(text: str) -> datetime | None:
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _iso_time(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def with_retries(
+    attempt: Callable[[], None],
+    *,
+    tries: int = 3,
+    delay: float = 1.0,
+    longest_wait: float = LONGEST_RETRY_AFTER,
+) -> None:
+    """Run ``attempt``; retry what may pass next time, waiting ``delay``, then twice that.
+
+    A failure that says how long to wait (a 429's ``Retry-After``) is waited for that long
+    instead, up to ``longest_wait``; one that asks for longer is left to the next run at
+    once, since trying again sooner would only be refused again.
+    """
     for number in range(1, tries + 1):
         try:
             attempt()
@@ -277,7 +424,17 @@ def with_retries(attempt: Callable[[], None], *, tries: int = 3, delay: float = 
         except DeliveryError as error:
             if not error.retry or number == tries:
                 raise
-            time.sleep(delay * 2 ** (number - 1))
+            wait = delay * 2 ** (number - 1)
+            if error.retry_after is not None:
+                if error.retry_after > longest_wait:
+                    raise DeliveryError(
+                        f"{error}; it asks to wait {error.retry_after:g} s, longer than a"
+                        f" run waits ({longest_wait:g} s)",
+                        retry=True,
+                        retry_after=error.retry_after,
+                    ) from None
+                wait = error.retry_after
+            time.sleep(wait)
 
 
 class _RefuseRedirects(urllib.request.HTTPRedirectHandler):

@@ -52,22 +52,30 @@ def touches(incident: Incident, catalog: Catalog, component_ids: frozenset[str] 
     return not leaves.isdisjoint(incident.component_set)
 
 
+Telling = Callable[[Incident, datetime], Sequence[Update]]
+"""What channels are told about an incident by a moment: its updates posted by then, and
+(``lifecycle.news``) what Herald says itself."""
+
+
+def posted_updates(incident: Incident, now: datetime) -> Sequence[Update]:
+    return incident.updates_until(now)
+
+
 def pending_for(
     site: StatusSite,
     delivered: Callable[[str], bool],
     now: datetime,
     *,
     component_ids: frozenset[str] | None = None,
+    told: Telling = posted_updates,
 ) -> list[Pending]:
-    """Updates posted by ``now`` that ``delivered`` does not know, grouped by incident."""
+    """Updates told by ``now`` that ``delivered`` does not know, grouped by incident."""
     found = []
     for incident in site.incidents:
         if not touches(incident, site.catalog, component_ids):
             continue
         fresh = tuple(
-            update
-            for update in incident.updates_until(now)
-            if not delivered(update_key(incident, update))
+            update for update in told(incident, now) if not delivered(update_key(incident, update))
         )
         if fresh:
             found.append(Pending(incident, fresh))
@@ -75,17 +83,23 @@ def pending_for(
     return found
 
 
-def all_keys_of(incident: Incident, now: datetime) -> list[str]:
-    """The keys of one incident's updates posted by ``now``."""
-    return [update_key(incident, update) for update in incident.updates_until(now)]
+def all_keys_of(incident: Incident, now: datetime, told: Telling = posted_updates) -> list[str]:
+    """The keys of what was told about one incident by ``now``."""
+    return [update_key(incident, update) for update in told(incident, now)]
 
 
-def all_keys(site: StatusSite, now: datetime, *, posted_before: datetime | None = None) -> set[str]:
-    """Every update key posted by ``now`` (and before ``posted_before``, when given)."""
+def all_keys(
+    site: StatusSite,
+    now: datetime,
+    *,
+    posted_before: datetime | None = None,
+    told: Telling = posted_updates,
+) -> set[str]:
+    """Every key told by ``now`` (and dated before ``posted_before``, when given)."""
     return {
         update_key(incident, update)
         for incident in site.incidents
-        for update in incident.updates_until(now)
+        for update in told(incident, now)
         if posted_before is None or update.at < posted_before
     }
 
@@ -135,8 +149,11 @@ def render_digest(
     catalog: Catalog,
     now: datetime,
     render: Callable[[str], Markup],
+    *,
+    mailing_list: bool = False,
 ) -> tuple[str, str]:
-    """The plain-text and HTML bodies."""
+    """The plain-text and HTML bodies (for a mailing list without Herald's unsubscribe
+    link: the list adds its own footer)."""
     t = site.translator
     items = []
     for item in pending:
@@ -168,7 +185,13 @@ def render_digest(
                 ],
             }
         )
-    context = {"site": site, "items": items, "now": now, "language": t.language}
+    context = {
+        "site": site,
+        "items": items,
+        "now": now,
+        "language": t.language,
+        "unsubscribe": None if mailing_list else site.unsubscribe,
+    }
     text = _environment(False, t).get_template("digest.txt").render(context)
     html = _environment(True, t).get_template("digest.html").render(context)
     return text, html
@@ -184,17 +207,23 @@ def digest_message(
     sender: str,
     recipient: str,
     token: str = "",
+    mailing_list: bool = False,
 ) -> EmailMessage:
     """The whole email: multipart/alternative, stable Message-ID, bulk-mail headers.
 
     ``token`` (``ledger.unsubscribe_token``) goes into an https unsubscribe
     link, so that one click unsubscribes this subscriber and no one else.
+    A ``mailing_list`` recipient is a list's posting address: the post carries none of
+    Herald's unsubscribe headers (see ``_shared_message``).
     """
-    message = _shared_message(site, pending, catalog, now, render, sender)
+    message = _shared_message(
+        site, pending, catalog, now, render, sender, mailing_list=mailing_list
+    )
     message["To"] = recipient
     message["Message-ID"] = message_id(site, pending, recipient)
-    for name, value in unsubscribe_headers(site.unsubscribe, token):
-        message[name] = value
+    if not mailing_list:
+        for name, value in unsubscribe_headers(site.unsubscribe, token):
+            message[name] = value
     return message
 
 
@@ -236,19 +265,28 @@ def _shared_message(
     now: datetime,
     render: Callable[[str], Markup],
     sender: str,
+    *,
+    mailing_list: bool = False,
 ) -> EmailMessage:
-    """Everything but the recipient's own headers (To, Message-ID, List-Unsubscribe)."""
-    text, html = render_digest(site, pending, catalog, now, render)
+    """Everything but the recipient's own headers (To, Message-ID, List-Unsubscribe).
+
+    A post to a mailing list is an announcement to the list, which sends it on as list
+    mail: it has no ``Precedence: bulk`` (the list adds ``Precedence: list``, and would
+    otherwise pass bulk on to every member), no ``Auto-Submitted`` (list servers may hold
+    or drop machine-made mail, to break loops) and no ``List-Id`` (the list's own).
+    """
+    text, html = render_digest(site, pending, catalog, now, render, mailing_list=mailing_list)
     # Long subjects stay on one line (RFC 5322 allows 998 characters).
     message = EmailMessage(policy=email.policy.default.clone(max_line_length=998))
     message["Subject"] = subject(site, pending)
     message["From"] = sender
     message["Date"] = format_datetime(now)
-    message["Auto-Submitted"] = "auto-generated"
-    message["Precedence"] = "bulk"
+    if not mailing_list:
+        message["Auto-Submitted"] = "auto-generated"
+        message["Precedence"] = "bulk"
     message["X-Auto-Response-Suppress"] = "All"
-    host = site.host
-    message["List-Id"] = f"{one_line(site.name)} <{host}>"
+    if not mailing_list:
+        message["List-Id"] = f"{one_line(site.name)} <{site.host}>"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message
@@ -279,9 +317,18 @@ class DigestWire:
         self.now = now
         self.render = render
         self.sender = sender
-        self._shared: dict[tuple[str, ...], bytes] = {}
+        self._shared: dict[tuple[tuple[str, ...], bool], bytes] = {}
 
-    def message_bytes(self, pending: Sequence[Pending], recipient: str, token: str = "") -> bytes:
+    def message_bytes(
+        self,
+        pending: Sequence[Pending],
+        recipient: str,
+        token: str = "",
+        *,
+        mailing_list: bool = False,
+    ) -> bytes:
+        """One recipient's message; a ``mailing_list`` gets the list post (no unsubscribe
+        headers or footer link of Herald's, no bulk-mail headers)."""
         if not _PLAIN_ADDRESS.fullmatch(recipient):
             message = digest_message(
                 self.site,
@@ -292,20 +339,27 @@ class DigestWire:
                 sender=self.sender,
                 recipient=recipient,
                 token=token,
+                mailing_list=mailing_list,
             )
             return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
-        news = tuple(keys_of(pending))
+        news = (tuple(keys_of(pending)), mailing_list)
         shared = self._shared.get(news)
         if shared is None:
             message = _shared_message(
-                self.site, pending, self.catalog, self.now, self.render, self.sender
+                self.site,
+                pending,
+                self.catalog,
+                self.now,
+                self.render,
+                self.sender,
+                mailing_list=mailing_list,
             )
             shared = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
             self._shared[news] = shared
         own = [
             ("To", recipient),
             ("Message-ID", message_id(self.site, pending, recipient)),
-            *unsubscribe_headers(self.site.unsubscribe, token),
+            *([] if mailing_list else unsubscribe_headers(self.site.unsubscribe, token)),
         ]
         return "".join(f"{name}: {value}\r\n" for name, value in own).encode("ascii") + shared
 

@@ -9,19 +9,20 @@ failing target does not stop the others; the run then fails so the next one retr
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-import yaml
 from markupsafe import Markup
 
-from ..content.model import Catalog, StatusSite
+from ..content.model import Incident, StatusSite, Update
 from ..errors import DeliveryError, SettingsError
 from ..present.context import SiteContext
 from ..present.statuspage import StatusApi
+from .chat import Connect, Send, connect_google_chat, connect_mastodon, connect_teams
 from .delivery import (
     SmtpSession,
     SmtpSettings,
@@ -39,6 +40,9 @@ from .digest import (
     touches,
 )
 from .ledger import MIN_LEDGER_KEY_LENGTH, Ledger, subscriber_target, unsubscribe_token
+from .lifecycle import DEFAULT_REMINDERS, news
+from .sms import connect_sms, sms_for, sms_target
+from .subscribers import Subscriber
 from .webhooks import discord_payload, slack_payload, statuspage_payload
 
 SMTP_UNREACHABLE_AFTER = 2
@@ -46,6 +50,12 @@ UNSUBSCRIBE_MISSING = (
     "the unsubscribe option is not set, so no subscriber is emailed: every digest must say"
     " how to stop them (List-Unsubscribe). Set unsubscribe in the herald options of"
     " mkdocs.yml to a mailto: address or an https: URL that unsubscribes"
+)
+UNSUBSCRIBE_MISSING_LISTS_SENT = (
+    "the unsubscribe option is not set, so only the mailing lists are emailed (each list"
+    " adds its own unsubscribe): a digest to a person must say how to stop them"
+    " (List-Unsubscribe). Set unsubscribe in the herald options of mkdocs.yml to a mailto:"
+    " address or an https: URL that unsubscribes"
 )
 LEDGER_KEY_SHORT = (
     f"HERALD_LEDGER_KEY is shorter than {MIN_LEDGER_KEY_LENGTH} characters, so no subscriber is"
@@ -89,10 +99,38 @@ class PostChannel:
             return
         secret = run.environ.get(self.secret_variable) if self.secret_variable else None
 
-        def build(item: Pending) -> Any:
-            return self.payload(run, api, item)
+        def send(item: Pending) -> None:
+            payload = self.payload(run, api, item)
+            post_json(url, payload, secret=secret or None, timeout=run.http_timeout)
 
-        done(_deliver_each(run, ledger, self.name, url, secret or None, build))
+        done(_deliver_each(run, ledger, self.name, send))
+
+
+@dataclass(frozen=True)
+class ServiceChannel:
+    """A chat service with settings of its own (Teams, Google Chat, Mastodon), told by one
+    request per incident with news; see ``chat``.
+
+    Attributes:
+        name: The channel's name in ``--channel`` and in the ledger.
+        connect: From the environment, the site and the request timeout: how to tell the
+            service of one incident's news, ``None`` when it is off, or a
+            ``SettingsError`` that fails this channel alone.
+    """
+
+    name: str
+    connect: Connect
+
+    def deliver(
+        self, run: NotifyRun, ledger: Ledger, api: StatusApi, done: Callable[[TargetResult], None]
+    ) -> None:
+        try:
+            send = self.connect(run.environ, run.context, run.http_timeout)
+        except SettingsError as error:
+            done(TargetResult(self.name, error=str(error)))
+            return
+        if send is not None:
+            done(_deliver_each(run, ledger, self.name, send))
 
 
 @dataclass(frozen=True)
@@ -107,6 +145,35 @@ class EmailChannel:
         smtp = SmtpSettings.from_environment(run.environ)
         if smtp is not None and run.send_email_now and run.subscribers:
             _email_everyone(run, ledger, smtp, done)
+
+
+@dataclass(frozen=True)
+class SmsChannel:
+    """Texts: one per incident with news to each phone subscriber, for their components."""
+
+    name: str = "sms"
+
+    def deliver(
+        self, run: NotifyRun, ledger: Ledger, api: StatusApi, done: Callable[[TargetResult], None]
+    ) -> None:
+        try:
+            connection = connect_sms(run.environ, run.site.catalog, run.http_timeout)
+        except SettingsError as error:
+            done(TargetResult(self.name, error=str(error)))
+            return
+        if connection is None:
+            return
+        key = run.environ.get("HERALD_LEDGER_KEY", "").strip()
+        if len(key) < MIN_LEDGER_KEY_LENGTH:
+            done(TargetResult(self.name, error=LEDGER_KEY_MISSING if not key else LEDGER_KEY_SHORT))
+            return
+        for subscriber in connection.subscribers:
+
+            def send(item: Pending, number: str = subscriber.number) -> None:
+                connection.send(number, sms_for(run.context, item))
+
+            target = sms_target(subscriber.number, key)
+            done(_deliver_each(run, ledger, target, send, subscriber.component_ids))
 
 
 class Channel(Protocol):
@@ -140,54 +207,22 @@ POST_CHANNELS = (
 )
 """Every channel besides email. A new chat service is one payload function and one line
 here."""
-CHANNEL_REGISTRY: tuple[Channel, ...] = (*POST_CHANNELS, EmailChannel())
+SERVICE_CHANNELS = (
+    ServiceChannel("teams", connect_teams),
+    ServiceChannel("google-chat", connect_google_chat),
+    ServiceChannel("mastodon", connect_mastodon),
+)
+"""Chat services with settings of their own to check, or more than a URL (``chat``)."""
+CHANNEL_REGISTRY: tuple[Channel, ...] = (
+    *POST_CHANNELS,
+    *SERVICE_CHANNELS,
+    SmsChannel(),
+    EmailChannel(),
+)
 """Every channel, in the order a run tells them: the chat and webhooks (a handful of
 quick posts) before email (one message per subscriber), so that a slow or hanging mail
 server never keeps the chat from being told."""
 CHANNELS = tuple(channel.name for channel in CHANNEL_REGISTRY)
-
-
-@dataclass(frozen=True)
-class Subscriber:
-    address: str
-    component_ids: frozenset[str] | None  # None: everything
-
-
-def read_subscribers(text: str, catalog: Catalog, source: str) -> list[Subscriber]:
-    """``address: all`` or ``address: [component or group ids]``, one per line."""
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as error:
-        # Only where and what: PyYAML's own message quotes the line, an address.
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(error, "problem", None) or "unreadable"
-        raise SettingsError(f"{source}: not YAML{where} ({reason})") from None
-    if not isinstance(data, dict):
-        raise SettingsError(f"{source}: write one 'address: all' or 'address: [ids]' per line")
-    subscribers = []
-    for position, (address, wanted) in enumerate(data.items(), start=1):
-        if not isinstance(address, str) or "@" not in address or any(c in address for c in "\r\n"):
-            raise SettingsError(
-                f"{source}: entry {position} is not an email address (addresses are not"
-                " printed: check that entry)"
-            )
-        if wanted == "all" or wanted is None:
-            subscribers.append(Subscriber(address, None))
-            continue
-        ids = [wanted] if isinstance(wanted, str) else wanted
-        if not isinstance(ids, list) or not all(isinstance(item, str) for item in ids):
-            raise SettingsError(
-                f"{source}: entry {position}: give 'all' or a list of component ids"
-            )
-        unknown = [item for item in ids if catalog.get(item) is None]
-        if unknown:
-            raise SettingsError(
-                f"{source}: entry {position}: unknown component {', '.join(unknown)}"
-                " (ids are listed in components.yml)"
-            )
-        subscribers.append(Subscriber(address, frozenset(ids)))
-    return subscribers
 
 
 @dataclass
@@ -204,7 +239,7 @@ class TargetResult:
     @property
     def label(self) -> str:
         """How the run's report names the target: short, and never an address."""
-        return self.target[:18] if self.target.startswith("email:") else self.target
+        return self.target[:18] if self.target.startswith(("email:", "sms:")) else self.target
 
     def describe(self, dry_run: bool) -> str:
         if self.error:
@@ -243,6 +278,12 @@ class NotifyRun:
     """Seconds email may take in one run (HERALD_SMTP_RUN_TIMEOUT): what is left waits
     for the next run, rather than the job being killed at its limit mid-way."""
     clock: Callable[[], float] = time.monotonic
+    reminders: tuple[timedelta, ...] = DEFAULT_REMINDERS
+    """How long before a maintenance window Herald reminds (``maintenance_reminders``)."""
+
+    def told(self, incident: Incident, now: datetime) -> Sequence[Update]:
+        """What every channel is told: the authors' updates and Herald's own."""
+        return news(incident, now, self.context.translator, self.reminders)
 
 
 def notify(
@@ -271,9 +312,15 @@ def _email_everyone(
     run: NotifyRun, ledger: Ledger, smtp: SmtpSettings, done: Callable[[TargetResult], None]
 ) -> None:
     key = run.environ.get("HERALD_LEDGER_KEY", "").strip()
+    recipients = run.subscribers
     if not run.context.unsubscribe:
-        done(TargetResult("email", error=UNSUBSCRIBE_MISSING))
-        return
+        # A mailing list carries the list server's own way out; a person needs Herald's.
+        recipients = [subscriber for subscriber in run.subscribers if subscriber.mailing_list]
+        if len(recipients) < len(run.subscribers):
+            missing = UNSUBSCRIBE_MISSING_LISTS_SENT if recipients else UNSUBSCRIBE_MISSING
+            done(TargetResult("email", error=missing))
+        if not recipients:
+            return
     if not key:
         done(TargetResult("email", error=LEDGER_KEY_MISSING))
         return
@@ -291,9 +338,9 @@ def _email_everyone(
     wire = DigestWire(run.context, run.site.catalog, run.now, run.render, smtp.sender)
     started = run.clock()
     with SmtpSession(smtp) as session:
-        for position, subscriber in enumerate(run.subscribers):
+        for position, subscriber in enumerate(recipients):
             if position and run.clock() - started >= run.email_run_timeout:
-                left = len(run.subscribers) - position
+                left = len(recipients) - position
                 done(
                     TargetResult(
                         "email",
@@ -309,7 +356,7 @@ def _email_everyone(
             # A server that cannot be reached for two subscribers in a row will not be
             # reached for the next thousand: leave them for the next run, at once.
             unreachable = unreachable + 1 if result.unreachable else 0
-            left = len(run.subscribers) - position - 1
+            left = len(recipients) - position - 1
             if unreachable == SMTP_UNREACHABLE_AFTER and left:
                 done(
                     TargetResult(
@@ -325,7 +372,7 @@ def _first_run(run: NotifyRun, ledger: Ledger, target: str) -> bool:
     if ledger.knows(target):
         return False
     if not run.dry_run:
-        ledger.record(target, all_keys(run.site, run.now, posted_before=run.since))
+        ledger.record(target, all_keys(run.site, run.now, posted_before=run.since, told=run.told))
     return True
 
 
@@ -343,20 +390,12 @@ def _deliver_digest(
     result = TargetResult(target, first_run=_first_run(run, ledger, target))
     known: frozenset[str] | set[str] = ledger.delivered.get(target, frozenset())
     if result.first_run and run.dry_run:
-        known = all_keys(run.site, run.now, posted_before=run.since)
+        known = all_keys(run.site, run.now, posted_before=run.since, told=run.told)
     if component_ids is not None and not run.dry_run:
-        # What does not concern this subscriber is "delivered" too: widening the
-        # subscription later must not send them months of old news.
-        elsewhere = {
-            key
-            for incident in run.site.incidents
-            if not touches(incident, run.site.catalog, component_ids)
-            for key in all_keys_of(incident, run.now)
-        }
-        if not elsewhere <= known:
-            ledger.record(target, elsewhere)
-            known = ledger.delivered[target]
-    pending = pending_for(run.site, known.__contains__, run.now, component_ids=component_ids)
+        known = _record_elsewhere(run, ledger, target, component_ids, known)
+    pending = pending_for(
+        run.site, known.__contains__, run.now, component_ids=component_ids, told=run.told
+    )
     if not pending:
         return result
     result.incidents = len(pending)
@@ -378,21 +417,50 @@ def _deliver_digest(
     return result
 
 
+def _record_elsewhere(
+    run: NotifyRun,
+    ledger: Ledger,
+    target: str,
+    component_ids: frozenset[str],
+    known: frozenset[str] | set[str],
+) -> frozenset[str] | set[str]:
+    """What does not concern a subscriber is "delivered" too: widening the subscription
+    later must not send them months of old news."""
+    elsewhere = {
+        key
+        for incident in run.site.incidents
+        if not touches(incident, run.site.catalog, component_ids)
+        for key in all_keys_of(incident, run.now, run.told)
+    }
+    if elsewhere <= known:
+        return known
+    ledger.record(target, elsewhere)
+    return ledger.delivered[target]
+
+
 def _deliver_each(
     run: NotifyRun,
     ledger: Ledger,
     target: str,
-    url: str,
-    secret: str | None,
-    build: Callable[[Pending], Any],
+    send: Send,
+    component_ids: frozenset[str] | None = None,
 ) -> TargetResult:
-    """Chat and webhooks: one post per incident, each recorded as soon as it arrived."""
+    """Chat, webhooks and texts: one message per incident with news (for the components
+    of ``component_ids``; ``None``: all), each recorded as soon as it arrived."""
     result = TargetResult(target, first_run=_first_run(run, ledger, target))
     known: frozenset[str] | set[str] = ledger.delivered.get(target, frozenset())
     if result.first_run and run.dry_run:
-        known = all_keys(run.site, run.now, posted_before=run.since)
+        known = all_keys(run.site, run.now, posted_before=run.since, told=run.told)
+    if component_ids is not None and not run.dry_run:
+        known = _record_elsewhere(run, ledger, target, component_ids, known)
     started = run.clock()
-    items = list(reversed(pending_for(run.site, known.__contains__, run.now)))
+    items = list(
+        reversed(
+            pending_for(
+                run.site, known.__contains__, run.now, component_ids=component_ids, told=run.told
+            )
+        )
+    )
     for position, item in enumerate(items):
         if position and not run.dry_run and run.clock() - started >= run.http_run_timeout:
             result.error = (
@@ -401,13 +469,8 @@ def _deliver_each(
             )
             return result
         if not run.dry_run:
-            payload = build(item)
-
-            def post(payload: Any = payload) -> None:
-                post_json(url, payload, secret=secret, timeout=run.http_timeout)
-
             try:
-                with_retries(post, delay=run.retry_delay)
+                with_retries(functools.partial(send, item), delay=run.retry_delay)
             except DeliveryError as error:
                 result.error = str(error)
                 return result
@@ -424,6 +487,11 @@ def _send_digest(
     pending: list[Pending],
     key: str,
 ) -> None:
-    token = unsubscribe_token(subscriber.address, key)
-    message = wire.message_bytes(pending, subscriber.address, token)
+    if subscriber.mailing_list:
+        # One post to the list's address; the list server gives each member its own
+        # unsubscribe headers and footer, so Herald's token would only mislead.
+        message = wire.message_bytes(pending, subscriber.address, mailing_list=True)
+    else:
+        token = unsubscribe_token(subscriber.address, key)
+        message = wire.message_bytes(pending, subscriber.address, token)
     session.send_bytes(subscriber.address, message)

@@ -28,6 +28,8 @@ class SiteContext:
         timezone: The zone the Statuspage API reports in.
         support_url: Where readers get help, if the site says.
         unsubscribe: How email subscribers stop the digest, if the site says.
+        subscribe_email: Where readers sign up for email (a list's ``mailto:`` subscribe
+            address or an ``https:`` page), if the site says.
     """
 
     name: str
@@ -37,6 +39,7 @@ class SiteContext:
     timezone: str = "UTC"
     support_url: str | None = None
     unsubscribe: str | None = None
+    subscribe_email: str | None = None
 
     @property
     def host(self) -> str:

@@ -82,7 +82,10 @@ def update_status_label(t: Translator, status: UpdateStatus) -> str:
 
 def update_label(t: Translator, incident: Incident, update: Update) -> str:
     """What one update of ``incident`` is called on pages, in feeds, emails and chat: its
-    status (``Identified``), or for a notice ``Posted``, ``Updated`` or ``Ended``."""
+    status (``Identified``), or for a notice ``Posted``, ``Updated`` or ``Ended``; an update
+    Herald wrote itself carries its own (``Reminder``)."""
+    if update.label:
+        return update.label
     if not incident.is_notice:
         return update_status_label(t, update.status)
     if update.status.is_final:

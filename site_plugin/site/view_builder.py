@@ -94,6 +94,7 @@ class ViewBuilder:
         self.now = now.astimezone(UTC)
         self.zone = ZoneInfo(context.timezone)
         self.layout = context.layout
+        self.subscribe_email = context.subscribe_email
         self.render = render
         self.history_days = history_days
         self.recent_days = recent_days
@@ -218,6 +219,13 @@ class ViewBuilder:
             (self.t.gettext("RSS feed"), self.layout.feed_url(component_id, "rss")),
         )
 
+    def subscribe_email_of(self, entry_id: str) -> str | None:
+        """Where to sign up for email about one component or group: its own list (a
+        member has its group's when it has none), else the site's."""
+        entry = self.catalog.get(entry_id)
+        own = entry.subscribe_email if entry is not None else None
+        return own or self.subscribe_email
+
     def day_bars(self, entry_id: str) -> tuple[DayBar, ...]:
         bars = []
         for day in self.history.days(entry_id, self.history_days):
@@ -272,6 +280,7 @@ class ViewBuilder:
             history_days=self.history_days,
             history_url=self.layout.history_url(),
             feeds=self.feed_links(None),
+            subscribe_email=self.subscribe_email,
         )
 
     def recent(self) -> tuple[RecentDay, ...]:
@@ -397,6 +406,7 @@ class ViewBuilder:
                 feeds=self.feed_links(row.id),
                 period=self.t.ngettext("%(num)d day", "%(num)d days", COMPONENT_INCIDENT_DAYS),
                 older_count=len(ordered) - len(recent),
+                subscribe_email=self.subscribe_email_of(row.id),
             )
 
     def ended_after(self, incident: Incident, moment: datetime) -> bool:

@@ -153,6 +153,8 @@ class HomeView:
     history_days: int
     history_url: str
     feeds: tuple[tuple[str, str], ...]
+    subscribe_email: str | None = None
+    """Where readers sign up for email about the whole site (``subscribe_email``)."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,9 @@ class ComponentPageView:
     """``365 days``: how far back ``incidents`` goes, in the reader's words."""
     older_count: int = 0
     """Incidents that touched it before that: the history lists them by month."""
+    subscribe_email: str | None = None
+    """Where readers sign up for email about it: its own (or its group's) list, else the
+    site's, which hears of everything."""
 
 
 @dataclass

@@ -64,4 +64,5 @@ def test_the_command_prints_a_line_for_github_output(repo: StatusRepo) -> None:
     _maintenance(repo)
     result = run_herald(repo.root, "next-change")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "next_change=2026-11-25T18:00:00Z\n"
+    # The hour-ahead reminder of the 18:00 window: notify has something to say at 17:00.
+    assert result.stdout == "next_change=2026-11-25T17:00:00Z\n"

@@ -874,7 +874,8 @@ def test_every_setting_the_workflow_passes_may_be_empty(site: Path) -> None:
     result = herald(site, "notify", **dict.fromkeys(passed, ""))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout == (
-        "No channel is configured: set HERALD_SMTP_HOST or a HERALD_*_WEBHOOK_URL.\n"
+        "No channel is configured: set HERALD_SMTP_HOST, a HERALD_*_WEBHOOK_URL,"
+        " HERALD_MASTODON_URL or the HERALD_TWILIO_* settings (see the README).\n"
     )
 
 

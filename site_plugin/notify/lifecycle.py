@@ -1,0 +1,187 @@
+"""What Herald says by itself: a maintenance told ahead and as it runs, and a report announced.
+
+Authors post the updates; the window of a scheduled maintenance says the rest. From the
+window alone Herald tells every channel, once each through the ledger:
+
+- a reminder before the window (``maintenance_reminders``, default 24 h and 1 h before),
+  unless the maintenance was announced later than that moment, or the window has begun;
+- that it started, at the window's start, unless an author already said it is under way;
+- that its window ended, at the end, unless an author already said it is complete;
+- that it runs over, when an author said it is under way and the window has ended;
+- that a post-incident report was published.
+
+Each of these is an update of its own (``herald-...`` ids, never a file name an author can
+write: those are ``*.md``), dated when it became due, so a run that comes late says when
+it was due ("started at 02:00 UTC") and sends it once. A moved window has new moments, and
+so new keys: what was said about the old one stays said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from ..content.model import Incident, Update, UpdateStatus
+from ..engine.status import (
+    maintenance_cancelled,
+    maintenance_overrun,
+    maintenance_phase,
+    maintenance_window,
+)
+from ..present.i18n import Translator
+
+DEFAULT_REMINDERS = (timedelta(hours=24), timedelta(hours=1))
+LIFECYCLE_PREFIX = "herald-"
+"""Ids of the updates Herald writes itself: an author's update id is a file name."""
+
+_UNDER_WAY = (UpdateStatus.IN_PROGRESS, UpdateStatus.VERIFYING, UpdateStatus.COMPLETED)
+
+
+def _stamp(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%MZ}"
+
+
+def _minutes(lead: timedelta) -> int:
+    return int(lead.total_seconds() // 60)
+
+
+def lifecycle_updates(
+    incident: Incident,
+    now: datetime,
+    t: Translator,
+    reminders: Sequence[timedelta] = DEFAULT_REMINDERS,
+) -> list[Update]:
+    """The updates Herald sends itself for ``incident`` that are due by ``now``."""
+    posted = incident.updates_until(now)
+    if not posted:
+        return []
+    found: list[Update] = []
+    if incident.is_maintenance and not maintenance_cancelled(incident, now):
+        found += _maintenance_updates(incident, now, t, posted, reminders)
+    report = incident.postmortem
+    if report is not None and report.published <= now:
+        found.append(
+            Update(
+                id=f"{LIFECYCLE_PREFIX}postmortem",
+                at=report.published,
+                status=posted[-1].status,
+                label=t.gettext("Post-incident report"),
+                message=t.gettext(
+                    "We have published a post-incident report: what happened, why, and what"
+                    " we are changing so that it does not happen again."
+                ),
+            )
+        )
+    return found
+
+
+def _maintenance_updates(
+    incident: Incident,
+    now: datetime,
+    t: Translator,
+    posted: tuple[Update, ...],
+    reminders: Sequence[timedelta],
+) -> list[Update]:
+    start, end = maintenance_window(incident, now)
+    announced = posted[0].at
+    said = {update.status for update in posted}
+    found: list[Update] = []
+    if now < start and maintenance_phase(incident, now) is UpdateStatus.SCHEDULED:
+        for lead in sorted(reminders, reverse=True):
+            due = start - lead
+            # Announced after this reminder's moment: the announcement said it already.
+            if announced < due <= now:
+                found.append(
+                    Update(
+                        id=f"{LIFECYCLE_PREFIX}reminder-{_minutes(lead)}m-{_stamp(start)}",
+                        at=due,
+                        status=UpdateStatus.SCHEDULED,
+                        label=t.gettext("Reminder"),
+                        message=t.gettext(
+                            "Reminder: this maintenance starts in %(lead)s, at %(start)s,"
+                            " and is planned to end at %(end)s.",
+                            lead=t.duration_words(lead),
+                            start=t.utc_text(start),
+                            end=t.utc_text(end),
+                        ),
+                    )
+                )
+    if now >= start and not said & set(_UNDER_WAY):
+        found.append(
+            Update(
+                id=f"{LIFECYCLE_PREFIX}started-{_stamp(start)}",
+                at=start,
+                status=UpdateStatus.IN_PROGRESS,
+                message=t.gettext(
+                    "This maintenance started at %(start)s, as scheduled. It is planned to"
+                    " end at %(end)s.",
+                    start=t.utc_text(start),
+                    end=t.utc_text(end),
+                ),
+            )
+        )
+    overrun = maintenance_overrun(incident, now)
+    if overrun is not None:
+        found.append(
+            Update(
+                id=f"{LIFECYCLE_PREFIX}overrun-{_stamp(overrun)}",
+                at=overrun,
+                status=UpdateStatus.IN_PROGRESS,
+                label=t.gettext("Running over"),
+                message=t.gettext(
+                    "This maintenance is taking longer than planned: its window ended at"
+                    " %(end)s. We will post an update when it is complete.",
+                    end=t.utc_text(overrun),
+                ),
+            )
+        )
+    elif (
+        now >= end
+        and UpdateStatus.COMPLETED not in said
+        and maintenance_phase(incident, now) is UpdateStatus.COMPLETED
+    ):
+        found.append(
+            Update(
+                id=f"{LIFECYCLE_PREFIX}completed-{_stamp(end)}",
+                at=end,
+                status=UpdateStatus.COMPLETED,
+                message=t.gettext(
+                    "The maintenance window ended at %(end)s, as scheduled.",
+                    end=t.utc_text(end),
+                ),
+            )
+        )
+    return found
+
+
+def news(
+    incident: Incident,
+    now: datetime,
+    t: Translator,
+    reminders: Sequence[timedelta] = DEFAULT_REMINDERS,
+) -> tuple[Update, ...]:
+    """Everything a channel is told about ``incident`` by ``now``: the authors' updates and
+    Herald's own, oldest first."""
+    posted = incident.updates_until(now)
+    extra = lifecycle_updates(incident, now, t, reminders)
+    if not extra:
+        return posted
+    return tuple(sorted((*posted, *extra), key=lambda update: update.at))
+
+
+def next_due(
+    incident: Incident,
+    now: datetime,
+    reminders: Sequence[timedelta] = DEFAULT_REMINDERS,
+) -> list[datetime]:
+    """The moments after ``now`` at which Herald will have something of its own to say
+    about ``incident`` (for ``herald next-change``: a scheduled run must not skip them)."""
+    if not incident.is_maintenance or not incident.updates_until(now):
+        return []
+    if maintenance_cancelled(incident, now):
+        return []
+    start, end = maintenance_window(incident, now)
+    announced = incident.updates_until(now)[0].at
+    moments = [start - lead for lead in reminders if announced < start - lead]
+    moments += [start, end]
+    return [moment for moment in moments if moment > now]
