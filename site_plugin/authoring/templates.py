@@ -2,55 +2,34 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import jinja2
-import jinja2.sandbox
 
 from ..content.model import (
     Catalog,
 )
 from ..errors import AuthoringError
-from ..options import path_is_inside
 from ..present.formatting import utc_clock, utc_text
+from ..present.message_templates import (
+    PACKAGE_TEMPLATES,
+    TemplateProblem,
+    render_message,
+    team_template,
+)
 from .inputs import Workspace
 
-PACKAGE_TEMPLATES = Path(__file__).parent.parent / "message_templates"
+__all__ = ["PACKAGE_TEMPLATES", "names_text", "render_template", "template_context"]
 
 
 def render_template(workspace: Workspace, name: str, context: dict[str, Any]) -> str:
     """A message template: the team's ``templates/<name>.md`` if any, else Herald's."""
-    folders = [str(workspace.templates)] if workspace.templates else []
-    own = workspace.templates / f"{name}.md" if workspace.templates else None
-    if own is not None and os.path.lexists(own) and not path_is_inside(workspace.paths.root, own):
-        raise AuthoringError(
-            f"the message template {workspace.relative(own)} is a link out of the repository",
-            "replace the link with the template itself",
-        )
-    # Sandboxed: a template is a file anyone can propose in a pull request, and the
-    # post-update workflow renders it; it may fill in text, never reach Python.
-    environment = jinja2.sandbox.SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([*folders, str(PACKAGE_TEMPLATES)]),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,  # Markdown, not HTML: the renderer shows raw HTML as text.
-    )
-    environment.filters["capitalize_first"] = lambda text: text[:1].upper() + text[1:]
     try:
-        template = environment.get_template(f"{name}.md")
-    except jinja2.TemplateNotFound:
-        available = sorted(path.stem for path in PACKAGE_TEMPLATES.glob("*.md"))
-        raise AuthoringError(
-            f"no message template '{name}'", f"use one of: {', '.join(available)}"
-        ) from None
-    try:
-        return template.render(context).strip() + "\n"
-    except jinja2.TemplateError as error:
-        raise AuthoringError(f"message template '{name}' failed: {error}") from None
+        own = team_template(workspace.paths.root, workspace.templates, name)
+        folders = [own.parent] if own is not None else []
+        return render_message(folders, name, context)
+    except TemplateProblem as problem:
+        raise AuthoringError(problem.message, problem.fix) from None
 
 
 def names_text(names: Sequence[str]) -> str:

@@ -11,6 +11,7 @@ from ..authoring.checks import overdue_warnings
 from ..content.model import StatusSite
 from ..content.update_names import update_name_warnings
 from ..errors import SettingsError
+from ..notify.lifecycle import TeamWords
 from ..notify.subscribers import read_subscribers
 from ..options import path_is_inside
 from ..present.urls import page_problems
@@ -44,6 +45,14 @@ def run(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int
         )
     if unpublishable:
         print_problems(unpublishable, sys.stdout)
+        return EXIT_PROBLEMS
+    words = TeamWords(settings.root, settings.root / settings.message_templates)
+    broken = [
+        Problem(str(path.relative_to(settings.root)), 1, problem, "fix the template")
+        for path, problem in words.problems()
+    ]
+    if broken:
+        print_problems(broken, sys.stdout)
         return EXIT_PROBLEMS
     warnings = [
         *update_name_warnings(site, settings.zone),

@@ -22,7 +22,7 @@ from ..notify.dispatch import (
     notify,
 )
 from ..notify.ledger import Ledger, ledger_lock
-from ..notify.lifecycle import news
+from ..notify.lifecycle import TeamWords, news
 from ..notify.subscribers import Subscriber, read_subscribers
 from ..options import path_is_inside
 from ..present.context import SiteContext
@@ -103,6 +103,7 @@ def _notify_once(
             os.environ.get("HERALD_SMTP_RUN_TIMEOUT", ""), "HERALD_SMTP_RUN_TIMEOUT", 600, 3600
         ),
         reminders=settings.maintenance_reminders,
+        words=_team_words(settings),
     )
 
     def report(result: TargetResult) -> None:
@@ -115,6 +116,15 @@ def _notify_once(
     finally:
         if not arguments.dry_run and ledger.changed:
             ledger.save()
+
+
+def _team_words(settings: Settings) -> TeamWords:
+    """The team's templates for Herald's own updates; one that does not render stops the
+    run before anything is sent (``herald check`` reports it too)."""
+    words = TeamWords(settings.root, settings.root / settings.message_templates)
+    for path, problem in words.problems():
+        raise SettingsError(f"{path.relative_to(settings.root)}: {problem}")
+    return words
 
 
 def _channels(chosen: list[str] | None) -> frozenset[str]:
@@ -176,7 +186,12 @@ def run_digest(arguments: argparse.Namespace, settings: Settings, now: datetime)
     context = _site_context(settings)
     since = parse_moment(arguments.since, workspace(settings, now), "--since")
     # As herald notify would tell it: Herald's own reminders and announcements included.
-    told = functools.partial(news, t=context.translator, reminders=settings.maintenance_reminders)
+    told = functools.partial(
+        news,
+        t=context.translator,
+        reminders=settings.maintenance_reminders,
+        words=_team_words(settings),
+    )
     old = all_keys(site, now, posted_before=since, told=told)
     pending = pending_for(site, old.__contains__, now, told=told)
     if not pending:

@@ -40,7 +40,7 @@ from .digest import (
     touches,
 )
 from .ledger import MIN_LEDGER_KEY_LENGTH, Ledger, subscriber_target, unsubscribe_token
-from .lifecycle import DEFAULT_REMINDERS, news
+from .lifecycle import DEFAULT_REMINDERS, Words, herald_words, news
 from .sms import connect_sms, sms_for, sms_target
 from .subscribers import Subscriber
 from .webhooks import discord_payload, slack_payload, statuspage_payload
@@ -280,10 +280,12 @@ class NotifyRun:
     clock: Callable[[], float] = time.monotonic
     reminders: tuple[timedelta, ...] = DEFAULT_REMINDERS
     """How long before a maintenance window Herald reminds (``maintenance_reminders``)."""
+    words: Words = herald_words
+    """The words of Herald's own updates: the team's templates, or Herald's."""
 
     def told(self, incident: Incident, now: datetime) -> Sequence[Update]:
         """What every channel is told: the authors' updates and Herald's own."""
-        return news(incident, now, self.context.translator, self.reminders)
+        return news(incident, now, self.context.translator, self.reminders, self.words)
 
 
 def notify(

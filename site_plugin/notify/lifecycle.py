@@ -18,8 +18,11 @@ so new keys: what was said about the old one stays said.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..content.model import Incident, Update, UpdateStatus
 from ..engine.status import (
@@ -28,9 +31,66 @@ from ..engine.status import (
     maintenance_phase,
     maintenance_window,
 )
-from ..present.i18n import Translator
+
+if TYPE_CHECKING:
+    from ..present.i18n import Translator
 
 DEFAULT_REMINDERS = (timedelta(hours=24), timedelta(hours=1))
+TEMPLATE_NAMES = ("reminder", "started", "window_ended", "running_over", "report_published")
+"""A team's message templates of these names replace Herald's words for its own updates."""
+
+Words = Callable[[str, Mapping[str, str], str], str]
+"""(template name, what it may use, Herald's own words) → the words to send."""
+
+
+def herald_words(name: str, context: Mapping[str, str], default: str) -> str:
+    return default
+
+
+@dataclass(frozen=True)
+class TeamWords:
+    """The team's templates (``message_templates`` folder) for Herald's own updates,
+    where it has them; Herald's words, in the site's language, elsewhere."""
+
+    root: Path
+    folder: Path | None
+
+    def __call__(self, name: str, context: Mapping[str, str], default: str) -> str:
+        # Imported here: most sites have none of these, and Jinja is not needed then.
+        from ..present.message_templates import render_message, team_template
+
+        own = team_template(self.root, self.folder, name)
+        if own is None:
+            return default
+        return render_message([own.parent], name, context, fallback=False).strip()
+
+    def problems(self) -> list[tuple[Path, str]]:
+        """Each of the team's templates for Herald's updates that does not render, with
+        why (``herald check`` and ``herald notify`` report them)."""
+        if self.folder is None or not any(
+            (self.folder / f"{name}.md").exists() for name in TEMPLATE_NAMES
+        ):
+            return []
+        from ..present.message_templates import TemplateProblem, render_message, team_template
+
+        sample = {
+            "title": "Database upgrade",
+            "start_text": "25 Nov 2026, 02:00 UTC",
+            "end_text": "25 Nov 2026, 04:00 UTC",
+            "lead_text": "1 hour",
+        }
+        found = []
+        for name in TEMPLATE_NAMES:
+            try:
+                own = team_template(self.root, self.folder, name)
+                if own is not None:
+                    render_message([own.parent], name, sample, fallback=False)
+            except TemplateProblem as problem:
+                path = (self.folder or self.root) / f"{name}.md"
+                found.append((path, problem.message))
+        return found
+
+
 LIFECYCLE_PREFIX = "herald-"
 """Ids of the updates Herald writes itself: an author's update id is a file name."""
 
@@ -50,6 +110,7 @@ def lifecycle_updates(
     now: datetime,
     t: Translator,
     reminders: Sequence[timedelta] = DEFAULT_REMINDERS,
+    words: Words = herald_words,
 ) -> list[Update]:
     """The updates Herald sends itself for ``incident`` that are due by ``now``."""
     posted = incident.updates_until(now)
@@ -57,7 +118,7 @@ def lifecycle_updates(
         return []
     found: list[Update] = []
     if incident.is_maintenance and not maintenance_cancelled(incident, now):
-        found += _maintenance_updates(incident, now, t, posted, reminders)
+        found += _maintenance_updates(incident, now, t, posted, reminders, words)
     report = incident.postmortem
     if report is not None and report.published <= now:
         found.append(
@@ -66,9 +127,13 @@ def lifecycle_updates(
                 at=report.published,
                 status=posted[-1].status,
                 label=t.gettext("Post-incident report"),
-                message=t.gettext(
-                    "We have published a post-incident report: what happened, why, and what"
-                    " we are changing so that it does not happen again."
+                message=words(
+                    "report_published",
+                    {"title": incident.title},
+                    t.gettext(
+                        "We have published a post-incident report: what happened, why, and"
+                        " what we are changing so that it does not happen again."
+                    ),
                 ),
             )
         )
@@ -81,8 +146,14 @@ def _maintenance_updates(
     t: Translator,
     posted: tuple[Update, ...],
     reminders: Sequence[timedelta],
+    words: Words,
 ) -> list[Update]:
     start, end = maintenance_window(incident, now)
+    context = {
+        "title": incident.title,
+        "start_text": t.utc_text(start),
+        "end_text": t.utc_text(end),
+    }
     announced = posted[0].at
     said = {update.status for update in posted}
     found: list[Update] = []
@@ -97,12 +168,16 @@ def _maintenance_updates(
                         at=due,
                         status=UpdateStatus.SCHEDULED,
                         label=t.gettext("Reminder"),
-                        message=t.gettext(
-                            "Reminder: this maintenance starts in %(lead)s, at %(start)s,"
-                            " and is planned to end at %(end)s.",
-                            lead=t.duration_words(lead),
-                            start=t.utc_text(start),
-                            end=t.utc_text(end),
+                        message=words(
+                            "reminder",
+                            {**context, "lead_text": t.duration_words(lead)},
+                            t.gettext(
+                                "Reminder: this maintenance starts in %(lead)s, at %(start)s,"
+                                " and is planned to end at %(end)s.",
+                                lead=t.duration_words(lead),
+                                start=t.utc_text(start),
+                                end=t.utc_text(end),
+                            ),
                         ),
                     )
                 )
@@ -112,11 +187,15 @@ def _maintenance_updates(
                 id=f"{LIFECYCLE_PREFIX}started-{_stamp(start)}",
                 at=start,
                 status=UpdateStatus.IN_PROGRESS,
-                message=t.gettext(
-                    "This maintenance started at %(start)s, as scheduled. It is planned to"
-                    " end at %(end)s.",
-                    start=t.utc_text(start),
-                    end=t.utc_text(end),
+                message=words(
+                    "started",
+                    context,
+                    t.gettext(
+                        "This maintenance started at %(start)s, as scheduled. It is planned"
+                        " to end at %(end)s.",
+                        start=t.utc_text(start),
+                        end=t.utc_text(end),
+                    ),
                 ),
             )
         )
@@ -128,10 +207,14 @@ def _maintenance_updates(
                 at=overrun,
                 status=UpdateStatus.IN_PROGRESS,
                 label=t.gettext("Running over"),
-                message=t.gettext(
-                    "This maintenance is taking longer than planned: its window ended at"
-                    " %(end)s. We will post an update when it is complete.",
-                    end=t.utc_text(overrun),
+                message=words(
+                    "running_over",
+                    context,
+                    t.gettext(
+                        "This maintenance is taking longer than planned: its window ended"
+                        " at %(end)s. We will post an update when it is complete.",
+                        end=t.utc_text(overrun),
+                    ),
                 ),
             )
         )
@@ -145,9 +228,13 @@ def _maintenance_updates(
                 id=f"{LIFECYCLE_PREFIX}completed-{_stamp(end)}",
                 at=end,
                 status=UpdateStatus.COMPLETED,
-                message=t.gettext(
-                    "The maintenance window ended at %(end)s, as scheduled.",
-                    end=t.utc_text(end),
+                message=words(
+                    "window_ended",
+                    context,
+                    t.gettext(
+                        "The maintenance window ended at %(end)s, as scheduled.",
+                        end=t.utc_text(end),
+                    ),
                 ),
             )
         )
@@ -159,11 +246,12 @@ def news(
     now: datetime,
     t: Translator,
     reminders: Sequence[timedelta] = DEFAULT_REMINDERS,
+    words: Words = herald_words,
 ) -> tuple[Update, ...]:
     """Everything a channel is told about ``incident`` by ``now``: the authors' updates and
     Herald's own, oldest first."""
     posted = incident.updates_until(now)
-    extra = lifecycle_updates(incident, now, t, reminders)
+    extra = lifecycle_updates(incident, now, t, reminders, words)
     if not extra:
         return posted
     return tuple(sorted((*posted, *extra), key=lambda update: update.at))

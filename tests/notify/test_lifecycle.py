@@ -252,3 +252,35 @@ def test_reminders_follow_the_option(
     notify(site, "2026-11-25T00:05:00", env)  # two hours ahead
     assert [text.split(":")[0] for text in slack_texts(receiver)] == ["Scheduled", "Reminder"]
     assert "starts in 2 hours" in slack_details(receiver)[1]
+
+
+def test_a_team_s_templates_give_herald_s_updates_their_words(
+    site: Path, repo: StatusRepo, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    _, port = inbox
+    env = channels(port, receiver)
+    repo.write(
+        "templates/reminder.md",
+        "Heads up: {{ title }} begins {{ start_text }}, {{ lead_text }} from now.\n",
+    )
+    notify(site, "2026-11-20T16:05:00", env, "--since=2026-11-20T15:59:00Z")
+    notify(site, "2026-11-25T01:02:00", env)
+    assert slack_details(receiver)[1].endswith(
+        "Heads up: Database upgrade begins 25 Nov 2026, 02:00 UTC, 1 hour from now."
+    )
+
+
+def test_a_broken_template_is_a_problem_for_check_and_stops_notify(
+    site: Path, repo: StatusRepo, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    _, port = inbox
+    repo.write("templates/started.md", "It started at {{ begin_text }}.\n")
+    check = run_herald(site, "check")
+    assert check.returncode == 1
+    assert check.stdout.startswith("templates/started.md:1: message template 'started' failed:")
+    assert "'begin_text' is undefined" in check.stdout
+    result = run_herald(
+        site, "notify", "--subscribers", "subscribers.yml", **channels(port, receiver)
+    )
+    assert result.returncode != 0 and "templates/started.md" in result.stderr
+    assert "Traceback" not in result.stderr and receiver.requests == []

@@ -1,0 +1,72 @@
+"""Message templates: Markdown with blanks, the team's own or Herald's, in Jinja's sandbox.
+
+A template is a file anyone can propose in a pull request, and workflows render it: it
+may fill in text, never reach Python, and never be read through a link out of the
+repository.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.sandbox
+
+from ..options import path_is_inside
+
+PACKAGE_TEMPLATES = Path(__file__).parent.parent / "message_templates"
+
+
+class TemplateProblem(Exception):
+    """A template that cannot be used, in words, with how to fix it."""
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+def team_template(root: Path, folder: Path | None, name: str) -> Path | None:
+    """The team's ``<folder>/<name>.md`` when there is one (refused when it links out)."""
+    if folder is None:
+        return None
+    own = folder / f"{name}.md"
+    if not os.path.lexists(own):
+        return None
+    if not path_is_inside(root, own):
+        raise TemplateProblem(
+            f"the message template {own.relative_to(root)} is a link out of the repository",
+            "replace the link with the template itself",
+        )
+    return own
+
+
+def render_message(
+    folders: Sequence[Path], name: str, context: Mapping[str, Any], *, fallback: bool = True
+) -> str:
+    """``<name>.md`` from the first of ``folders`` that has it, else Herald's own (when
+    ``fallback``), filled in from ``context``."""
+    searched = [str(folder) for folder in folders]
+    if fallback:
+        searched.append(str(PACKAGE_TEMPLATES))
+    environment = jinja2.sandbox.SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(searched),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # Markdown, not HTML: the renderer shows raw HTML as text.
+    )
+    environment.filters["capitalize_first"] = lambda text: text[:1].upper() + text[1:]
+    try:
+        template = environment.get_template(f"{name}.md")
+    except jinja2.TemplateNotFound:
+        available = sorted(path.stem for path in PACKAGE_TEMPLATES.glob("*.md"))
+        raise TemplateProblem(
+            f"no message template '{name}'", f"use one of: {', '.join(available)}"
+        ) from None
+    try:
+        return template.render(dict(context)).strip() + "\n"
+    except jinja2.TemplateError as error:
+        raise TemplateProblem(f"message template '{name}' failed: {error}") from None
