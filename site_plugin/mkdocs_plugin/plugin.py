@@ -73,6 +73,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         self.translator: Translator = translator()
         self.home_title = self.history_title = self.support_label = ""
         self.search_label = "Search"
+        self.site_feeds: tuple[tuple[str, str], ...] = ()
+        """The site's own feeds, (label, URL): every Herald page offers them."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # What an earlier build in this process froze (mkdocs serve) may be collected now.
@@ -124,6 +126,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         finally:
             gc.enable()
         gc.freeze()
+        self.site_feeds = views.home.feeds
         self.pages = page_table(
             views,
             self.layout,
@@ -258,6 +261,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             "support_label": self.support_label,
             "inline_theme_styles": self.page_assets is not None,
             "search_label": self.search_label,
+            "feeds": self.site_feeds,
+            "subscribe_email": self.config.subscribe_email,
         }
 
     def inline_styles(self, config: MkDocsConfig) -> bool:

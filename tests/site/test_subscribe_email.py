@@ -169,3 +169,16 @@ def test_a_component_s_bad_link_is_a_content_problem_for_both(repo: StatusRepo) 
     for problem in expected:
         assert problem in built.stderr, built.stderr
     assert "javascript" not in checked.stdout + built.stderr
+
+
+def test_every_herald_page_offers_the_feeds_and_the_list_once(site: Path) -> None:
+    """Readers arrive on an incident page from a notification or a search: the way to be
+    told next time is there too, once, with the site's feeds and list."""
+    for url in ("incidents/2026-11-20-api-errors", "history", "history/2026-11"):
+        page = read_page(site, url)
+        assert len(page.select(".herald-subscribe")) == 1, url
+        links = subscribe_links(site, url)
+        assert [text for text, _ in links] == ["Atom feed", "RSS feed", "Subscribe by email"]
+        assert links[-1][1] == SITE_LIST
+    for url in ("", "components/api"):
+        assert len(read_page(site, url).select(".herald-subscribe")) == 1, url
