@@ -41,10 +41,10 @@ from site_plugin.present.context import SiteContext
 from site_plugin.present.i18n import translator
 
 from ..conftest import StatusRepo, run_herald
+from .incident import OPEN, write_open_incident
 
 NOW = "1795608000"  # 2026-11-25 12:00 UTC
 LATER = "1795609800"  # 12:30
-OPEN = "incidents/2026-11-25-webhooks-late"
 LINK = "https://status.test.example/incidents/2026-11-25-webhooks-late/"
 MKDOCS = (
     "site_name: Test status\nsite_url: https://status.test.example/\ntheme:\n  name: material\n"
@@ -263,15 +263,10 @@ def services() -> Iterator[Services]:
 @pytest.fixture
 def site(repo: StatusRepo) -> Path:
     (repo.root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
-    repo.write(
-        f"{OPEN}/index.md",
-        "---\ntitle: Webhooks are late\nimpact: minor\naffected:\n  api: degraded_performance\n"
-        "---\n",
-    )
-    repo.write(
-        f"{OPEN}/2026-11-25T1100Z-investigating.md",
-        "---\nat: 2026-11-25T11:00:00Z\nstatus: investigating\n---\n"
+    write_open_incident(
+        repo,
         "Webhook events arrive up to 20 minutes late.\nWe are looking into it.\n",
+        next_update=None,
     )
     return repo.root
 

@@ -14,10 +14,10 @@ from site_plugin.notify.ledger import subscriber_target
 from site_plugin.notify.subscribers import Subscriber, read_subscribers
 
 from ..conftest import StatusRepo, run_herald
+from .incident import write_open_incident
 from .mailman import Smarthost, smtp_server
 
 NOW = "1795608000"  # 2026-11-25 12:00 UTC
-OPEN = "incidents/2026-11-25-webhooks-late"
 LEDGER_KEY = "test-ledger-key-of-at-least-32-characters"
 PERSON = "ops@test.example"
 SITE_LIST = "status-announce@lists.test.example"
@@ -44,16 +44,7 @@ def site(repo: StatusRepo) -> Path:
     (repo.root / "mkdocs.yml").write_text(
         mkdocs("https://status.test.example/leave"), encoding="utf-8"
     )
-    repo.write(
-        f"{OPEN}/index.md",
-        "---\ntitle: Webhooks are late\nimpact: minor\naffected:\n  api: degraded_performance\n"
-        "---\n",
-    )
-    repo.write(
-        f"{OPEN}/2026-11-25T1100Z-investigating.md",
-        "---\nat: 2026-11-25T11:00:00Z\nstatus: investigating\n---\n"
-        "Webhook events arrive up to **20 minutes** late.\n",
-    )
+    write_open_incident(repo, next_update=None)
     repo.write("subscribers.yml", SUBSCRIBERS)
     return repo.root
 

@@ -19,6 +19,7 @@ import pytest
 from site_plugin.notify.ledger import subscriber_target
 
 from ..conftest import INCIDENT, StatusRepo, run_herald
+from .incident import OPEN, write_open_incident
 from .mailman import LmtpRelay, MailmanServer, Smarthost, smtp_server, wait_until
 
 LIST = "status-announce@lists.example.com"
@@ -28,7 +29,6 @@ SENDER = "status@test.example"
 LEDGER_KEY = "test-ledger-key-of-at-least-32-characters"
 NOW = "1795608000"  # 2026-11-25 12:00 UTC
 LATER = "1795609800"  # 12:30
-OPEN = "incidents/2026-11-25-webhooks-late"
 DELIVERY_TIMEOUT = 120.0
 """Seconds from Herald's post to every member's copy: Mailman's runners wake each second."""
 MKDOCS = (
@@ -40,16 +40,7 @@ MKDOCS = (
 @pytest.fixture
 def site(repo: StatusRepo) -> Path:
     (repo.root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
-    repo.write(
-        f"{OPEN}/index.md",
-        "---\ntitle: Webhooks are late\nimpact: minor\naffected:\n  api: degraded_performance\n"
-        "---\n",
-    )
-    repo.write(
-        f"{OPEN}/2026-11-25T1100Z-investigating.md",
-        "---\nat: 2026-11-25T11:00:00Z\nstatus: investigating\nnext_update: 1h\n---\n"
-        "Webhook events arrive up to **20 minutes** late.\n",
-    )
+    write_open_incident(repo)
     repo.write("subscribers.yml", f"{LIST}: {{list: true}}\n")
     return repo.root
 

@@ -30,10 +30,10 @@ from site_plugin.notify.delivery import SmtpSession, SmtpSettings
 from site_plugin.notify.ledger import ledger_lock, subscriber_target, unsubscribe_token
 
 from ..conftest import HERALD, INCIDENT, REPO_ROOT, StatusRepo, run_herald
+from .incident import OPEN, write_open_incident
 
 NOW = "1795608000"  # 2026-11-25 12:00 UTC
 LATER = "1795609800"  # 12:30
-OPEN = "incidents/2026-11-25-webhooks-late"
 MKDOCS = (
     "site_name: Test status\nsite_url: https://status.test.example/\ntheme: material\n"
     "plugins:\n  - herald:\n      unsubscribe: mailto:leave@test.example\n"
@@ -122,16 +122,7 @@ def receiver() -> Iterator[Receiver]:
 @pytest.fixture
 def site(repo: StatusRepo) -> Path:
     (repo.root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
-    repo.write(
-        f"{OPEN}/index.md",
-        "---\ntitle: Webhooks are late\nimpact: minor\naffected:\n  api: degraded_performance\n"
-        "---\n",
-    )
-    repo.write(
-        f"{OPEN}/2026-11-25T1100Z-investigating.md",
-        "---\nat: 2026-11-25T11:00:00Z\nstatus: investigating\nnext_update: 1h\n---\n"
-        "Webhook events arrive up to **20 minutes** late.\n",
-    )
+    write_open_incident(repo)
     repo.write(
         "subscribers.yml",
         "ops@test.example: all\napi-only@test.example: [api]\nregions@test.example: [regions]\n",

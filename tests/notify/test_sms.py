@@ -21,7 +21,8 @@ import pytest
 from site_plugin.notify.sms import sms_length, sms_target, sms_text
 
 from ..conftest import StatusRepo, run_herald
-from .test_notify import LEDGER_KEY, MKDOCS, OPEN
+from .incident import write_open_incident
+from .test_notify import LEDGER_KEY, MKDOCS
 
 ACCOUNT = "AC" + "0123456789abcdef" * 2
 TOKEN = "twilio-auth-token-secret"
@@ -89,16 +90,7 @@ def twilio() -> Iterator[Twilio]:
 @pytest.fixture
 def site(repo: StatusRepo) -> Path:
     (repo.root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
-    repo.write(
-        f"{OPEN}/index.md",
-        "---\ntitle: Webhooks are late\nimpact: minor\naffected:\n  api: degraded_performance\n"
-        "---\n",
-    )
-    repo.write(
-        f"{OPEN}/2026-11-25T1100Z-investigating.md",
-        "---\nat: 2026-11-25T11:00:00Z\nstatus: investigating\nnext_update: 1h\n---\n"
-        "Webhook events arrive up to 20 minutes late.\n",
-    )
+    write_open_incident(repo, "Webhook events arrive up to 20 minutes late.\n")
     return repo.root
 
 
