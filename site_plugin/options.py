@@ -118,7 +118,15 @@ def text_setting_problem(value: str) -> str | None:
 
 
 def _has_control_character(value: str) -> bool:
-    return any(ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0 for char in value)
+    """C0, DEL and C1 controls, the Unicode line and paragraph separators (YAML and
+    JavaScript read them as line breaks), and lone surrogates (no UTF-8 can hold them)."""
+    return any(
+        ord(char) < 0x20
+        or 0x7F <= ord(char) < 0xA0
+        or char in "\u2028\u2029"
+        or 0xD800 <= ord(char) <= 0xDFFF
+        for char in value
+    )
 
 
 def repository_path_problem(value: str) -> str | None:

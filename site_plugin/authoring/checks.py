@@ -58,7 +58,9 @@ def overdue_warnings(
         start, end = maintenance_window(incident, now)
         announced = incident.first_update.at
         # Only while it still matters: a past maintenance announced late is history.
-        if end > now and start - announced < announce_ahead:
+        # Announced after the window had begun is its own matter (an update of a
+        # window already under way), not an announcement made too late.
+        if end > now and announced < start and start - announced < announce_ahead:
             first = incident.first_update
             warnings.append(
                 Problem(

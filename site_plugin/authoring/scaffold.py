@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -185,7 +186,7 @@ def new_site(
 
 def _quoted(value: str) -> str:
     """A YAML scalar that reads back as exactly ``value`` (JSON strings are YAML)."""
-    return json.dumps(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 _TOGGLES = {
@@ -376,7 +377,8 @@ def repository_files(site: NewSite) -> dict[str, str]:
 
 
 def in_the_way(root: Path, paths: Iterable[str]) -> list[str]:
-    """The paths (and the folders they need) that something already occupies."""
+    """The paths (and the folders they need) that something already occupies, or that
+    would be reached through a link."""
     found = []
     for path in paths:
         target = root / path
@@ -384,34 +386,71 @@ def in_the_way(root: Path, paths: Iterable[str]) -> list[str]:
             found.append(path)
             continue
         for parent in Path(path).parents:
-            if parent != Path(".") and (root / parent).exists() and not (root / parent).is_dir():
+            folder = root / parent
+            if parent != Path(".") and (
+                folder.is_symlink() or (folder.exists() and not folder.is_dir())
+            ):
                 found.append(str(parent))
                 break
     return sorted(set(found))
 
 
-def write_files(root: Path, files: Mapping[str, str]) -> None:
-    for path, text in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "x", encoding="utf-8", newline="\n") as handle:
+def write_file(root: Path, path: str, text: str, *, replace: bool = False) -> None:
+    """Write ``path`` under ``root``, never through a link (a folder or the file itself)
+    and never over a file unless ``replace``; any failure is a ``SettingsError``."""
+    target = root / path
+    try:
+        folder = root
+        for part in Path(path).parent.parts:
+            folder = folder / part
+            if folder.is_symlink():
+                raise SettingsError(
+                    f"{folder.relative_to(root)} is a link: Herald writes only into the"
+                    " repository's own folders (replace the link with a folder)"
+                )
+            folder.mkdir(exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        flags |= os.O_TRUNC if replace else os.O_EXCL
+        descriptor = os.open(target, flags, 0o644)
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+    except OSError as error:
+        raise SettingsError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def write_files(root: Path, files: Mapping[str, str]) -> None:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SettingsError(f"cannot create {root}: {error.strerror or error}") from None
+    for path, text in files.items():
+        write_file(root, path, text)
+
+
+def _read_existing(root: Path, path: str) -> str:
+    """What the repository has at ``path`` ("" when nothing), never through a link."""
+    target = root / path
+    if target.is_symlink():
+        raise SettingsError(f"{path} is a link: replace it with the file itself")
+    if not target.exists():
+        return ""
+    if not target.is_file():
+        raise SettingsError(f"{path} is not a file: move it away")
+    try:
+        return target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SettingsError(f"cannot read {path}: {error}") from None
 
 
 def upgraded_workflows(root: Path) -> dict[str, tuple[str, str]]:
     """Per workflow file that would change: (what the repository has, this version's)."""
     changed = {}
     for path, text in workflow_files().items():
-        target = root / path
-        try:
-            current = target.read_text(encoding="utf-8") if target.is_file() else ""
-        except (OSError, UnicodeDecodeError) as error:
-            raise SettingsError(f"cannot read {path}: {error}") from None
+        current = _read_existing(root, path)
         if current != text:
             changed[path] = (current, text)
-    requirements = root / REQUIREMENTS
     wanted = requirement_line()
-    current = requirements.read_text(encoding="utf-8") if requirements.is_file() else ""
+    current = _read_existing(root, REQUIREMENTS)
     lines = current.splitlines()
     kept = [line for line in lines if not line.strip().startswith("herald-status")]
     upgraded = "\n".join([wanted, *kept]) + "\n"

@@ -13,6 +13,7 @@ from ..authoring.scaffold import (
     repository_files,
     unified_diff,
     upgraded_workflows,
+    write_file,
     write_files,
 )
 from ..clock import build_time
@@ -71,8 +72,6 @@ def _upgrade(root: Path) -> int:
         return EXIT_OK
     for path, (before, after) in sorted(changed.items()):
         say(unified_diff(path, before, after).rstrip("\n"))
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(after, encoding="utf-8", newline="\n")
+        write_file(root, path, after, replace=True)
     say(f"\nUpdated {len(changed)} files; review the diff above and commit it.")
     return EXIT_OK

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import http.client
 import json
+import re
 import smtplib
 import ssl
 import threading
@@ -192,7 +193,8 @@ class SmtpSession:
         except (smtplib.SMTPException, OSError) as error:
             self.close()
             raise DeliveryError(
-                f"SMTP {settings.host}:{settings.port}: {error}", retry=True
+                f"SMTP {settings.host}:{settings.port}: {_without_addresses(str(error))}",
+                retry=True,
             ) from None
         if refused:
             codes = sorted({code for code, _ in refused.values()})
@@ -443,6 +445,15 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
 
 
 _OPENER = urllib.request.build_opener(_RefuseRedirects)
+
+
+_ADDRESS = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+")
+
+
+def _without_addresses(text: str) -> str:
+    """A server's words with any email address in them blanked out: a reply often quotes
+    the recipient, and the run's report is a log anyone with the repository may read."""
+    return _ADDRESS.sub("<address>", text)
 
 
 def channel_url_problem(url: str) -> str | None:

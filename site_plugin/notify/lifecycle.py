@@ -10,9 +10,10 @@ window alone Herald tells every channel, once each through the ledger:
 - that it runs over, when an author said it is under way and the window has ended;
 - that a post-incident report was published.
 
-Each of these is an update of its own (``herald-...`` ids, never a file name an author can
-write: those are ``*.md``), dated when it became due, so a run that comes late says when
-it was due ("started at 02:00 UTC") and sends it once. A moved window has new moments, and
+Each of these is an update of its own (``herald/...`` ids, which no author's update can
+have: an update's id is its file name, and a file name holds no ``/``), dated when it
+became due, so a run that comes late says when it was due ("started at 02:00 UTC") and
+sends it once. A moved window has new moments, and
 so new keys: what was said about the old one stays said.
 """
 
@@ -31,12 +32,27 @@ from ..engine.status import (
     maintenance_phase,
     maintenance_window,
 )
+from ..errors import SettingsError
 
 if TYPE_CHECKING:
     from ..present.i18n import Translator
 
 DEFAULT_REMINDERS = (timedelta(hours=24), timedelta(hours=1))
-TEMPLATE_NAMES = ("reminder", "started", "window_ended", "running_over", "report_published")
+_WINDOW = {
+    "title": "Database upgrade",
+    "start_text": "25 Nov 2026, 02:00 UTC",
+    "end_text": "25 Nov 2026, 04:00 UTC",
+}
+TEMPLATE_SAMPLES: dict[str, dict[str, str]] = {
+    "reminder": {**_WINDOW, "lead_text": "1 hour"},
+    "started": _WINDOW,
+    "window_ended": _WINDOW,
+    "running_over": _WINDOW,
+    "report_published": {"title": "Database upgrade"},
+}
+"""What each of a team's templates for Herald's own updates may use: exactly what it is
+given when it is sent, so one that renders in ``herald check`` renders in ``notify``."""
+TEMPLATE_NAMES = tuple(TEMPLATE_SAMPLES)
 """A team's message templates of these names replace Herald's words for its own updates."""
 
 Words = Callable[[str, Mapping[str, str], str], str]
@@ -57,12 +73,15 @@ class TeamWords:
 
     def __call__(self, name: str, context: Mapping[str, str], default: str) -> str:
         # Imported here: most sites have none of these, and Jinja is not needed then.
-        from ..present.message_templates import render_message, team_template
+        from ..present.message_templates import TemplateProblem, render_message, team_template
 
-        own = team_template(self.root, self.folder, name)
-        if own is None:
-            return default
-        return render_message([own.parent], name, context, fallback=False).strip()
+        try:
+            own = team_template(self.root, self.folder, name)
+            if own is None:
+                return default
+            return render_message([own.parent], name, context, fallback=False).strip()
+        except TemplateProblem as problem:
+            raise SettingsError(f"{name}.md: {problem.message}") from None
 
     def problems(self) -> list[tuple[Path, str]]:
         """Each of the team's templates for Herald's updates that does not render, with
@@ -73,26 +92,21 @@ class TeamWords:
             return []
         from ..present.message_templates import TemplateProblem, render_message, team_template
 
-        sample = {
-            "title": "Database upgrade",
-            "start_text": "25 Nov 2026, 02:00 UTC",
-            "end_text": "25 Nov 2026, 04:00 UTC",
-            "lead_text": "1 hour",
-        }
         found = []
         for name in TEMPLATE_NAMES:
             try:
                 own = team_template(self.root, self.folder, name)
                 if own is not None:
-                    render_message([own.parent], name, sample, fallback=False)
+                    render_message([own.parent], name, TEMPLATE_SAMPLES[name], fallback=False)
             except TemplateProblem as problem:
                 path = (self.folder or self.root) / f"{name}.md"
                 found.append((path, problem.message))
         return found
 
 
-LIFECYCLE_PREFIX = "herald-"
-"""Ids of the updates Herald writes itself: an author's update id is a file name."""
+LIFECYCLE_PREFIX = "herald/"
+"""Ids of the updates Herald writes itself: an author's update id is a file name, which
+cannot hold a ``/``, so no content can take (and so silence) one of these."""
 
 _UNDER_WAY = (UpdateStatus.IN_PROGRESS, UpdateStatus.VERIFYING, UpdateStatus.COMPLETED)
 
@@ -158,7 +172,9 @@ def _maintenance_updates(
     said = {update.status for update in posted}
     found: list[Update] = []
     if now < start and maintenance_phase(incident, now) is UpdateStatus.SCHEDULED:
-        for lead in sorted(reminders, reverse=True):
+        # Leads that are the same minute are one reminder (``[1h, 60m]``).
+        leads = {_minutes(lead): lead for lead in reminders if _minutes(lead) > 0}
+        for lead in sorted(leads.values(), reverse=True):
             due = start - lead
             # Announced after this reminder's moment: the announcement said it already.
             if announced < due <= now:

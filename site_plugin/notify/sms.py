@@ -29,6 +29,7 @@ from ..present.context import SiteContext
 from ..present.labels import update_label
 from .delivery import channel_url_problem, service_request
 from .digest import Pending
+from .subscribers import component_ids_of
 
 SMS_PREFIX = "sms:"
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
@@ -78,21 +79,9 @@ def read_sms_subscribers(text: str, catalog: Catalog, source: str) -> list[SmsSu
                 f"{source}: entry {position} is not a phone number in E.164 form such as"
                 " +4915112345678 (numbers are not printed: check that entry)"
             )
-        if wanted == "all" or wanted is None:
-            subscribers.append(SmsSubscriber(written, None))
-            continue
-        ids = [wanted] if isinstance(wanted, str) else wanted
-        if not isinstance(ids, list) or not all(isinstance(item, str) for item in ids):
-            raise SettingsError(
-                f"{source}: entry {position}: give 'all' or a list of component ids"
-            )
-        unknown = [item for item in ids if catalog.get(item) is None]
-        if unknown:
-            raise SettingsError(
-                f"{source}: entry {position}: unknown component {', '.join(unknown)}"
-                " (ids are listed in components.yml)"
-            )
-        subscribers.append(SmsSubscriber(written, frozenset(ids)))
+        subscribers.append(
+            SmsSubscriber(written, component_ids_of(wanted, catalog, source, position))
+        )
     return subscribers
 
 
@@ -124,7 +113,13 @@ def sms_text(site_name: str, label: str, title: str, link: str) -> str:
         length, most = sms_length(shorter)
         if length <= most:
             return shorter
-    return (head.rstrip(": ") + tail)[: max(most, len(link))]
+    # Not even a word of the title fits beside a long site name: the status and the
+    # link, and the link alone when that is all there is room for. Never a cut link.
+    for shortest in (f"{one_line(label)}: {link}", link):
+        length, most = sms_length(shortest)
+        if length <= most:
+            return shortest
+    return link
 
 
 # -- sending, through Twilio's Messages API ------------------------------------------------

@@ -24,6 +24,7 @@ import yaml
 
 from ..content.model import Catalog
 from ..errors import SettingsError
+from ..values import SLUG
 
 ENTRY_KEYS = ("list", "components")
 """What an entry written as a mapping may say."""
@@ -71,7 +72,7 @@ def read_subscribers(text: str, catalog: Catalog, source: str) -> list[Subscribe
         mailing_list = False
         if isinstance(wanted, dict):
             mailing_list, wanted = _entry_mapping(wanted, source, position)
-        component_ids = _component_ids(wanted, catalog, source, position)
+        component_ids = component_ids_of(wanted, catalog, source, position)
         subscribers.append(Subscriber(address, component_ids, mailing_list))
     return subscribers
 
@@ -92,7 +93,7 @@ def _entry_mapping(entry: dict[object, object], source: str, position: int) -> t
     return mailing_list, entry.get("components", "all")
 
 
-def _component_ids(
+def component_ids_of(
     wanted: object, catalog: Catalog, source: str, position: int
 ) -> frozenset[str] | None:
     """``all`` (or nothing): ``None``; otherwise the known component or group ids."""
@@ -103,8 +104,12 @@ def _component_ids(
         raise SettingsError(f"{source}: entry {position}: give 'all' or a list of component ids")
     unknown = [item for item in ids if catalog.get(item) is None]
     if unknown:
+        # Only what looks like an id is named: a slip of the pen can put the next
+        # subscriber's address or number here, and they are never printed.
+        named = [item for item in unknown if SLUG.fullmatch(item)]
+        shown = ", ".join(named) if len(named) == len(unknown) else "(not printed)"
         raise SettingsError(
-            f"{source}: entry {position}: unknown component {', '.join(unknown)}"
+            f"{source}: entry {position}: unknown component {shown}"
             " (ids are listed in components.yml)"
         )
     return frozenset(ids)

@@ -8,7 +8,7 @@ repository.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +44,45 @@ def team_template(root: Path, folder: Path | None, name: str) -> Path | None:
     return own
 
 
+class _InsideLoader(jinja2.FileSystemLoader):
+    """Loads templates only from files that really are in the folders it searches: an
+    ``{% include %}`` of a link that leads elsewhere (``/proc/self/environ``, a secret
+    file) is refused, as the named template itself is."""
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        super().__init__([str(folder) for folder in folders])
+        self.folders = [folder.resolve() for folder in folders]
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        for folder in self.folders:
+            candidate = folder / template
+            if os.path.lexists(candidate):
+                if not path_is_inside(folder, candidate):
+                    raise TemplateProblem(
+                        f"the message template {template} is a link out of its folder",
+                        "replace the link with the template itself",
+                    )
+                break
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError:
+            raise TemplateProblem(
+                f"the message template {template} is not UTF-8 text", "save it as UTF-8"
+            ) from None
+
+
 def render_message(
     folders: Sequence[Path], name: str, context: Mapping[str, Any], *, fallback: bool = True
 ) -> str:
     """``<name>.md`` from the first of ``folders`` that has it, else Herald's own (when
     ``fallback``), filled in from ``context``."""
-    searched = [str(folder) for folder in folders]
+    searched = list(folders)
     if fallback:
-        searched.append(str(PACKAGE_TEMPLATES))
+        searched.append(PACKAGE_TEMPLATES)
     environment = jinja2.sandbox.SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(searched),
+        loader=_InsideLoader(searched),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # Markdown, not HTML: the renderer shows raw HTML as text.
@@ -66,7 +95,13 @@ def render_message(
         raise TemplateProblem(
             f"no message template '{name}'", f"use one of: {', '.join(available)}"
         ) from None
+    except jinja2.TemplateError as error:
+        raise TemplateProblem(f"message template '{name}' failed: {error}") from None
     try:
         return template.render(dict(context)).strip() + "\n"
     except jinja2.TemplateError as error:
         raise TemplateProblem(f"message template '{name}' failed: {error}") from None
+    except RecursionError:
+        raise TemplateProblem(
+            f"message template '{name}' includes itself", "remove the include"
+        ) from None

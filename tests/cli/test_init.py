@@ -251,3 +251,36 @@ def test_upgrade_needs_a_status_repository(tmp_path: Path) -> None:
     result = run_herald(tmp_path, "init", "--upgrade")
     assert result.returncode != 0
     assert "has no mkdocs.yml" in result.stderr
+
+
+def test_init_never_writes_through_a_link(tmp_path: Path) -> None:
+    root = tmp_path / "status"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    root.mkdir()
+    (root / "docs").symlink_to(elsewhere)
+    result = init(root, *ACME)
+    assert result.returncode == 2 and "  docs" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_upgrade_never_writes_through_a_link(acme: Path, tmp_path: Path) -> None:
+    root = tmp_path / "copy"
+    subprocess.run(["cp", "-r", str(acme), str(root)], check=True)
+    elsewhere = tmp_path / "elsewhere"
+    (root / ".github").rename(elsewhere)
+    (root / ".github").symlink_to(elsewhere)
+    (elsewhere / "workflows" / "check.yml").write_text("# ours\n", "utf-8")
+    result = run_herald(root, "init", "--upgrade")
+    assert result.returncode != 0 and "is a link" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (elsewhere / "workflows" / "check.yml").read_text("utf-8") == "# ours\n"
+
+
+def test_a_name_beyond_the_basic_plane_builds(tmp_path: Path) -> None:
+    root = tmp_path / "status"
+    result = init(root, "--name", "Acme 🚀 status", "--url", "https://s.example/")
+    assert result.returncode == 0, result.stderr
+    build = build_site(root)
+    assert build.returncode == 0, build.stderr
+    assert "Acme 🚀 status" in (root / "site" / "index.html").read_text("utf-8")

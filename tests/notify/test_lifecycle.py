@@ -284,3 +284,62 @@ def test_a_broken_template_is_a_problem_for_check_and_stops_notify(
     )
     assert result.returncode != 0 and "templates/started.md" in result.stderr
     assert "Traceback" not in result.stderr and receiver.requests == []
+
+
+def test_a_template_cannot_include_a_file_from_outside_the_repository(
+    site: Path, repo: StatusRepo, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    """A team template is text from a pull request, rendered where the secrets are."""
+    _, port = inbox
+    secret = site / ".." / "outside-secret.txt"
+    secret.write_text("HERALD_MASTODON_TOKEN=do-not-publish\n", "utf-8")
+    repo.write("templates/started.md", 'Started. {% include "inc.md" %}\n')
+    (site / "templates" / "inc.md").symlink_to(secret.resolve())
+    check = run_herald(site, "check")
+    assert check.returncode == 1 and "templates/started.md:1:" in check.stdout
+    assert "link out of its folder" in check.stdout and "do-not-publish" not in check.stdout
+    result = run_herald(
+        site, "notify", "--subscribers", "subscribers.yml", **channels(port, receiver)
+    )
+    assert result.returncode != 0 and "do-not-publish" not in result.stdout + result.stderr
+    assert receiver.requests == []
+
+
+def test_a_template_may_use_only_what_it_is_given(site: Path, repo: StatusRepo) -> None:
+    repo.write("templates/started.md", "Started, {{ lead_text }} late.\n")
+    check = run_herald(site, "check")
+    assert check.returncode == 1 and "'lead_text' is undefined" in check.stdout
+
+
+def test_no_update_an_author_writes_can_silence_herald_s_own(
+    site: Path, repo: StatusRepo, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    _, port = inbox
+    env = channels(port, receiver)
+    notify(site, "2026-11-20T16:05:00", env, "--since=2026-11-20T15:59:00Z")
+    # An update whose file name is what Herald's "started" was once called.
+    repo.write(
+        f"{MAINTENANCE}/herald-started-20261125T0200Z.md",
+        "---\nat: 2026-11-21T09:00:00Z\nstatus: scheduled\n---\nStill on for the 25th.\n",
+    )
+    notify(site, "2026-11-21T09:05:00", env)
+    notify(site, "2026-11-25T02:05:00", env)
+    assert [text.split(":")[0] for text in slack_texts(receiver)] == [
+        "Scheduled",
+        "Scheduled",
+        "In progress",
+    ]
+
+
+def test_reminders_of_the_same_minute_are_one(
+    site: Path, inbox: tuple[Inbox, int], receiver: Receiver
+) -> None:
+    _, port = inbox
+    (site / "mkdocs.yml").write_text(
+        MKDOCS + "      maintenance_reminders: [1h, 60m, 3600s]\n", encoding="utf-8"
+    )
+    env = channels(port, receiver)
+    notify(site, "2026-11-20T16:05:00", env, "--since=2026-11-20T15:59:00Z")
+    notify(site, "2026-11-25T01:05:00", env)
+    assert [text.split(":")[0] for text in slack_texts(receiver)] == ["Scheduled", "Reminder"]
+    assert slack_details(receiver)[1].count("Reminder:") == 1

@@ -192,3 +192,20 @@ def test_a_text_is_one_segment_and_keeps_its_link() -> None:
     length, most = sms_length(emoji)
     assert most == 160 or length <= 70
     assert sms_length(sms_text("K", "Resolved", "a [b] {c} ~ " * 30, link))[0] <= 160
+
+
+def test_a_slip_in_the_subscribers_never_prints_a_number(site: Path, twilio: Twilio) -> None:
+    env = settings(twilio, f'"{ALICE}": [api, "{BOB}"]\n')
+    result = notify(site, env)
+    assert result.returncode == 1
+    assert "unknown component (not printed)" in result.stdout
+    assert BOB not in result.stdout + result.stderr and ALICE not in result.stdout
+
+
+def test_a_long_or_unusual_site_name_never_cuts_the_link() -> None:
+    link = "https://status.acme.example/incidents/2026-11-25-checkout-is-slow-for-some/"
+    for name in ("Acme ☃ status", "A" * 150):
+        text = sms_text(name, "Identified", "Checkout is slow", link)
+        assert text.endswith(link), text
+        length, most = sms_length(text)
+        assert length <= most or text == link
