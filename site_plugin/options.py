@@ -13,6 +13,7 @@ import re
 import string
 from collections.abc import Collection
 from pathlib import Path, PurePosixPath, PureWindowsPath
+from urllib.parse import urlsplit
 
 from .characters import BIDI_CONTROLS
 from .url_policy import LINK_SCHEMES, WEB_SCHEMES, setting_url_problem
@@ -96,8 +97,19 @@ MAX_UNSUBSCRIBE_LENGTH = 800
 
 
 def site_url_problem(value: str) -> str | None:
-    """``site_url``: where the site is published; every absolute link starts with it."""
-    return setting_url_problem(value, WEB_SCHEMES)
+    """``site_url``: where the site is published; every absolute link starts with it, so
+    it is a plain address: a query or a fragment would end up in the middle of every link
+    (``https://a.example/#x/incidents/...`` is the home page), and a user name or password
+    would be published in every feed and email."""
+    problem = setting_url_problem(value, WEB_SCHEMES)
+    if problem is not None:
+        return problem
+    parts = urlsplit(value.strip())
+    if parts.query or parts.fragment or "?" in value or "#" in value:
+        return "has a query (?) or a fragment (#): give the site's plain address"
+    if parts.username is not None or parts.password is not None:
+        return "carries a user name or password (@): give the site's plain address"
+    return None
 
 
 def site_name_problem(value: str) -> str | None:

@@ -181,6 +181,8 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
         (("--name", "Acme status"), "--url is missing"),
         (("--url", "https://status.acme.example/"), "--name is missing"),
         (("--name", "A", "--url", "javascript:alert(1)"), "--url"),
+        (("--name", "A", "--url", "https://s.example/#top"), "a fragment"),
+        (("--name", "A", "--url", "https://u:p@s.example/"), "user name or password"),
         (("--name", "<b>Acme</b>", "--url", "https://s.example/"), "--name"),
         (("--name", "A", "--url", "https://s.example/", "--component", "API=Api"), "usable id"),
         (("--name", "A", "--url", "https://s.example/", "--component", "api"), "ID=NAME"),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from ..conftest import INCIDENT, REPO_ROOT, StatusRepo, build_site, epoch_of
+from ..conftest import INCIDENT, REPO_ROOT, StatusRepo, build_site, epoch_of, run_herald
 
 MAINTENANCE = "incidents/2026-11-23-database-upgrade"
 
@@ -335,3 +335,27 @@ def test_support_link_on_every_page(repo: StatusRepo) -> None:
     for url in ("", "about", "incidents/2026-11-20-api-errors", "history", "components/api"):
         link = read_page(site, url).select_one(".herald-support a")
         assert link is not None and link["href"] == "mailto:help@test.example", url
+
+
+@pytest.mark.parametrize(
+    ("site_url", "said"),
+    [
+        ("https://status.test.example/#top", "has a query (?) or a fragment (#)"),
+        ("https://status.test.example/?v=2", "has a query (?) or a fragment (#)"),
+        ("https://ops:secret@status.test.example/", "carries a user name or password"),
+    ],
+)
+def test_a_site_url_that_cannot_start_every_link_is_refused_by_build_and_check(
+    repo: StatusRepo, site_url: str, said: str
+) -> None:
+    """Every absolute link starts with site_url: a fragment would send them all to the
+    home page, a password would be published in every feed and email."""
+    (repo.root / "mkdocs.yml").write_text(
+        f"site_name: Test status\nsite_url: '{site_url}'\ntheme: material\nplugins:\n  - herald\n",
+        encoding="utf-8",
+    )
+    result = build_site(repo.root)
+    assert result.returncode == 1 and said in result.stderr
+    assert "secret" not in result.stderr
+    check = run_herald(repo.root, "check")
+    assert check.returncode == 1 and said in check.stdout
