@@ -56,6 +56,14 @@ def notify(site: Path, at: str, env: dict[str, str], *extra: str) -> list[str]:
     return result.stdout.splitlines()
 
 
+def announced(site: Path, inbox: tuple[Inbox, int], receiver: Receiver) -> dict[str, str]:
+    """The channels' settings, after the run that told them of the announcement."""
+    _, port = inbox
+    env = channels(port, receiver)
+    notify(site, "2026-11-20T16:05:00", env, "--since=2026-11-20T15:59:00Z")
+    return env
+
+
 def slack_texts(receiver: Receiver) -> list[str]:
     return [post["text"] for post in receiver.posts("/slack")]
 
@@ -126,9 +134,7 @@ def test_a_late_run_says_when_it_was_due_and_never_reminds_of_a_window_begun(
 def test_what_an_author_said_is_not_said_again(
     site: Path, repo: StatusRepo, inbox: tuple[Inbox, int], receiver: Receiver
 ) -> None:
-    _, port = inbox
-    env = channels(port, receiver)
-    notify(site, "2026-11-20T16:05:00", env, "--since=2026-11-20T15:59:00Z")
+    env = announced(site, inbox, receiver)
     repo.write(
         f"{MAINTENANCE}/2026-11-25T0155Z-in-progress.md",
         "---\nat: 2026-11-25T01:55:00Z\nstatus: in_progress\n---\nWe started a little early.\n",
@@ -181,9 +187,7 @@ def test_running_over_is_said_once(
 def test_a_cancelled_maintenance_sends_no_reminder(
     site: Path, repo: StatusRepo, inbox: tuple[Inbox, int], receiver: Receiver
 ) -> None:
-    _, port = inbox
-    env = channels(port, receiver)
-    notify(site, "2026-11-20T16:05:00", env, "--since=2026-11-20T15:59:00Z")
+    env = announced(site, inbox, receiver)
     repo.write(
         f"{MAINTENANCE}/2026-11-22T0900Z-completed.md",
         "---\nat: 2026-11-22T09:00:00Z\nstatus: completed\n---\nWe called it off.\n",
@@ -314,9 +318,7 @@ def test_a_template_may_use_only_what_it_is_given(site: Path, repo: StatusRepo) 
 def test_no_update_an_author_writes_can_silence_herald_s_own(
     site: Path, repo: StatusRepo, inbox: tuple[Inbox, int], receiver: Receiver
 ) -> None:
-    _, port = inbox
-    env = channels(port, receiver)
-    notify(site, "2026-11-20T16:05:00", env, "--since=2026-11-20T15:59:00Z")
+    env = announced(site, inbox, receiver)
     # An update whose file name is what Herald's "started" was once called.
     repo.write(
         f"{MAINTENANCE}/herald-started-20261125T0200Z.md",
