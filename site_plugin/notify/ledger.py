@@ -46,11 +46,17 @@ def update_key(incident: Incident, update: Update) -> str:
 EMAIL_PREFIX = "email:"
 
 
+def keyed_target(prefix: str, contact: str, key: str) -> str:
+    """A ledger target named by ``prefix`` and a keyed hash of an address or a number,
+    never by the contact itself (the ledger may be public)."""
+    normalised = contact.strip().lower().encode("utf-8")
+    digest = hmac.new(key.encode("utf-8"), normalised, hashlib.sha256).hexdigest()
+    return f"{prefix}{digest[:40]}"
+
+
 def subscriber_target(address: str, key: str) -> str:
     """The ledger target of one subscriber: ``email:`` and a keyed hash of the address."""
-    normalised = address.strip().lower().encode("utf-8")
-    digest = hmac.new(key.encode("utf-8"), normalised, hashlib.sha256).hexdigest()
-    return f"{EMAIL_PREFIX}{digest[:40]}"
+    return keyed_target(EMAIL_PREFIX, address, key)
 
 
 def unsubscribe_token(address: str, key: str) -> str:

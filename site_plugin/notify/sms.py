@@ -13,8 +13,6 @@ not fit is cut from the title, at a word; the status and the link always stay.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -29,6 +27,7 @@ from ..present.context import SiteContext
 from ..present.labels import update_label
 from .delivery import channel_url_problem, service_request
 from .digest import Pending
+from .ledger import keyed_target
 from .subscribers import component_ids_of
 
 SMS_PREFIX = "sms:"
@@ -54,8 +53,7 @@ class SmsSubscriber:
 
 def sms_target(number: str, key: str) -> str:
     """The ledger's name for a phone number: ``sms:`` and a keyed hash, never the number."""
-    digest = hmac.new(key.encode("utf-8"), number.encode("ascii"), hashlib.sha256).hexdigest()
-    return f"{SMS_PREFIX}{digest[:40]}"
+    return keyed_target(SMS_PREFIX, number, key)
 
 
 def read_sms_subscribers(text: str, catalog: Catalog, source: str) -> list[SmsSubscriber]:
