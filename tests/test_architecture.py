@@ -2,7 +2,7 @@
 
 Tiers, from the bottom: 0 the foundations (clock, options, schema, characters, problems,
 url_policy) → 1 ``content`` → 2 ``engine`` → 3 ``present`` → 4 ``site``, ``notify``,
-``authoring`` (independent of each other) → 5 the edges, ``cli`` and ``mkdocs_plugin``
+``authoring``, ``monitor`` (independent of each other) → 5 the edges, ``cli`` and ``mkdocs_plugin``
 → 6 the entry points (``plugin`` for MkDocs, ``__main__``).
 Only the edges import MkDocs or argparse. Read from the source, so that a new import
 that breaks the rule fails here, with the module and the import named.
@@ -28,7 +28,7 @@ FOUNDATIONS = {
     "values",
     "errors",
 }
-TIERS = {"content": 1, "engine": 2, "present": 3, "site": 4, "notify": 4, "authoring": 4}
+TIERS = {"content": 1, "engine": 2, "present": 3, "site": 4, "notify": 4, "authoring": 4, "monitor": 4}
 EDGES = {"cli", "mkdocs_plugin"}
 ENTRY_POINTS = {"plugin", "__main__"}
 """What MkDocs and ``python -m`` load: each hands over to one edge."""

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
+from urllib.parse import urlsplit
 
 from ..options import subscribe_email_problem
+from ..url_policy import WEB_SCHEMES, setting_url_problem
 from ..values import (
     SLUG,
     ValueProblem,
     describe,
     parse_date,
+    parse_duration,
     parse_flag,
     parse_line,
     parse_text,
@@ -23,13 +27,20 @@ from .model import (
     Catalog,
     Component,
     Group,
+    Probe,
     Source,
 )
 from .reading import ContentReading
 from .rules import (
+    ALERT_LABEL_NAME,
     COMPONENT_KEYS,
+    DEFAULT_CERTIFICATE_WARNING,
+    DEFAULT_PROBE_TIMEOUT,
     MAX_CATALOG_ENTRIES,
     MAX_ID_LENGTH,
+    MAX_PROBE_TIMEOUT,
+    PROBE_KEYS,
+    PROBE_METHODS,
 )
 
 
@@ -134,6 +145,8 @@ class CatalogReading(ContentReading):
                 seen[entry_id] = raw.line_of("id")
         source = Source(relative, raw.line)
         if "components" not in raw:
+            probe = self.read_probe(raw) if "probe" in raw else None
+            alert_labels = self.read_alert_labels(raw) if "alerts" in raw else ()
             if entry_id is None or name is None:
                 return None
             return Component(
@@ -146,7 +159,17 @@ class CatalogReading(ContentReading):
                 position=position + 1,
                 source=source,
                 subscribe_email=subscribe_email,
+                probe=probe,
+                alert_labels=alert_labels,
             )
+        for key, what in (("probe", "probes"), ("alerts", "alert labels")):
+            if key in raw:
+                self.report(
+                    relative,
+                    raw.line_of(key),
+                    f"group '{entry_id}' has '{key}:', but {what} belong to components",
+                    f"move '{key}:' to the member it is about",
+                )
         if group is not None:
             self.report(
                 relative,
@@ -190,6 +213,95 @@ class CatalogReading(ContentReading):
             subscribe_email=subscribe_email,
         )
 
+    def read_probe(self, raw: LineMapping) -> Probe | None:
+        """A component's ``probe:``: one HTTP(S) check, every value checked."""
+        relative = self.paths.components
+        document = raw["probe"]
+        if isinstance(document, str):
+            # ``probe: https://...``: a plain GET with every default.
+            line = raw.line_of("probe")
+            document = LineMapping(url=document)
+            document.line, document.key_lines = line, {"url": line}
+        if not isinstance(document, LineMapping):
+            self.report(
+                relative,
+                raw.line_of("probe"),
+                f"'probe' is {describe(document)}, not a probe",
+                "write 'probe:' with 'url: https://...' indented below it",
+            )
+            return None
+        before = len(self.problems)
+        self.check_keys(document, PROBE_KEYS, relative, "a probe")
+        url = self.value(document, "url", probe_url, relative, required="add 'url: https://...'")
+        method = self.value(document, "method", probe_method, relative) or "GET"
+        expect = self.value(document, "expect_status", status_ranges, relative)
+        contains = self.value(document, "body_contains", parse_line, relative)
+        timeout = self.value(document, "timeout", probe_timeout, relative)
+        slow_after = self.value(document, "slow_after", probe_timeout, relative)
+        verify = self.value(document, "verify_tls", parse_flag, relative)
+        warning = self.value(document, "certificate_warning", parse_duration, relative)
+        timeout = timeout or DEFAULT_PROBE_TIMEOUT
+        if contains is not None and method == "HEAD":
+            self.report(
+                relative,
+                document.line_of("body_contains"),
+                "a HEAD request has no body to contain the text",
+                "use 'method: GET', or remove 'body_contains'",
+            )
+        if slow_after is not None and slow_after >= timeout:
+            self.report(
+                relative,
+                document.line_of("slow_after"),
+                f"'slow_after' is not shorter than the timeout ({timeout.total_seconds():g}s)",
+                "make it shorter than 'timeout', or raise the timeout",
+            )
+        if url is None or len(self.problems) > before:
+            return None
+        return Probe(
+            url=url,
+            method=method,
+            expect_status=expect or ((200, 399),),
+            body_contains=contains,
+            timeout=timeout,
+            slow_after=slow_after,
+            verify_tls=True if verify is None else verify,
+            certificate_warning=warning or DEFAULT_CERTIFICATE_WARNING,
+            source=Source(relative, document.line),
+        )
+
+    def read_alert_labels(self, raw: LineMapping) -> tuple[tuple[str, str], ...]:
+        """A component's ``alerts:``: the labels an alert about it carries."""
+        relative = self.paths.components
+        document = raw["alerts"]
+        if not isinstance(document, LineMapping) or not document:
+            self.report(
+                relative,
+                raw.line_of("alerts"),
+                f"'alerts' is {describe(document)}, not a set of alert labels",
+                "write the labels an alert about it carries, e.g. 'alerts: {service: api}'",
+            )
+            return ()
+        labels: list[tuple[str, str]] = []
+        for name, value in document.items():
+            if not ALERT_LABEL_NAME.fullmatch(name):
+                self.report(
+                    relative,
+                    document.line_of(name),
+                    f"{describe(name)} is not an alert label name",
+                    "use letters, digits and '_', not starting with a digit",
+                )
+                continue
+            if isinstance(value, bool) or not isinstance(value, str | int | float) or value == "":
+                self.report(
+                    relative,
+                    document.line_of(name),
+                    f"alert label '{name}' is {describe(value)}, not a value",
+                    "give the value the alert's label has, e.g. service: api",
+                )
+                continue
+            labels.append((name, str(value)))
+        return tuple(sorted(labels))
+
     @staticmethod
     def subscribe_address(value: object) -> str:
         """``subscribe_email``: the same rules as the ``subscribe_email`` option."""
@@ -217,6 +329,62 @@ class CatalogReading(ContentReading):
                 f"the id is {len(value)} characters long", f"keep it to {MAX_ID_LENGTH}"
             )
         return value
+
+
+def probe_url(value: object) -> str:
+    """A probe's ``url``: an absolute ``http:`` or ``https:`` address, read as a browser would."""
+    if not isinstance(value, str):
+        raise ValueProblem(f"{describe(value)} is not an address", "write https://host/path")
+    problem = setting_url_problem(value, WEB_SCHEMES)
+    parts = urlsplit(value)
+    if problem is None and (parts.scheme not in WEB_SCHEMES or not parts.hostname):
+        problem = "is not an absolute http:// or https:// address"
+    if problem is None and (parts.username is not None or parts.password is not None):
+        problem = "carries a user name or password (@), which the repository would publish"
+    if problem is not None:
+        raise ValueProblem(
+            problem, "write the address customers use, e.g. https://api.example.com/health"
+        )
+    return value
+
+
+def probe_method(value: object) -> str:
+    method = value.strip().upper() if isinstance(value, str) else ""
+    if method not in PROBE_METHODS:
+        raise ValueProblem(f"{describe(value)} is not a probe method", "use GET or HEAD")
+    return method
+
+
+def probe_timeout(value: object) -> timedelta:
+    duration = parse_duration(value)
+    if duration > MAX_PROBE_TIMEOUT:
+        raise ValueProblem(
+            f"{describe(value)} is longer than {MAX_PROBE_TIMEOUT.total_seconds():g}s",
+            "give a shorter time, e.g. 10s",
+        )
+    return duration
+
+
+def status_ranges(value: object) -> tuple[tuple[int, int], ...]:
+    """``expect_status``: a code (200), a range ("200-299"), or a list of either."""
+    items = value if isinstance(value, list) else [value]
+    ranges: list[tuple[int, int]] = []
+    fix = "write codes or ranges, e.g. [200, 204] or 200-299"
+    for item in items:
+        text = (
+            str(item).strip() if isinstance(item, int | str) and not isinstance(item, bool) else ""
+        )
+        low, dash, high = text.partition("-")
+        try:
+            bounds = (int(low), int(high) if dash else int(low))
+        except ValueError:
+            raise ValueProblem(f"{describe(item)} is not a status code", fix) from None
+        if not (100 <= bounds[0] <= bounds[1] <= 599):
+            raise ValueProblem(f"{describe(item)} is not a range of status codes 100-599", fix)
+        ranges.append(bounds)
+    if not ranges:
+        raise ValueProblem("the list is empty", fix)
+    return tuple(ranges)
 
 
 def has_member_list(entry: object) -> bool:

@@ -7,8 +7,9 @@ Nothing here reads files or knows about MkDocs. The loader builds these objects 
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property, total_ordering
 
 
@@ -131,6 +132,36 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Probe:
+    """An HTTP(S) check of one component, as its ``probe:`` in ``components.yml`` says.
+
+    Attributes:
+        url: The ``http:`` or ``https:`` address requested.
+        method: ``GET`` or ``HEAD``.
+        expect_status: Status code ranges (inclusive) that count as up.
+        body_contains: Text the response body must contain, if any.
+        timeout: How long the whole request may take before it counts as a timeout.
+        slow_after: A response slower than this is up but slow (degraded), if set.
+        verify_tls: Whether an https certificate must be valid for the host.
+        certificate_warning: Warn when the certificate expires within this.
+    """
+
+    url: str
+    method: str = "GET"
+    expect_status: tuple[tuple[int, int], ...] = ((200, 399),)
+    body_contains: str | None = None
+    timeout: timedelta = timedelta(seconds=10)
+    slow_after: timedelta | None = None
+    verify_tls: bool = True
+    certificate_warning: timedelta = timedelta(days=14)
+    source: Source = field(default=Source("components.yml"), compare=False)
+
+    def expects(self, status_code: int) -> bool:
+        """Whether a response with ``status_code`` counts as up."""
+        return any(low <= status_code <= high for low, high in self.expect_status)
+
+
+@dataclass(frozen=True)
 class Component:
     """Something customers depend on, as listed in ``components.yml``.
 
@@ -144,6 +175,9 @@ class Component:
         position: 1-based display order in the file.
         subscribe_email: Where readers sign up for email about it (its own, else its
             group's): a ``mailto:`` address or an ``https:`` page.
+        probe: The HTTP(S) check ``herald probe`` runs for it, if any.
+        alert_labels: Alert labels (name, value) that all match an alert about it;
+            empty: an alert with ``component: <id>`` is about it.
     """
 
     id: str
@@ -155,6 +189,14 @@ class Component:
     position: int = 0
     source: Source = field(default=Source("components.yml"), compare=False)
     subscribe_email: str | None = None
+    probe: Probe | None = None
+    alert_labels: tuple[tuple[str, str], ...] = ()
+
+    def matches_alert(self, labels: Mapping[str, str]) -> bool:
+        """Whether an alert with ``labels`` is about this component."""
+        if self.alert_labels:
+            return all(labels.get(name) == value for name, value in self.alert_labels)
+        return labels.get("component") == self.id
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,26 @@ COMPONENT_KEYS = (
     "hidden_unless_affected",
     "since",
     "subscribe_email",
+    "probe",
+    "alerts",
 )
+PROBE_KEYS = (
+    "url",
+    "method",
+    "expect_status",
+    "body_contains",
+    "timeout",
+    "slow_after",
+    "verify_tls",
+    "certificate_warning",
+)
+PROBE_METHODS = ("GET", "HEAD")
+MAX_PROBE_TIMEOUT = timedelta(seconds=60)
+"""A probe that waits longer than this tells nothing a customer would not have given up on."""
+DEFAULT_PROBE_TIMEOUT = timedelta(seconds=10)
+DEFAULT_CERTIFICATE_WARNING = timedelta(days=14)
+ALERT_LABEL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,99}")
+"""A Prometheus label name, which Grafana's labels follow too."""
 INDEX_KEYS = (
     "title",
     "kind",
