@@ -8,7 +8,8 @@
     ├── AuthoringError     herald new / update / resolve / postmortem refused; nothing written
     ├── SettingsError      a HERALD_* setting or a notify option is wrong, or only half set
     ├── LedgerError        the ledger cannot be read, locked or trusted
-    └── DeliveryError      a channel did not take a message (a run reports it per target)
+    ├── DeliveryError      a channel did not take a message (a run reports it per target)
+    └── MonitorError       probe results, the outage record or GitHub cannot be used
 
 What is wrong *inside* one value (``values.ValueProblem``, ``frontmatter.YamlProblem``,
 ``schema.OptionProblem``) is not an error of a command: the readers turn it into a
@@ -76,3 +77,10 @@ class DeliveryError(HeraldError):
         super().__init__(message)
         self.retry = retry
         self.retry_after = retry_after
+
+
+class MonitorError(HeraldError):
+    """What ``herald probe`` or ``herald draft`` needs cannot be used: the probe results,
+    the outage record, the repository or GitHub's API."""
+
+    exit_code = EXIT_PROBLEMS

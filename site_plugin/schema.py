@@ -225,6 +225,18 @@ OPTIONS = (
            " HERALD_SUBSCRIBERS environment variable, holding the same YAML, takes precedence."),
     Option("ledger", ".herald-ledger/ledger.json", text(repository_path_problem),
            "Where herald notify records what each channel has received."),
+    Option("probe_results", ".herald-probes", text(repository_path_problem),
+           "The folder of probe results and the outage record (herald probe keeps it on its"
+           " own branch): component pages show measured response times from it."),
+    Option("probe_failures", 3, count(1, 100),
+           "herald probe drafts an incident once a component fails this many probes in a"
+           " row."),
+    Option("probe_recoveries", 2, count(1, 100),
+           "A drafted outage is over once each of its components passes this many probes"
+           " in a row."),
+    Option("publish_first_update", False, flag,
+           "Off: probes and alerts open a draft pull request and a person publishes it. On:"
+           " the first \"investigating\" update is pushed to the default branch at once."),
     Option("web_fonts", False, flag,
            "Let the theme load web fonts from a third-party host (off: no third-party requests)."),
     Option("inline_theme_styles", True, flag,

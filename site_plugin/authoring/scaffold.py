@@ -38,7 +38,7 @@ from ..values import ValueProblem
 
 SCAFFOLD = Path(__file__).parent.parent / "scaffold"
 INSTALL_MARKER = "@HERALD_INSTALL@"
-WORKFLOWS = ("check.yml", "publish.yml", "post-update.yml")
+WORKFLOWS = ("check.yml", "publish.yml", "post-update.yml", "probe.yml", "alert.yml")
 PROBLEM_MATCHER = ".github/herald-problem-matcher.json"
 REQUIREMENTS = "requirements.txt"
 REQUIREMENT_INSTALL = f"-r {REQUIREMENTS}"
@@ -272,7 +272,9 @@ def components_yml(site: NewSite) -> str:
     header = (
         "# What customers depend on, in the order the status page shows it. Each entry has\n"
         "# an id (used in incidents and URLs: never change it) and a name; a group lists its\n"
-        "# own components. Optional: description, since (the day it went live).\n"
+        "# own components. Optional: description, since (the day it went live), and for\n"
+        "# monitoring a probe (probe: https://example.com/health, run every 5 minutes by the\n"
+        "# probe workflow) and alert labels (alerts: {service: web}).\n"
     )
     body = yaml.safe_dump({"components": entries}, sort_keys=False, allow_unicode=True, width=100)
     return header + body
@@ -348,6 +350,17 @@ Scheduled maintenance: `herald new "Database upgrade" --kind maintenance --start
 4. Upgrading Herald: install the new version (`python -m pip install -U herald-status`)
    and run `herald init --upgrade`: it pins that version in `requirements.txt`, brings
    the workflows to that version's, prints what changed, and leaves the content alone.
+
+## Monitoring drafts, people publish
+
+Give a component a `probe:` in `components.yml` and the probe workflow checks it every 5
+minutes; after a few failures in a row it opens a draft pull request with the incident
+already written and the evidence beside it. Read it, correct it, merge it. Alerts from
+Grafana or Alertmanager do the same through the alert workflow (Herald's README,
+"From monitoring to a draft incident"). Allow GitHub Actions to create pull requests
+(Settings → Actions → General → Workflow permissions). On a private repository, probing
+every 5 minutes costs about 8,640 Actions minutes a month: probe less often, or remove
+`.github/workflows/probe.yml` if you do not use it.
 """
 
 
@@ -356,6 +369,7 @@ GITIGNORE = """\
 __pycache__/
 /site/
 .herald-ledger/
+.herald-probes/
 # A subscriber list in the clear must never be committed (see Herald's README).
 /subscribers.yml
 """

@@ -51,6 +51,7 @@ def template_context(
     start: datetime | None = None,
     end: datetime | None = None,
     duration: str = "",
+    since: datetime | None = None,
 ) -> dict[str, Any]:
     names = []
     for component_id in component_ids:
@@ -66,6 +67,7 @@ def template_context(
         "start_text": utc_text(start) if start else "",
         "end_text": utc_text(end) if end else "",
         "duration": duration,
+        "since_text": _promise_text(since, at) if since else "",
     }
 
 

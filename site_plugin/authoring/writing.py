@@ -55,6 +55,8 @@ class NewIncident:
     start: str | None = None
     end: str | None = None
     incident_id: str | None = None
+    started: datetime | None = None
+    """When the problem began, if before the first update (a probe's first failure)."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,7 @@ def prepare_new(workspace: Workspace, request: NewIncident) -> PreparedIncident:
         next_update=next_update,
         start=start,
         end=end,
+        since=request.started,
     )
     index = front_matter(
         {
@@ -167,6 +170,7 @@ def prepare_new(workspace: Workspace, request: NewIncident) -> PreparedIncident:
             "kind": kind.value,
             "impact": impact.value if impact else None,
             "affected": {cid: s.value for cid, s in components.items()} or None,
+            "started": utc_iso(request.started) if request.started else None,
             "scheduled_start": utc_iso(start) if start else None,
             "scheduled_end": utc_iso(end) if end else None,
         }

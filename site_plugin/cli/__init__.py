@@ -32,6 +32,8 @@ HANDLERS = {
     "run_digest": ("sending", "run_digest"),
     "run_summary": ("reading", "run_summary"),
     "run_init": ("init", "run_init"),
+    "run_probe": ("monitoring", "run_probe"),
+    "run_draft": ("monitoring", "run_draft"),
 }
 """Each command's function, by the name the parser gives it: (module, function)."""
 
@@ -228,6 +230,47 @@ def _parser() -> argparse.ArgumentParser:
     )
     summary.set_defaults(handler="run_summary")
 
+    probing = commands.add_parser(
+        "probe",
+        help="run every component's probe once and record the results",
+        description="Request each probe of components.yml (concurrently), record the results"
+        " in the probe_results folder and print them. With --draft, a component failing"
+        " probe_failures probes in a row gets a draft incident in a draft pull request, or"
+        " joins the one already open; recovery is commented there. Needs HERALD_GITHUB_TOKEN"
+        " and GITHUB_REPOSITORY, which the probe workflow sets.",
+    )
+    probing.add_argument(
+        "--draft", action="store_true", help="draft incidents for failing components"
+    )
+    probing.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        default=8,
+        metavar="N",
+        help="probes at once, 1 to 64 (default: %(default)s)",
+    )
+    _add_base_option(probing)
+    probing.set_defaults(handler="run_probe")
+
+    drafting = commands.add_parser(
+        "draft",
+        help="draft an incident from an alert webhook's payload (Alertmanager, Grafana)",
+        description="Read an alert notification (the JSON Alertmanager or Grafana posts, or"
+        " the client_payload of a herald-alert repository_dispatch), match its labels to"
+        " the components' alerts: in components.yml, and draft the incident as herald"
+        " probe --draft does; resolved alerts add the recovery comment.",
+    )
+    drafting.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        choices=["alertmanager", "grafana"],
+        help="what sent the payload",
+    )
+    drafting.add_argument("file", metavar="FILE", help="the payload (- for standard input)")
+    _add_base_option(drafting)
+    drafting.set_defaults(handler="run_draft")
+
     initialising = commands.add_parser(
         "init",
         help="start a status repository for your own site (or upgrade its workflows)",
@@ -271,6 +314,24 @@ def _parser() -> argparse.ArgumentParser:
         if command.get_default("handler") not in WITHOUT_SITE:
             _add_config_option(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _concurrency(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("give 1 to 64")
+    return value
+
+
+def _add_base_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--base",
+        metavar="BRANCH",
+        help="the branch drafts are proposed to (default: GITHUB_REF_NAME, else main)",
+    )
 
 
 def _add_config_option(parser: argparse.ArgumentParser, *, default: str) -> None:

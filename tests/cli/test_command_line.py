@@ -20,10 +20,11 @@ SITE_COMMANDS = {
     "notify": ("notify", "--dry-run"),
     "digest": ("digest", "--out", "digest.eml"),
     "summary": ("summary", "--before", "site"),
+    "probe": ("probe",),
 }
 """Every command that reads a site, with arguments it succeeds with on the test site."""
 
-COMMANDS = [*SITE_COMMANDS, "init"]
+COMMANDS = [*SITE_COMMANDS, "draft", "init"]
 
 
 @pytest.fixture

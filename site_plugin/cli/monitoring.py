@@ -1,0 +1,469 @@
+"""``herald probe`` and ``herald draft``: what monitoring sees becomes a draft incident.
+
+Both end in the same place. Probes (run on a schedule) and alerts (posted by Alertmanager
+or Grafana) say which components fail since when, and which are healthy again; the
+outage record (``monitor.outages``) decides; this module carries the decision out:
+
+- a new outage: a draft incident from the outage template on its own branch, and a draft
+  pull request with the evidence (or, with ``publish_first_update``, the first update
+  pushed to the default branch);
+- more components failing: the draft lists them too (a comment when a person has taken
+  the draft over, or it is merged);
+- recovery: a comment with the time and the command that resolves the incident.
+
+Nothing is published unless a person merges, or the team chose otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from ..authoring.inputs import Workspace
+from ..authoring.templates import names_text, render_template
+from ..authoring.writing import NewIncident, NewUpdate, prepare_new, prepare_update
+from ..content.measurements import ProbeResult
+from ..content.model import Catalog, ComponentStatus, StatusSite, UpdateStatus
+from ..content.rules import INDEX_FILE
+from ..errors import MonitorError, SettingsError
+from ..monitor.outages import (
+    Action,
+    ExtendDraft,
+    Failure,
+    OpenDraft,
+    Outage,
+    OutageState,
+    Recover,
+    RefreshEvidence,
+    closed,
+    decide,
+    extended,
+    load_state,
+    opened,
+    probe_failure,
+    probe_recovery,
+    result_line,
+    save_state,
+    with_recovered,
+)
+from ..monitor.pull_requests import DraftBranch, GitHub
+from ..present.formatting import utc_clock, utc_text
+from .common import EXIT_OK, say
+from .posting import workspace
+from .settings import Settings
+
+OUTAGES_FILE = "outages.json"
+BRANCH_PREFIX = "herald/outage/"
+DEFAULT_CONCURRENCY = 8
+
+
+def _setting(name: str) -> str:
+    """A setting from the environment; empty is unset, as GitHub Actions passes it."""
+    return os.environ.get(name, "").strip()
+
+
+@dataclass(frozen=True)
+class Drafting:
+    """Everything needed to carry out outage decisions."""
+
+    settings: Settings
+    space: Workspace
+    site: StatusSite
+    now: datetime
+    branch: DraftBranch
+    github: GitHub
+    base: str
+    state_path: Path
+
+
+def drafting(arguments: argparse.Namespace, settings: Settings, now: datetime) -> Drafting:
+    """The repository, GitHub and the outage record, from the environment GitHub Actions
+    gives a workflow (``GITHUB_REPOSITORY``, ``GITHUB_API_URL``, ``GITHUB_SERVER_URL``)
+    and Herald's own ``HERALD_GITHUB_TOKEN`` and ``HERALD_GIT_REMOTE``."""
+    token = _setting("HERALD_GITHUB_TOKEN")
+    repository = _setting("GITHUB_REPOSITORY")
+    missing = [
+        name
+        for name, value in (("HERALD_GITHUB_TOKEN", token), ("GITHUB_REPOSITORY", repository))
+        if not value
+    ]
+    if missing:
+        raise SettingsError(
+            f"drafting incidents needs {' and '.join(missing)}: the workflow sets them"
+            " (run without --draft to only record the probes)"
+        )
+    if repository.count("/") != 1 or any(not part for part in repository.split("/")):
+        raise SettingsError(f"GITHUB_REPOSITORY {repository!r} is not OWNER/NAME")
+    server = _setting("GITHUB_SERVER_URL") or "https://github.com"
+    remote = _setting("HERALD_GIT_REMOTE") or f"{server.rstrip('/')}/{repository}.git"
+    space = workspace(settings, now)
+    return Drafting(
+        settings=settings,
+        space=space,
+        site=space.load(),
+        now=now,
+        branch=DraftBranch(settings.root, remote, token),
+        github=GitHub(_setting("GITHUB_API_URL") or "https://api.github.com", repository, token),
+        base=arguments.base or _setting("GITHUB_REF_NAME") or "main",
+        state_path=settings.root / settings.probe_results / OUTAGES_FILE,
+    )
+
+
+# herald probe
+
+
+def run_probe(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
+    """``herald probe``: run every component's probe once, record the results, and with
+    ``--draft`` act on the outages they show."""
+    space = workspace(settings, now)
+    site = space.load()
+    probes = {c.id: c.probe for c in site.catalog.components if c.probe is not None}
+    if not probes:
+        say("No component in components.yml has a probe: nothing to do.")
+        return EXIT_OK
+    from ..content.probe_store import ProbeStore
+    from ..monitor.probing import run_probes
+
+    run = run_probes(probes, now, concurrency=arguments.concurrency)
+    store = ProbeStore(settings.root / settings.probe_results)
+    for component_id, result in run.results.items():
+        store.append(component_id, [result])
+        say(f"{component_id}: {result_line(result)}")
+    for warning in run.certificate_warnings:
+        probe = probes[warning.component_id]
+        say(
+            f"{probe.source}: warning: the certificate of {warning.host} expires"
+            f" {utc_text(warning.expires)} (renew it before then)"
+        )
+    if not arguments.draft:
+        return EXIT_OK
+    needed = max(settings.probe_failures, settings.probe_recoveries)
+    failures: list[Failure] = []
+    healthy: dict[str, datetime] = {}
+    for component_id in probes:
+        latest: Sequence[ProbeResult] = store.latest(component_id, needed + 2016)
+        failure = probe_failure(component_id, latest, settings.probe_failures)
+        if failure is not None:
+            failures.append(failure)
+            continue
+        recovered = probe_recovery(latest, settings.probe_recoveries)
+        if recovered is not None:
+            healthy[component_id] = recovered
+    carry_out(drafting(arguments, settings, now), failures, healthy)
+    return EXIT_OK
+
+
+# herald draft --from alertmanager|grafana FILE
+
+
+def run_draft(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
+    """``herald draft --from SOURCE FILE``: an alert webhook's payload, as a probe run."""
+    from ..monitor.alerts import alert_failures, read_alert_payload
+
+    context = drafting(arguments, settings, now)
+    path = Path(arguments.file)
+    try:
+        text = sys.stdin.buffer.read() if arguments.file == "-" else path.read_bytes()
+    except OSError as error:
+        raise MonitorError(f"{arguments.file}: cannot be read ({error.strerror})") from None
+    reading = read_alert_payload(text, arguments.source, context.site.catalog, name=arguments.file)
+    for warning in reading.warnings:
+        say(f"warning: {warning}")
+    failures, healthy = alert_failures(reading, now)
+    carry_out(context, failures, healthy)
+    return EXIT_OK
+
+
+# Carrying out.
+
+
+def carry_out(
+    context: Drafting, failures: Sequence[Failure], healthy: Mapping[str, datetime]
+) -> None:
+    """Do what the outage record decides, recording the new state after each step."""
+    state = load_state(context.state_path)
+    for action in decide(state, failures, healthy):
+        state = _carry_out(context, state, action)
+        save_state(context.state_path, state)
+    if state.open is not None and healthy:
+        # Some components of a still-open outage recovered: remember it.
+        state = OutageState(with_recovered(state.open, healthy), state.closed)
+        save_state(context.state_path, state)
+
+
+def _carry_out(context: Drafting, state: OutageState, action: Action) -> OutageState:
+    if isinstance(action, OpenDraft):
+        return OutageState(_open_draft(context, action.failures), state.closed)
+    if isinstance(action, ExtendDraft):
+        return OutageState(_extend_draft(context, action), state.closed)
+    if isinstance(action, RefreshEvidence):
+        outage = action.outage
+        merged = {**outage.evidence, **action.evidence}
+        refreshed = replace(outage, evidence=merged)
+        if (
+            outage.pull_request is not None
+            and context.github.pull_request(outage.pull_request).open
+        ):
+            context.github.update_pull_request(
+                outage.pull_request, body=_pull_request_body(context, refreshed)
+            )
+        return OutageState(refreshed, state.closed)
+    assert isinstance(action, Recover)
+    _recover(context, action)
+    recovered = with_recovered(action.outage, dict.fromkeys(action.outage.failing_ids, action.at))
+    return closed(state, recovered)
+
+
+def _open_draft(context: Drafting, failures: Sequence[Failure]) -> Outage:
+    incident_id, files, title = _draft_files(context, failures, incident_id=None)
+    if context.settings.publish_first_update:
+        context.branch.commit(
+            context.base,
+            files,
+            f"Investigating: {title}\n\nPublished by herald from what monitoring saw.",
+            base=context.base,
+        )
+        say(f"Published the first update of {incident_id} on {context.base}.")
+        return opened(incident_id, failures, context.now, pull_request=None, branch=None,
+                      published=True)  # fmt: skip
+    branch = BRANCH_PREFIX + incident_id
+    commit = context.branch.commit(
+        branch, files, f"Draft: {title}\n\nDrafted by herald from what monitoring saw.",
+        base=context.base,
+    )  # fmt: skip
+    outage = opened(incident_id, failures, context.now, pull_request=None, branch=branch,
+                    published=False)  # fmt: skip
+    outage = replace(outage, draft_commit=commit)
+    number = context.github.open_pull_request(
+        branch=branch, base=context.base, title=title, body=_pull_request_body(context, outage)
+    )
+    say(f"Opened draft pull request #{number} for {incident_id} ({branch}).")
+    return replace(outage, pull_request=number)
+
+
+def _extend_draft(context: Drafting, action: ExtendDraft) -> Outage:
+    outage = extended(action.outage, action.failures)
+    names = _names(context.site.catalog, [f.component_id for f in action.failures])
+    since = min(f.since for f in action.failures)
+    recorded = outage.draft_commit
+    if outage.pull_request is not None and outage.branch is not None:
+        state = context.github.pull_request(outage.pull_request)
+        untouched = (
+            recorded is not None
+            and state.open
+            and not state.merged
+            and context.branch.head(outage.branch) == recorded
+        )
+        if untouched:
+            everything = [
+                Failure(cid, part.since, part.status, outage.evidence.get(cid, ()), part.source)
+                for cid, part in outage.components.items()
+                if part.recovered is None
+            ]
+            _, files, title = _draft_files(context, everything, incident_id=outage.incident_id)
+            commit = context.branch.commit(
+                outage.branch, files, f"Draft: {title}\n\nAlso failing: {names}.",
+                base=context.base, replace_commit=recorded,
+            )  # fmt: skip
+            outage = replace(outage, draft_commit=commit)
+            context.github.update_pull_request(
+                outage.pull_request, body=_pull_request_body(context, outage), title=title
+            )
+            say(f"Added {names} to draft pull request #{outage.pull_request}.")
+            return outage
+        context.github.comment(
+            outage.pull_request,
+            f"Monitoring sees **{_markdown_text(names)}** failing too, since"
+            f" {utc_clock(since)}.\n\n{_evidence_block(action.failures)}\n"
+            f"To say so on the status page: `herald update {outage.incident_id}"
+            f" {_component_options(action.failures)}`",
+        )
+        say(f"Commented on pull request #{outage.pull_request}: {names} failing too.")
+        return outage
+    # Published directly: the news goes in a draft update for a person to merge.
+    files = _update_files(
+        context,
+        outage.incident_id,
+        UpdateStatus.IDENTIFIED,
+        tuple(f"{f.component_id}={f.status.value}" for f in action.failures),
+    )
+    branch = f"{BRANCH_PREFIX}{outage.incident_id}-{context.now:%Y%m%dT%H%M%S}"
+    context.branch.commit(branch, files, f"Draft update: {names} failing too", base=context.base)
+    number = context.github.open_pull_request(
+        branch=branch,
+        base=context.base,
+        title=f"Update: {names} failing too",
+        body=_evidence_block(action.failures),
+    )
+    say(f"Opened draft pull request #{number}: {names} failing too.")
+    return replace(outage, pull_request=number, branch=branch, draft_commit=None)
+
+
+def _recover(context: Drafting, action: Recover) -> None:
+    outage = action.outage
+    names = _names(context.site.catalog, list(outage.components))
+    lasted = action.at - outage.since
+    minutes = max(1, round(lasted.total_seconds() / 60))
+    text = (
+        f"Monitoring sees **{_markdown_text(names)}** healthy again since"
+        f" {utc_text(action.at)} (about {minutes} min after it began at"
+        f" {utc_clock(outage.since)}).\n\n"
+    )
+    if outage.pull_request is None:
+        files = _update_files(context, outage.incident_id, UpdateStatus.RESOLVED, ())
+        branch = f"{BRANCH_PREFIX}{outage.incident_id}-resolved"
+        context.branch.commit(branch, files, f"Draft: resolve {outage.incident_id}",
+                              base=context.base)  # fmt: skip
+        number = context.github.open_pull_request(
+            branch=branch, base=context.base, title=f"Resolve {outage.incident_id}",
+            body=text + "Read the message, then merge to resolve the incident.",
+        )  # fmt: skip
+        say(f"Opened draft pull request #{number} to resolve {outage.incident_id}.")
+        return
+    state = context.github.pull_request(outage.pull_request)
+    if state.merged:
+        text += (
+            "If customers are no longer affected, resolve the incident:\n\n"
+            f"    herald resolve {outage.incident_id}\n"
+        )
+    else:
+        text += (
+            "If customers are no longer affected, merge this and resolve the incident"
+            f" (`herald resolve {outage.incident_id}`); if it was a blip nobody noticed,"
+            " close this pull request."
+        )
+    context.github.comment(outage.pull_request, text)
+    say(f"Commented on pull request #{outage.pull_request}: {names} recovered.")
+
+
+# The words.
+
+TITLES = {
+    ComponentStatus.MAJOR_OUTAGE: "{names} unavailable",
+    ComponentStatus.PARTIAL_OUTAGE: "Errors on {names}",
+    ComponentStatus.DEGRADED_PERFORMANCE: "Slow responses from {names}",
+}
+
+
+def _names(catalog: Catalog, component_ids: Sequence[str]) -> str:
+    names = []
+    for component_id in component_ids:
+        entry = catalog.get(component_id)
+        names.append(entry.name if entry is not None else component_id)
+    return names_text(names)
+
+
+def _draft_files(
+    context: Drafting, failures: Sequence[Failure], *, incident_id: str | None
+) -> tuple[str, dict[str, str], str]:
+    """The draft incident's files (paths relative to the repository), id and title."""
+    worst = max(f.status for f in failures)
+    names = _names(context.site.catalog, [f.component_id for f in failures])
+    title = TITLES.get(worst, "Problem with {names}").format(names=names)
+    request = NewIncident(
+        title=title,
+        components=tuple(f"{f.component_id}={f.status.value}" for f in failures),
+        at="now",
+        started=min(f.since for f in failures),
+        incident_id=incident_id,
+    )
+    prepared = prepare_new(context.space, request)
+    message = render_template(context.space, prepared.template, prepared.context).strip()
+    folder = context.space.relative(prepared.folder)
+    files = {
+        f"{folder}/{INDEX_FILE}": prepared.index,
+        context.space.relative(prepared.update_path): prepared.update_fields + message + "\n",
+    }
+    return prepared.folder.name, files, title
+
+
+def _update_files(
+    context: Drafting, incident_id: str, status: UpdateStatus, components: tuple[str, ...]
+) -> dict[str, str]:
+    request = NewUpdate(incident=incident_id, status=status, at="now", components=components)
+    path, fields, template, template_context, _ = prepare_update(context.space, request)
+    message = render_template(context.space, template, template_context).strip()
+    return {context.space.relative(path): fields + message + "\n"}
+
+
+def _component_options(failures: Sequence[Failure]) -> str:
+    return " ".join(f"--component {f.component_id}={f.status.value}" for f in failures)
+
+
+def _pull_request_body(context: Drafting, outage: Outage) -> str:
+    """What a person reads before merging: what failed, since when, and how to decide."""
+    catalog = context.site.catalog
+    lines = [
+        "Monitoring drafted this incident. **Nothing is published until you merge.**",
+        "",
+        "Read the title, the affected components and the message; correct what is wrong"
+        " (push to this branch, or edit the files on GitHub), then mark it ready and merge."
+        " If it is a false alarm, close this pull request.",
+        "",
+        "| Component | Failing since | Guessed status | Source |",
+        "|---|---|---|---|",
+    ]
+    for component_id, part in outage.components.items():
+        entry = catalog.get(component_id)
+        name = entry.name if entry is not None else component_id
+        recovered = f" (recovered {utc_clock(part.recovered)})" if part.recovered else ""
+        lines.append(
+            f"| {_table_text(name)} | {utc_text(part.since)}{recovered}"
+            f" | {part.status.label} | {_table_text(part.source)} |"
+        )
+    for component_id, evidence in outage.evidence.items():
+        if not evidence:
+            continue
+        lines += ["", f"**{_markdown_text(_names(catalog, [component_id]))}**, latest checks:", ""]
+        lines.append(_fenced(evidence))
+    lines += ["", f"Updated {utc_text(context.now)} by `herald`."]
+    return "\n".join(lines)
+
+
+def _evidence_block(failures: Sequence[Failure]) -> str:
+    return _fenced([line for failure in failures for line in failure.evidence])
+
+
+def _fenced(lines: Sequence[str]) -> str:
+    """Lines shown verbatim: in a fence longer than any run of backticks in them, so no
+    text from a server or an alert can close it, mention people or add markup."""
+    text = "\n".join(_one_line(line) for line in lines)
+    longest = max((len(run) for run in text.split("\n") for run in _backtick_runs(run)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def _backtick_runs(text: str) -> list[str]:
+    runs, current = [], ""
+    for char in text:
+        if char == "`":
+            current += char
+        elif current:
+            runs.append(current)
+            current = ""
+    return [*runs, current] if current else runs
+
+
+def _one_line(text: str) -> str:
+    return "".join(char if char.isprintable() else " " for char in text)[:500]
+
+
+def _markdown_text(text: str) -> str:
+    """Text in Markdown prose: every character that could be markup, a mention or a
+    link escaped (component names come from the repository, but may still be hostile)."""
+    escaped = []
+    for char in _one_line(text):
+        if char in "\\`*_{}[]()<>#+-.!|@~&":
+            escaped.append("\\" + char)
+        else:
+            escaped.append(char)
+    return "".join(escaped)
+
+
+def _table_text(text: str) -> str:
+    return _markdown_text(text)

@@ -1,0 +1,229 @@
+"""The one way Herald proposes content: a branch in the status repository and a pull request.
+
+Two small parts, both real: ``DraftBranch`` commits files onto a branch of the status
+repository with ``git`` (in a separate worktree, so the checkout the command runs in is
+left as it is) and pushes it; ``GitHub`` opens, updates and comments on pull requests
+through GitHub's REST API. The token travels in a header, never in a URL, an argument
+or a message.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import __version__
+from ..errors import MonitorError
+
+API_VERSION = "2022-11-28"
+BOT_NAME = "github-actions[bot]"
+BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
+TIMEOUT = 30.0
+MAX_RESPONSE_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class DraftBranch:
+    """Where drafts are pushed.
+
+    Attributes:
+        root: The status repository's checkout.
+        push_url: The remote to push to (``https://github.com/OWNER/NAME.git``, or a
+            path to another repository).
+        token: For an https remote: sent as an HTTP header, never stored.
+    """
+
+    root: Path
+    push_url: str
+    token: str = ""
+
+    def commit(
+        self,
+        branch: str,
+        files: Mapping[str, str],
+        message: str,
+        *,
+        base: str,
+        replace_commit: str | None = None,
+    ) -> str:
+        """Commit ``files`` (paths relative to the repository) on ``branch``, starting
+        from ``base`` (a branch of the remote), and push it; returns the new commit.
+
+        With ``replace_commit``, the branch is replaced only if it still points there: a
+        branch someone has pushed to since is left alone (``MonitorError``).
+        ``branch == base`` commits on top of the base itself (never forced).
+        """
+        with tempfile.TemporaryDirectory(prefix="herald-draft-") as scratch:
+            worktree = Path(scratch) / "tree"
+            self._git("fetch", "--quiet", "--depth=1", self.push_url, f"refs/heads/{base}")
+            self._git("worktree", "add", "--quiet", "--detach", str(worktree), "FETCH_HEAD")
+            try:
+                for relative, text in files.items():
+                    target = worktree / relative
+                    if not _inside(worktree, target):
+                        raise MonitorError(f"{relative}: not a path inside the repository")
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(text, encoding="utf-8")
+                self._git("add", "--", *files, cwd=worktree)
+                self._git(
+                    "-c",
+                    f"user.name={BOT_NAME}",
+                    "-c",
+                    f"user.email={BOT_EMAIL}",
+                    "commit",
+                    "--quiet",
+                    "--no-verify",
+                    "-m",
+                    message,
+                    cwd=worktree,
+                )
+                commit = self._git("rev-parse", "HEAD", cwd=worktree).strip()
+                push = ["push", "--quiet", self.push_url, f"HEAD:refs/heads/{branch}"]
+                if replace_commit is not None and branch != base:
+                    push.insert(2, f"--force-with-lease=refs/heads/{branch}:{replace_commit}")
+                self._git(*push, cwd=worktree)
+                return commit
+            finally:
+                self._git("worktree", "remove", "--force", str(worktree), check=False)
+
+    def head(self, branch: str) -> str | None:
+        """The commit ``branch`` points to on the remote, or ``None`` if there is none."""
+        output = self._git("ls-remote", "--heads", self.push_url, f"refs/heads/{branch}")
+        line = output.strip().splitlines()
+        return line[0].split()[0] if line else None
+
+    def _git(self, *arguments: str, cwd: Path | None = None, check: bool = True) -> str:
+        command = ["git"]
+        if self.token and self.push_url.startswith("https://"):
+            credentials = base64.b64encode(f"x-access-token:{self.token}".encode()).decode()
+            # In the environment, not the command line: nothing that lists processes
+            # or logs the command shows the token.
+            environment = dict(
+                os.environ,
+                GIT_CONFIG_COUNT="1",
+                GIT_CONFIG_KEY_0="http.extraHeader",
+                GIT_CONFIG_VALUE_0=f"Authorization: Basic {credentials}",
+            )
+        else:
+            environment = dict(os.environ)
+        environment.update(GIT_TERMINAL_PROMPT="0")
+        result = subprocess.run(
+            [*command, *arguments],
+            cwd=cwd or self.root,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            what = arguments[0] if arguments[0] != "-c" else "commit"
+            detail = result.stderr.strip().splitlines()[-1:] or ["no message"]
+            raise MonitorError(f"git {what} failed: {_redacted(detail[0], self.token)}")
+        return result.stdout
+
+
+def _inside(root: Path, path: Path) -> bool:
+    real_root = os.path.realpath(root)
+    return os.path.realpath(path).startswith(real_root + os.sep)
+
+
+def _redacted(text: str, secret: str) -> str:
+    return text.replace(secret, "***") if secret else text
+
+
+@dataclass(frozen=True)
+class PullRequestState:
+    number: int
+    open: bool
+    merged: bool
+
+
+@dataclass(frozen=True)
+class GitHub:
+    """GitHub's REST API for one repository.
+
+    Attributes:
+        api_url: ``https://api.github.com``, or a GitHub Enterprise Server's API.
+        repository: ``OWNER/NAME``.
+        token: A token allowed to write pull requests (and contents, for branches).
+    """
+
+    api_url: str
+    repository: str
+    token: str
+
+    def open_pull_request(self, *, branch: str, base: str, title: str, body: str) -> int:
+        """Open a draft pull request of ``branch`` into ``base``; returns its number."""
+        answer = self._request(
+            "POST",
+            "pulls",
+            {"title": title, "head": branch, "base": base, "body": body, "draft": True},
+        )
+        number = answer.get("number")
+        if not isinstance(number, int):
+            raise MonitorError("GitHub did not say which pull request it opened")
+        return number
+
+    def update_pull_request(self, number: int, *, body: str, title: str | None = None) -> None:
+        fields = {"body": body} if title is None else {"body": body, "title": title}
+        self._request("PATCH", f"pulls/{number}", fields)
+
+    def comment(self, number: int, body: str) -> None:
+        """Comment on a pull request (open, closed or merged alike)."""
+        self._request("POST", f"issues/{number}/comments", {"body": body})
+
+    def pull_request(self, number: int) -> PullRequestState:
+        answer = self._request("GET", f"pulls/{number}", None)
+        return PullRequestState(
+            number=number,
+            open=answer.get("state") == "open",
+            merged=bool(answer.get("merged")),
+        )
+
+    def _request(
+        self, method: str, path: str, fields: Mapping[str, object] | None
+    ) -> dict[str, object]:
+        url = f"{self.api_url.rstrip('/')}/repos/{self.repository}/{path}"
+        data = json.dumps(fields).encode("utf-8") if fields is not None else None
+        request = urllib.request.Request(url, data=data, method=method)
+        request.add_header("Authorization", f"Bearer {self.token}")
+        request.add_header("Accept", "application/vnd.github+json")
+        request.add_header("X-GitHub-Api-Version", API_VERSION)
+        request.add_header("User-Agent", f"Herald/{__version__}")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+                body = response.read(MAX_RESPONSE_BYTES)
+        except urllib.error.HTTPError as error:
+            raise MonitorError(
+                f"GitHub refused {method} {path}: HTTP {error.code}{_github_message(error)}"
+            ) from None
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise MonitorError(f"GitHub's API cannot be reached ({reason})") from None
+        if not body:
+            return {}
+        try:
+            answer = json.loads(body)
+        except ValueError:
+            raise MonitorError(f"GitHub's answer to {method} {path} is not JSON") from None
+        return answer if isinstance(answer, dict) else {}
+
+
+def _github_message(error: urllib.error.HTTPError) -> str:
+    """GitHub's own words for a refusal (``Validation Failed``), one short line."""
+    try:
+        message = json.loads(error.read(64 * 1024)).get("message", "")
+    except (ValueError, AttributeError, OSError):
+        return ""
+    text = "".join(char for char in str(message) if char.isprintable())[:200]
+    return f" ({text})" if text else ""

@@ -1,0 +1,302 @@
+"""From a service that dies to one draft pull request and a recovery comment.
+
+Everything real but GitHub: the ``herald probe --draft`` command, a service on loopback
+that goes down and comes back, a git repository with a remote to push drafts to, and a
+loopback server answering as GitHub's pull request API does.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..conftest import epoch_of, run_herald
+from .github_api import GitHubApi
+
+START = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+REPOSITORY = "kestrel/status"
+TOKEN = "test-token-not-a-secret"
+
+MKDOCS = """\
+site_name: Kestrel status
+site_url: https://status.kestrel.example/
+theme:
+  name: material
+plugins:
+  - herald:
+      probe_failures: 3
+      probe_recoveries: 2
+"""
+
+
+class Service:
+    """An HTTP service on loopback that can die and come back on the same port."""
+
+    def __init__(self) -> None:
+        self.server: ThreadingHTTPServer | None = None
+        self.port = 0
+        self.start()
+
+    def start(self) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = b"ok"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *arguments: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.port = self.server.server_port
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def die(self) -> None:
+        assert self.server is not None
+        self.server.shutdown()
+        self.server.server_close()
+        self.server = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/health"
+
+
+@pytest.fixture
+def service() -> Iterator[Service]:
+    running = Service()
+    yield running
+    if running.server is not None:
+        running.die()
+
+
+@pytest.fixture
+def github() -> Iterator[GitHubApi]:
+    api = GitHubApi(REPOSITORY)
+    yield api
+    api.close()
+
+
+def git(cwd: Path, *arguments: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@test.example", *arguments],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def status_repository(root: Path, service_url: str) -> Path:
+    """A status repository with one probed component, committed, and its remote."""
+    root.mkdir()
+    (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    (root / "components.yml").write_text(
+        "components:\n"
+        "  - id: api\n"
+        "    name: REST API\n"
+        "    probe:\n"
+        f"      url: {service_url}\n"
+        "      body_contains: ok\n"
+        "      timeout: 5s\n"
+        "  - id: dashboard\n"
+        "    name: Dashboard\n",
+        encoding="utf-8",
+    )
+    (root / "incidents").mkdir()
+    (root / "incidents" / ".gitkeep").write_text("", encoding="utf-8")
+    (root / "docs").mkdir()
+    (root / "docs" / ".gitkeep").write_text("", encoding="utf-8")
+    (root / ".gitignore").write_text(".herald-probes/\n", encoding="utf-8")
+    git(root, "init", "--quiet", "--initial-branch=main")
+    git(root, "add", "-A")
+    git(root, "commit", "--quiet", "-m", "Start")
+    remote = root.parent / "remote.git"
+    git(root.parent, "clone", "--quiet", "--bare", str(root), str(remote))
+    return remote
+
+
+def probe(root: Path, remote: Path, github: GitHubApi, moment: datetime) -> str:
+    result = run_herald(
+        root,
+        "probe",
+        "--draft",
+        epoch=epoch_of(moment),
+        HERALD_GITHUB_TOKEN=TOKEN,
+        GITHUB_REPOSITORY=REPOSITORY,
+        GITHUB_API_URL=github.url,
+        HERALD_GIT_REMOTE=str(remote),
+        GITHUB_REF_NAME="main",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout
+
+
+def test_a_service_that_dies_gets_one_draft_pull_request_and_a_recovery_comment(
+    tmp_path: Path, service: Service, github: GitHubApi
+) -> None:
+    root = tmp_path / "status"
+    remote = status_repository(root, service.url)
+    main_before = git(remote, "rev-parse", "main")
+    times = [START + timedelta(minutes=5 * run) for run in range(9)]
+
+    for moment in times[:2]:
+        probe(root, remote, github, moment)
+    assert github.requests == []
+
+    service.die()
+    # Two failures: not yet (probe_failures is 3).
+    probe(root, remote, github, times[2])
+    probe(root, remote, github, times[3])
+    assert github.of("POST", "/pulls") == []
+    output = probe(root, remote, github, times[4])
+    assert "Opened draft pull request #1" in output
+    # Still down: the same outage, never a second draft.
+    probe(root, remote, github, times[5])
+
+    opened = github.of("POST", "/pulls")
+    assert len(opened) == 1
+    request = opened[0]
+    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert request.headers["X-GitHub-Api-Version"] == "2022-11-28"
+    assert request.body["draft"] is True
+    assert request.body["base"] == "main"
+    assert request.body["title"] == "REST API unavailable"
+    branch = request.body["head"]
+    assert branch.startswith("herald/outage/2026-12-01-")
+    pull = github.pulls[1]
+    assert "Nothing is published until you merge" in pull.body
+    assert "12:10" in pull.body  # failing since the first failed probe
+    assert "refused" in pull.body
+
+    # The draft is on its branch; the default branch is untouched.
+    assert git(remote, "rev-parse", "main") == main_before
+    files = git(remote, "ls-tree", "-r", "--name-only", branch).split()
+    incident = branch.removeprefix("herald/outage/")
+    assert f"incidents/{incident}/index.md" in files
+    index = git(remote, "show", f"{branch}:incidents/{incident}/index.md")
+    assert "api: major_outage" in index
+    assert "started: 2026-12-01T12:10:00Z" in index
+    assert "impact: critical" in index or "impact: major" in index
+    update_name = next(name for name in files if name.endswith("-investigating.md"))
+    update = git(remote, "show", f"{branch}:{update_name}")
+    assert "Since 12:10 UTC, we have been seeing a problem with REST API" in update
+
+    # The draft passes herald check and builds, as a person would merge it.
+    checkout = tmp_path / "review"
+    git(tmp_path, "clone", "--quiet", "--branch", branch, str(remote), str(checkout))
+    checked = run_herald(checkout, "check", "--strict", epoch=epoch_of(times[5]))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    service.start()
+    probe(root, remote, github, times[6])
+    assert pull.comments == []  # one good probe is not a recovery (probe_recoveries: 2)
+    probe(root, remote, github, times[7])
+    assert len(pull.comments) == 1
+    comment = pull.comments[0]
+    assert "healthy again since 1 Dec 2026, 12:30 UTC" in comment
+    assert f"herald resolve {incident}" in comment
+    # Healthy from now on: nothing more is said.
+    probe(root, remote, github, times[8])
+    assert len(pull.comments) == 1
+    assert len(github.of("POST", "/pulls")) == 1
+
+
+def test_more_components_failing_join_the_draft_and_a_person_s_edit_is_kept(
+    tmp_path: Path, github: GitHubApi
+) -> None:
+    services = {name: Service() for name in ("api", "dashboard", "webhooks")}
+    try:
+        root = tmp_path / "status"
+        remote = status_repository(root, services["api"].url)
+        with (root / "components.yml").open("a", encoding="utf-8") as file:
+            file.write(f"    probe: {services['dashboard'].url}\n")
+            file.write(
+                f"  - id: webhooks\n    name: Webhooks\n    probe: {services['webhooks'].url}\n"
+            )
+        git(root, "commit", "--quiet", "-am", "Probe everything")
+        git(root, "push", "--quiet", str(remote), "main")
+        times = iter(START + timedelta(minutes=5 * run) for run in range(20))
+
+        services["api"].die()
+        for _ in range(3):
+            probe(root, remote, github, next(times))
+        pull = github.pulls[1]
+        assert pull.title == "REST API unavailable"
+        branch = pull.head
+        incident = branch.removeprefix("herald/outage/")
+
+        # The dashboard fails too while nobody has touched the draft: it is rewritten.
+        services["dashboard"].die()
+        for _ in range(3):
+            probe(root, remote, github, next(times))
+        assert len(github.of("POST", "/pulls")) == 1
+        assert pull.title == "REST API and Dashboard unavailable"
+        index = git(remote, "show", f"{branch}:incidents/{incident}/index.md")
+        assert "api: major_outage" in index
+        assert "dashboard: major_outage" in index
+        assert "Dashboard" in pull.body
+
+        # A person takes the draft over; then webhooks fail too: Herald only comments.
+        person = tmp_path / "person"
+        git(tmp_path, "clone", "--quiet", "--branch", branch, str(remote), str(person))
+        index_file = person / "incidents" / incident / "index.md"
+        index_file.write_text(
+            index_file.read_text("utf-8").replace(
+                "REST API and Dashboard unavailable", "Sign-in errors"
+            ),
+            encoding="utf-8",
+        )
+        git(person, "commit", "--quiet", "-am", "A better title")
+        git(person, "push", "--quiet", "origin", branch)
+        services["webhooks"].die()
+        for _ in range(3):
+            probe(root, remote, github, next(times))
+        assert len(github.of("POST", "/pulls")) == 1
+        assert "title: Sign-in errors" in git(
+            remote, "show", f"{branch}:incidents/{incident}/index.md"
+        )
+        assert len(pull.comments) == 1
+        assert "Webhooks" in pull.comments[0]
+        assert f"herald update {incident} --component webhooks=major_outage" in pull.comments[0]
+    finally:
+        for running in services.values():
+            if running.server is not None:
+                running.die()
+
+
+def test_with_publish_first_update_the_first_update_goes_to_main(
+    tmp_path: Path, service: Service, github: GitHubApi
+) -> None:
+    root = tmp_path / "status"
+    remote = status_repository(root, service.url)
+    mkdocs = root / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text("utf-8") + "      publish_first_update: true\n", "utf-8")
+    git(root, "commit", "--quiet", "-am", "Publish at once")
+    git(root, "push", "--quiet", str(remote), "main")
+    service.die()
+    for run in range(3):
+        probe(root, remote, github, START + timedelta(minutes=5 * run))
+    assert github.of("POST", "/pulls") == []
+    files = git(remote, "ls-tree", "-r", "--name-only", "main").split()
+    assert any(name.endswith("-investigating.md") for name in files)
+    # The recovery comes as a draft for a person: the resolution is theirs to publish.
+    git(root, "pull", "--quiet", str(remote), "main")
+    service.start()
+    for run in range(3, 5):
+        probe(root, remote, github, START + timedelta(minutes=5 * run))
+    opened = github.of("POST", "/pulls")
+    assert len(opened) == 1
+    assert opened[0].body["draft"] is True
+    resolution = git(remote, "ls-tree", "-r", "--name-only", opened[0].body["head"]).split()
+    assert any(name.endswith("-resolved.md") for name in resolution)
