@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from ..options import subscribe_email_problem
 from ..url_policy import WEB_SCHEMES, setting_url_problem
@@ -164,10 +165,13 @@ class CatalogReading(ContentReading):
             )
         for key, what in (("probe", "probes"), ("alerts", "alert labels")):
             if key in raw:
+                # Named as written: an unusable or repeated id is reported on its own.
+                written = raw.get("id")
+                named = f"group {describe(written)}" if isinstance(written, str) else "a group"
                 self.report(
                     relative,
                     raw.line_of(key),
-                    f"group '{entry_id}' has '{key}:', but {what} belong to components",
+                    f"{named} has '{key}:', but {what} belong to components",
                     f"move '{key}:' to the member it is about",
                 )
         if group is not None:
@@ -218,10 +222,12 @@ class CatalogReading(ContentReading):
         relative = self.paths.components
         document = raw["probe"]
         if isinstance(document, str):
-            # ``probe: https://...``: a plain GET with every default.
-            line = raw.line_of("probe")
-            document = LineMapping(url=document)
-            document.line, document.key_lines = line, {"url": line}
+            # ``probe: https://...``: a plain GET with every default. A problem names
+            # 'probe', the key the author wrote.
+            url = self.value(raw, "probe", probe_url, relative)
+            if url is None:
+                return None
+            return Probe(url=url, source=Source(relative, raw.line_of("probe")))
         if not isinstance(document, LineMapping):
             self.report(
                 relative,
@@ -240,6 +246,9 @@ class CatalogReading(ContentReading):
         slow_after = self.value(document, "slow_after", probe_timeout, relative)
         verify = self.value(document, "verify_tls", parse_flag, relative)
         warning = self.value(document, "certificate_warning", parse_duration, relative)
+        # A refused timeout is reported already: comparing with the default instead would
+        # add a second problem the author's fix of the first may not have.
+        timeout_usable = timeout is not None or "timeout" not in document
         timeout = timeout or DEFAULT_PROBE_TIMEOUT
         if contains is not None and method == "HEAD":
             self.report(
@@ -248,13 +257,14 @@ class CatalogReading(ContentReading):
                 "a HEAD request has no body to contain the text",
                 "use 'method: GET', or remove 'body_contains'",
             )
-        if slow_after is not None and slow_after >= timeout:
+        if slow_after is not None and timeout_usable and slow_after >= timeout:
             self.report(
                 relative,
                 document.line_of("slow_after"),
                 f"'slow_after' is not shorter than the timeout ({timeout.total_seconds():g}s)",
                 "make it shorter than 'timeout', or raise the timeout",
             )
+        self.report_certificate_keys(document, url, verify)
         if url is None or len(self.problems) > before:
             return None
         return Probe(
@@ -266,18 +276,48 @@ class CatalogReading(ContentReading):
             slow_after=slow_after,
             verify_tls=True if verify is None else verify,
             certificate_warning=warning or DEFAULT_CERTIFICATE_WARNING,
-            source=Source(relative, document.line),
+            source=Source(relative, raw.line_of("probe")),
         )
+
+    def report_certificate_keys(
+        self, document: LineMapping, url: str | None, verify: bool | None
+    ) -> None:
+        """``verify_tls`` and ``certificate_warning`` where they would do nothing: an
+        ``http:`` address has no certificate, and one not verified warns of nothing."""
+        relative = self.paths.components
+        if url is not None and urlsplit(url).scheme == "http":
+            for key in ("verify_tls", "certificate_warning"):
+                if key in document:
+                    self.report(
+                        relative,
+                        document.line_of(key),
+                        f"'{key}' is set, but an http:// address has no certificate",
+                        f"remove '{key}', or probe the https:// address",
+                    )
+        elif verify is False and "certificate_warning" in document:
+            self.report(
+                relative,
+                document.line_of("certificate_warning"),
+                "'certificate_warning' is set, but with 'verify_tls: false' the certificate"
+                " is not read",
+                "remove one of them",
+            )
 
     def read_alert_labels(self, raw: LineMapping) -> tuple[tuple[str, str], ...]:
         """A component's ``alerts:``: the labels an alert about it carries."""
         relative = self.paths.components
         document = raw["alerts"]
         if not isinstance(document, LineMapping) or not document:
+            # describe() calls any mapping "a set of settings", which an empty one is not.
+            what = (
+                "is empty"
+                if document == {}
+                else f"is {describe(document)}, not a set of alert labels"
+            )
             self.report(
                 relative,
                 raw.line_of("alerts"),
-                f"'alerts' is {describe(document)}, not a set of alert labels",
+                f"'alerts' {what}",
                 "write the labels an alert about it carries, e.g. 'alerts: {service: api}'",
             )
             return ()
@@ -291,15 +331,17 @@ class CatalogReading(ContentReading):
                     "use letters, digits and '_', not starting with a digit",
                 )
                 continue
-            if isinstance(value, bool) or not isinstance(value, str | int | float) or value == "":
+            if not isinstance(value, str) or not value:
+                # YAML resolves no types here: every scalar is text, an empty one ''.
+                what = "has no value" if value == "" else f"is {describe(value)}, not a value"
                 self.report(
                     relative,
                     document.line_of(name),
-                    f"alert label '{name}' is {describe(value)}, not a value",
+                    f"alert label '{name}' {what}",
                     "give the value the alert's label has, e.g. service: api",
                 )
                 continue
-            labels.append((name, str(value)))
+            labels.append((name, value))
         return tuple(sorted(labels))
 
     @staticmethod
@@ -341,11 +383,32 @@ def probe_url(value: object) -> str:
         problem = "is not an absolute http:// or https:// address"
     if problem is None and (parts.username is not None or parts.password is not None):
         problem = "carries a user name or password (@), which the repository would publish"
+    if problem is None:
+        problem = _host_problem(parts.hostname or "") or _port_problem(parts)
     if problem is not None:
         raise ValueProblem(
             problem, "write the address customers use, e.g. https://api.example.com/health"
         )
     return value
+
+
+def _host_problem(host: str) -> str | None:
+    """What keeps a probe from looking up ``host``: a name that is not a domain name."""
+    if ":" in host:
+        return None  # an IPv6 address, which urlsplit has read from its brackets
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        return "has a host name that is not a valid domain name"
+    return None
+
+
+def _port_problem(parts: SplitResult) -> str | None:
+    try:
+        port = parts.port
+    except ValueError:
+        return "has a port that is not a number from 1 to 65535"
+    return "has port 0, which nothing listens on" if port == 0 else None
 
 
 def probe_method(value: object) -> str:
@@ -365,20 +428,21 @@ def probe_timeout(value: object) -> timedelta:
     return duration
 
 
+_STATUS_RANGE = re.compile(r"\s*(?P<low>\d{1,5})\s*(?:-\s*(?P<high>\d{1,5})\s*)?", re.ASCII)
+
+
 def status_ranges(value: object) -> tuple[tuple[int, int], ...]:
     """``expect_status``: a code (200), a range ("200-299"), or a list of either."""
     items = value if isinstance(value, list) else [value]
     ranges: list[tuple[int, int]] = []
     fix = "write codes or ranges, e.g. [200, 204] or 200-299"
     for item in items:
-        text = (
-            str(item).strip() if isinstance(item, int | str) and not isinstance(item, bool) else ""
-        )
-        low, dash, high = text.partition("-")
-        try:
-            bounds = (int(low), int(high) if dash else int(low))
-        except ValueError:
-            raise ValueProblem(f"{describe(item)} is not a status code", fix) from None
+        # YAML resolves no types here, so every code is text; int() alone would also
+        # read '2_00' and other scripts' digits.
+        match = _STATUS_RANGE.fullmatch(item) if isinstance(item, str) else None
+        if match is None:
+            raise ValueProblem(f"{describe(item)} is not a status code", fix)
+        bounds = (int(match["low"]), int(match["high"] or match["low"]))
         if not (100 <= bounds[0] <= bounds[1] <= 599):
             raise ValueProblem(f"{describe(item)} is not a range of status codes 100-599", fix)
         ranges.append(bounds)
