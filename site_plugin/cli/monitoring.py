@@ -251,8 +251,9 @@ def _extend_draft(context: Drafting, action: ExtendDraft) -> Outage:
     names = _names(context.site.catalog, [f.component_id for f in action.failures])
     since = min(f.since for f in action.failures)
     recorded = outage.draft_commit
-    if outage.pull_request is not None and outage.branch is not None:
-        state = context.github.pull_request(outage.pull_request)
+    number = outage.pull_request
+    if number is not None and outage.branch is not None:
+        state = context.github.pull_request(number)
         untouched = (
             recorded is not None
             and state.open
@@ -272,18 +273,18 @@ def _extend_draft(context: Drafting, action: ExtendDraft) -> Outage:
             )  # fmt: skip
             outage = replace(outage, draft_commit=commit)
             context.github.update_pull_request(
-                outage.pull_request, body=_pull_request_body(context, outage), title=title
+                number, body=_pull_request_body(context, outage), title=title
             )
-            say(f"Added {names} to draft pull request #{outage.pull_request}.")
+            say(f"Added {names} to draft pull request #{number}.")
             return outage
         context.github.comment(
-            outage.pull_request,
+            number,
             f"Monitoring sees **{_markdown_text(names)}** failing too, since"
             f" {utc_clock(since)}.\n\n{_evidence_block(action.failures)}\n"
             f"To say so on the status page: `herald update {outage.incident_id}"
             f" {_component_options(action.failures)}`",
         )
-        say(f"Commented on pull request #{outage.pull_request}: {names} failing too.")
+        say(f"Commented on pull request #{number}: {names} failing too.")
         return outage
     # Published directly: the news goes in a draft update for a person to merge.
     files = _update_files(
