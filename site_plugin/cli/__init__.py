@@ -32,10 +32,11 @@ HANDLERS = {
     "run_digest": ("sending", "run_digest"),
     "run_summary": ("reading", "run_summary"),
     "run_init": ("init", "run_init"),
+    "run_relay": ("alerting", "run_relay"),
 }
 """Each command's function, by the name the parser gives it: (module, function)."""
 
-WITHOUT_SITE = frozenset({"run_init"})
+WITHOUT_SITE = frozenset({"run_init", "run_relay"})
 """Commands that make a site rather than read one: they get only their arguments."""
 
 DEFAULT_CONFIG = "mkdocs.yml"
@@ -264,6 +265,29 @@ def _parser() -> argparse.ArgumentParser:
         help="rewrite DIR's workflows to this version's (content is left alone)",
     )
     initialising.set_defaults(handler="run_init")
+
+    relaying = commands.add_parser(
+        "relay-alerts",
+        help="forward Alertmanager's alerts to GitHub as herald-alert dispatch events",
+        description="Take Alertmanager's webhook POSTs and forward each to GitHub's"
+        " repository_dispatch API as a herald-alert event, answering Alertmanager only once"
+        " GitHub has taken it (else 5xx, so it retries). The token comes from"
+        " HERALD_GITHUB_TOKEN, GitHub's address from GITHUB_API_URL; with HERALD_RELAY_TOKEN"
+        " set, every POST must carry it as its bearer token. Runs until SIGTERM or SIGINT.",
+    )
+    relaying.add_argument(
+        "--listen",
+        default="127.0.0.1:9095",
+        metavar="HOST:PORT",
+        help="where Alertmanager posts to (default: %(default)s)",
+    )
+    relaying.add_argument(
+        "--repository",
+        required=True,
+        metavar="OWNER/NAME",
+        help="the status repository the events go to",
+    )
+    relaying.set_defaults(handler="run_relay")
 
     # ``herald check --config FILE`` as well as ``herald --config FILE check``: after the
     # command the option has no default, so it never undoes a value given before it.

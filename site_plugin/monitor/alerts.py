@@ -54,7 +54,8 @@ DISPATCH_EVENT_TYPE = "herald-alert"
 """The ``event_type`` of the dispatch (``github.event.action`` in the workflow)."""
 
 MAX_PAYLOAD_BYTES = 1 << 20
-"""The most of a payload that is read: Alertmanager's own for 1,000 alerts is some 600 KiB."""
+"""The most of a payload that is read: 1,000 of Alertmanager's alerts with a line of summary
+each are some 400 KiB."""
 MAX_ALERTS = 1000
 MAX_LABELS = 64
 """Labels (and annotations) one alert may carry."""
