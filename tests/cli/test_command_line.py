@@ -23,7 +23,7 @@ SITE_COMMANDS = {
 }
 """Every command that reads a site, with arguments it succeeds with on the test site."""
 
-COMMANDS = [*SITE_COMMANDS, "init"]
+COMMANDS = [*SITE_COMMANDS, "init", "relay-alerts"]
 
 
 @pytest.fixture

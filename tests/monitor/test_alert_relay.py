@@ -12,6 +12,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import threading
@@ -29,7 +30,7 @@ from site_plugin.monitor.alerts import (
     unmatched_warnings,
 )
 
-from ..conftest import HERALD, StatusRepo
+from ..conftest import HERALD, REPO_ROOT, StatusRepo
 from .alertmanager import (
     GITHUB_TOKEN,
     RELAY_SECRET,
@@ -44,6 +45,7 @@ from .alertmanager import (
 from .test_alerts import COMPONENTS, PAYLOADS, saved
 
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+README = (REPO_ROOT / "README.md").read_text("utf-8")
 
 
 @pytest.fixture
@@ -442,3 +444,27 @@ def test_herald_relay_alerts_refuses_to_start_without_what_it_needs() -> None:
         process = herald_relay(*arguments, **env)
         out, err = process.communicate(timeout=60)
         assert (process.returncode, out, err) == (2, "", message)
+
+
+def test_the_readmes_alertmanager_configuration_is_valid(tmp_path: Path) -> None:
+    amtool = shutil.which("amtool")
+    if amtool is None:
+        pytest.skip("amtool is not installed (it comes with prometheus-alertmanager)")
+    section = README.split("### Alertmanager: through `herald relay-alerts`\n")[1]
+    config = section.split("\n## ")[0].split("```yaml\n")[1].split("```")[0]
+    token = tmp_path / "herald-relay-token"
+    token.write_text(RELAY_SECRET, encoding="utf-8")
+    written = tmp_path / "alertmanager.yml"
+    written.write_text(
+        config.replace("/etc/alertmanager/herald-relay-token", str(token)), encoding="utf-8"
+    )
+    checked = subprocess.run(
+        [amtool, "check-config", str(written)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "SUCCESS" in checked.stdout
+    assert "- 2 receivers" in checked.stdout

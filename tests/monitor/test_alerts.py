@@ -34,7 +34,7 @@ from site_plugin.monitor.alerts import (
     unmatched_warnings,
 )
 
-from ..conftest import StatusRepo
+from ..conftest import REPO_ROOT, StatusRepo
 from ..hostile import SAFE_TARGETS, SCRIPT_TARGETS
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -63,10 +63,6 @@ def saved(name: str) -> dict[str, Any]:
 
 def wrapped(source: str, payload: dict[str, Any]) -> str:
     return json.dumps({"source": source, "payload": payload})
-
-
-def utc(text: str) -> datetime:
-    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 @pytest.fixture
@@ -556,3 +552,13 @@ def test_when_only_what_herald_reads_fits_no_alert_is_left_out() -> None:
         "summary": ("Ünïcödé " * 40).strip()[:199] + "…",
         "description": "d" * 199 + "…",
     }
+
+
+def test_the_readmes_event_reads_as_it_says(catalog: Catalog) -> None:
+    readme = (REPO_ROOT / "README.md").read_text("utf-8")
+    section = readme.split("\n### The event\n")[1].split("\n### ")[0]
+    event = json.loads(section.split("```json\n")[1].split("```")[0])
+    payload = read_alert_document(event, "event.json")
+    api = alerts_by_component(payload.events, catalog)["api"]
+    assert api.firing_since == datetime(2026, 11, 25, 11, 50, tzinfo=UTC)
+    assert api.evidence == (("HighErrorRate", "5% of API requests fail"),)
