@@ -241,8 +241,7 @@ def read_alert_document(document: object, source_name: str) -> AlertPayload:
     reading = _Reading(source_name)
     found = _unwrap(document, reading)
     if found is None:
-        reading.raise_problems()
-        raise AssertionError("unreachable: a shape not found is a problem")
+        reading.fail()
     source, payload, where = found
     return reading.payload(source, payload, where)
 
@@ -307,11 +306,12 @@ def dispatch_request(source: str, payload: Mapping[str, Any]) -> tuple[dict[str,
     """The body of ``POST /repos/{owner}/{name}/dispatches`` that carries ``payload``, and
     how many of its alerts had to be left out to fit GitHub's limit.
 
-    The payload goes as it is when it fits. Else only what Herald reads is kept of it
-    (summaries and descriptions cut to ``MAX_SUMMARY`` and more), and if that is still too
-    large, alerts are left out, resolved ones before firing ones, and counted in
-    ``truncatedAlerts``: a component is never shown resolved because its firing alert did
-    not fit. ``payload`` must have been read already (``read_sender_payload``).
+    The payload goes as it is when it fits. Else only what Herald reads of each alert is
+    kept, its summary and description cut to what is shown, and if that is still too
+    large, alerts are left out and counted in ``truncatedAlerts``: firing ones are kept
+    first, and once one of them is left out no resolved one is kept, so a component is
+    never shown resolved because its firing alert did not fit. ``payload`` must have been
+    read already (``read_sender_payload``).
     """
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
@@ -330,11 +330,19 @@ def dispatch_request(source: str, payload: Mapping[str, Any]) -> tuple[dict[str,
     # Firing alerts first, in the sender's order; each costs its JSON and a separator.
     order = sorted(range(len(alerts)), key=lambda index: alerts[index].get("status") != "firing")
     kept: list[int] = []
+    firing_left_out = False
     for index in order:
+        firing = alerts[index].get("status") == "firing"
+        if firing_left_out and not firing:
+            # A resolved alert beside a firing one left out could make its component
+            # look resolved: none goes.
+            break
         cost = _size(alerts[index]) + 2
         if cost <= budget:
             kept.append(index)
             budget -= cost
+        elif firing:
+            firing_left_out = True
     compact["alerts"] = [alerts[index] for index in sorted(kept)]
     left_out = len(alerts) - len(kept)
     compact["truncatedAlerts"] = earlier + left_out
@@ -477,6 +485,11 @@ class _Reading:
             return
         text = f"{where}: {message}" if where else message
         self.problems.append(Problem(self.source_name, 1, text, fix))
+
+    def fail(self) -> NoReturn:
+        """Raise the problems found, of which there is at least one."""
+        self.raise_problems()
+        raise AssertionError("a payload refused without a problem")
 
     def raise_problems(self) -> None:
         if not self.problems:

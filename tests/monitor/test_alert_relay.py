@@ -29,9 +29,11 @@ from site_plugin.monitor.alerts import (
     read_alert_document,
     unmatched_warnings,
 )
+from site_plugin.monitor.relay import AlertRelay, RelaySettings
 
 from ..conftest import HERALD, REPO_ROOT, StatusRepo
 from .alertmanager import (
+    DISPATCH_TIMEOUT,
     GITHUB_TOKEN,
     RELAY_SECRET,
     Alertmanager,
@@ -468,3 +470,71 @@ def test_the_readmes_alertmanager_configuration_is_valid(tmp_path: Path) -> None
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "SUCCESS" in checked.stdout
     assert "- 2 receivers" in checked.stdout
+
+
+class HeldForward:
+    """A ``forward`` that waits until released, counting the dispatches it was handed."""
+
+    def __init__(self) -> None:
+        self.entered = threading.Semaphore(0)
+        self.release = threading.Event()
+        self.bodies: list[Any] = []
+
+    def __call__(self, body: Any) -> None:
+        self.entered.release()
+        assert self.release.wait(DISPATCH_TIMEOUT)
+        self.bodies.append(body)
+
+
+def held_relay(concurrency: int) -> tuple[AlertRelay, HeldForward, list[str]]:
+    forward = HeldForward()
+    lines: list[str] = []
+    settings = RelaySettings("127.0.0.1", 0, "acme/status", RELAY_SECRET, concurrency=concurrency)
+    relay = AlertRelay(settings, forward, lines.append)
+    relay.serve_in_thread()
+    return relay, forward, lines
+
+
+def post_in_thread(url: str, answers: queue.Queue[tuple[int, str]]) -> threading.Thread:
+    body = (PAYLOADS / "alertmanager-firing.json").read_bytes()
+    thread = threading.Thread(target=lambda: answers.put(post_to(url, body)))
+    thread.start()
+    return thread
+
+
+def test_the_relay_answers_posts_at_once_up_to_its_bound() -> None:
+    relay, forward, lines = held_relay(concurrency=2)
+    answers: queue.Queue[tuple[int, str]] = queue.Queue()
+    try:
+        posts = [post_in_thread(relay.url, answers) for _ in range(2)]
+        for _ in posts:  # both are with "GitHub" at once
+            assert forward.entered.acquire(timeout=DISPATCH_TIMEOUT)
+        body = (PAYLOADS / "alertmanager-firing.json").read_bytes()
+        assert post_to(relay.url, body) == (503, "busy: try again\n")
+        forward.release.set()
+        for post in posts:
+            post.join(timeout=DISPATCH_TIMEOUT)
+        assert [answers.get(timeout=1) for _ in posts] == [
+            (200, "sent to GitHub as herald-alert\n")
+        ] * 2
+    finally:
+        forward.release.set()
+        relay.stop()
+    assert len(forward.bodies) == 2
+    assert lines[0] == "127.0.0.1: refused (503): 2 POSTs under way"
+
+
+def test_stopping_lets_the_posts_under_way_finish() -> None:
+    relay, forward, _ = held_relay(concurrency=4)
+    answers: queue.Queue[tuple[int, str]] = queue.Queue()
+    post = post_in_thread(relay.url, answers)
+    assert forward.entered.acquire(timeout=DISPATCH_TIMEOUT)
+    stopper = threading.Thread(target=relay.stop)
+    stopper.start()
+    stopper.join(timeout=0.5)
+    assert stopper.is_alive(), "stop() returned while a POST was under way"
+    forward.release.set()
+    stopper.join(timeout=DISPATCH_TIMEOUT)
+    post.join(timeout=DISPATCH_TIMEOUT)
+    assert not stopper.is_alive()
+    assert answers.get(timeout=1) == (200, "sent to GitHub as herald-alert\n")

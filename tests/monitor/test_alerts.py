@@ -562,3 +562,18 @@ def test_the_readmes_event_reads_as_it_says(catalog: Catalog) -> None:
     api = alerts_by_component(payload.events, catalog)["api"]
     assert api.firing_since == datetime(2026, 11, 25, 11, 50, tzinfo=UTC)
     assert api.evidence == (("HighErrorRate", "5% of API requests fail"),)
+
+
+def test_no_resolved_alert_is_kept_once_a_firing_one_is_left_out(catalog: Catalog) -> None:
+    huge = big_alert(1, firing=True)
+    huge["labels"] = {f"label_{index}": "v" * 1000 for index in range(63)} | {"component": "api"}
+    small = [big_alert(index, firing=True) for index in range(2, 5)]
+    resolved = alertmanager_alert(
+        status="resolved", endsAt="2026-12-01T16:00:00Z", fingerprint="00000000000000ff"
+    )
+    body, left_out = dispatch_request("alertmanager", with_alerts(huge, resolved, *small))
+    kept = body["client_payload"]["payload"]["alerts"]
+    assert [alert["fingerprint"] for alert in kept] == [f"{index:016x}" for index in range(2, 5)]
+    assert left_out == 2
+    read = read_alert_document(body["client_payload"], "event.json")
+    assert alerts_by_component(read.events, catalog)["api"].firing
