@@ -34,10 +34,11 @@ HANDLERS = {
     "run_init": ("init", "run_init"),
     "run_probe": ("monitoring", "run_probe"),
     "run_draft": ("monitoring", "run_draft"),
+    "run_relay": ("alerting", "run_relay"),
 }
 """Each command's function, by the name the parser gives it: (module, function)."""
 
-WITHOUT_SITE = frozenset({"run_init"})
+WITHOUT_SITE = frozenset({"run_init", "run_relay"})
 """Commands that make a site rather than read one: they get only their arguments."""
 
 DEFAULT_CONFIG = "mkdocs.yml"
@@ -255,17 +256,18 @@ def _parser() -> argparse.ArgumentParser:
     drafting = commands.add_parser(
         "draft",
         help="draft an incident from an alert webhook's payload (Alertmanager, Grafana)",
-        description="Read an alert notification (the JSON Alertmanager or Grafana posts, or"
-        " the client_payload of a herald-alert repository_dispatch), match its labels to"
+        description="Read an alert notification (the client_payload of a herald-alert"
+        " repository_dispatch, or with --from the JSON Alertmanager or Grafana posts), match"
+        " its labels to"
         " the components' alerts: in components.yml, and draft the incident as herald"
         " probe --draft does; resolved alerts add the recovery comment.",
     )
     drafting.add_argument(
         "--from",
         dest="source",
-        required=True,
         choices=["alertmanager", "grafana"],
-        help="what sent the payload",
+        help="the sender, for its own payload as it posts it (default: read the"
+        " repository_dispatch wrapper, which names it)",
     )
     drafting.add_argument("file", metavar="FILE", help="the payload (- for standard input)")
     _add_base_option(drafting)
@@ -307,6 +309,29 @@ def _parser() -> argparse.ArgumentParser:
         help="rewrite DIR's workflows to this version's (content is left alone)",
     )
     initialising.set_defaults(handler="run_init")
+
+    relaying = commands.add_parser(
+        "relay-alerts",
+        help="forward Alertmanager's alerts to GitHub as herald-alert dispatch events",
+        description="Take Alertmanager's webhook POSTs and forward each to GitHub's"
+        " repository_dispatch API as a herald-alert event, answering Alertmanager only once"
+        " GitHub has taken it (else 5xx, so it retries). The token comes from"
+        " HERALD_GITHUB_TOKEN, GitHub's address from GITHUB_API_URL; with HERALD_RELAY_TOKEN"
+        " set, every POST must carry it as its bearer token. Runs until SIGTERM or SIGINT.",
+    )
+    relaying.add_argument(
+        "--listen",
+        default="127.0.0.1:9095",
+        metavar="HOST:PORT",
+        help="where Alertmanager posts to (default: %(default)s)",
+    )
+    relaying.add_argument(
+        "--repository",
+        required=True,
+        metavar="OWNER/NAME",
+        help="the status repository the events go to",
+    )
+    relaying.set_defaults(handler="run_relay")
 
     # ``herald check --config FILE`` as well as ``herald --config FILE check``: after the
     # command the option has no default, so it never undoes a value given before it.

@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..authoring.inputs import Workspace
@@ -31,6 +31,7 @@ from ..content.measurements import ProbeResult
 from ..content.model import Catalog, ComponentStatus, StatusSite, UpdateStatus
 from ..content.rules import INDEX_FILE
 from ..errors import MonitorError, SettingsError
+from ..monitor.alerts import AlertEvent
 from ..monitor.outages import (
     Action,
     ExtendDraft,
@@ -158,25 +159,82 @@ def run_probe(arguments: argparse.Namespace, settings: Settings, now: datetime) 
     return EXIT_OK
 
 
-# herald draft --from alertmanager|grafana FILE
+# herald draft [--from alertmanager|grafana] FILE
 
 
 def run_draft(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
-    """``herald draft --from SOURCE FILE``: an alert webhook's payload, as a probe run."""
-    from ..monitor.alerts import alert_failures, read_alert_payload
+    """``herald draft FILE``: an alert webhook's payload, acted on as a probe run is."""
+    from ..monitor.alerts import (
+        alerts_by_component,
+        load_payload_json,
+        read_alert_document,
+        read_sender_payload,
+        unmatched_warnings,
+    )
 
     context = drafting(arguments, settings, now)
-    path = Path(arguments.file)
+    name = "standard input" if arguments.file == "-" else arguments.file
     try:
-        text = sys.stdin.buffer.read() if arguments.file == "-" else path.read_bytes()
+        data = sys.stdin.buffer.read() if arguments.file == "-" else Path(name).read_bytes()
     except OSError as error:
-        raise MonitorError(f"{arguments.file}: cannot be read ({error.strerror})") from None
-    reading = read_alert_payload(text, arguments.source, context.site.catalog, name=arguments.file)
-    for warning in reading.warnings:
-        say(f"warning: {warning}")
-    failures, healthy = alert_failures(reading, now)
+        raise MonitorError(f"{name}: cannot be read ({error.strerror})") from None
+    document = load_payload_json(data, name)
+    if arguments.source:
+        payload = read_sender_payload(document, arguments.source, name)
+    else:
+        payload = read_alert_document(document, name)
+    catalog = context.site.catalog
+    for warning in (*payload.warnings, *unmatched_warnings(payload.events, catalog)):
+        say(f"{name}: warning: {warning}")
+    failures: list[Failure] = []
+    healthy: dict[str, datetime] = {}
+    for component_id, alerts in alerts_by_component(payload.events, catalog).items():
+        if alerts.firing and alerts.firing_since is not None:
+            firing = [alert for alert in alerts.alerts if alert.firing]
+            failures.append(
+                Failure(
+                    component_id,
+                    alerts.firing_since,
+                    max(alert_status(alert.labels) for alert in firing),
+                    tuple(alert_line(alert) for alert in firing),
+                    payload.source,
+                )
+            )
+        elif alerts.resolved_at is not None:
+            healthy[component_id] = alerts.resolved_at
     carry_out(context, failures, healthy)
     return EXIT_OK
+
+
+ALERT_SEVERITIES = {
+    "critical": ComponentStatus.MAJOR_OUTAGE,
+    "page": ComponentStatus.MAJOR_OUTAGE,
+    "error": ComponentStatus.MAJOR_OUTAGE,
+    "warning": ComponentStatus.DEGRADED_PERFORMANCE,
+}
+"""The status an alert's ``severity`` label suggests; any other, a partial outage."""
+
+
+def alert_status(labels: Mapping[str, str]) -> ComponentStatus:
+    """An alert's own ``herald_status`` label when it names a status, else its severity's."""
+    try:
+        named = ComponentStatus(labels.get("herald_status", ""))
+    except ValueError:
+        named = None
+    if named is not None and named is not ComponentStatus.OPERATIONAL:
+        return named
+    severity = labels.get("severity", "").strip().lower()
+    return ALERT_SEVERITIES.get(severity, ComponentStatus.PARTIAL_OUTAGE)
+
+
+def alert_line(alert: AlertEvent) -> str:
+    """``2026-12-01 12:10:00 UTC: HighErrorRate firing: 5% of requests fail``."""
+    line = f"{alert.starts_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC: {alert.name} firing"
+    if alert.summary and alert.summary != alert.name:
+        line += f": {alert.summary}"
+    if alert.source_url:
+        line += f" ({alert.source_url})"
+    return line
 
 
 # Carrying out.

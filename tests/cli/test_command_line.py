@@ -24,7 +24,7 @@ SITE_COMMANDS = {
 }
 """Every command that reads a site, with arguments it succeeds with on the test site."""
 
-COMMANDS = [*SITE_COMMANDS, "draft", "init"]
+COMMANDS = [*SITE_COMMANDS, "draft", "init", "relay-alerts"]
 
 
 @pytest.fixture

@@ -58,3 +58,6 @@ def trust_test_ca(
     empty.mkdir()
     monkeypatch.setenv("SSL_CERT_DIR", str(empty))
     return certificates.ca
+
+
+from .alertmanager import alertmanager, github, relay  # noqa: E402, F401  (fixtures, found by their names)

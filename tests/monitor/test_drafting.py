@@ -7,6 +7,7 @@ loopback server answering as GitHub's pull request API does.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -17,7 +18,10 @@ from typing import Any
 
 import pytest
 
+from site_plugin.present.formatting import utc_text
+
 from ..conftest import epoch_of, run_herald
+from .alertmanager import Alertmanager, FakeGitHub, alert
 from .github_api import GitHubApi
 
 START = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -80,7 +84,7 @@ def service() -> Iterator[Service]:
 
 
 @pytest.fixture
-def github() -> Iterator[GitHubApi]:
+def github_api() -> Iterator[GitHubApi]:
     api = GitHubApi(REPOSITORY)
     yield api
     api.close()
@@ -125,17 +129,9 @@ def status_repository(root: Path, service_url: str) -> Path:
     return remote
 
 
-def probe(root: Path, remote: Path, github: GitHubApi, moment: datetime) -> str:
+def probe(root: Path, remote: Path, github_api: GitHubApi, moment: datetime) -> str:
     result = run_herald(
-        root,
-        "probe",
-        "--draft",
-        epoch=epoch_of(moment),
-        HERALD_GITHUB_TOKEN=TOKEN,
-        GITHUB_REPOSITORY=REPOSITORY,
-        GITHUB_API_URL=github.url,
-        HERALD_GIT_REMOTE=str(remote),
-        GITHUB_REF_NAME="main",
+        root, "probe", "--draft", epoch=epoch_of(moment), **drafting_environment(remote, github_api)
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
@@ -143,7 +139,7 @@ def probe(root: Path, remote: Path, github: GitHubApi, moment: datetime) -> str:
 
 
 def test_a_service_that_dies_gets_one_draft_pull_request_and_a_recovery_comment(
-    tmp_path: Path, service: Service, github: GitHubApi
+    tmp_path: Path, service: Service, github_api: GitHubApi
 ) -> None:
     root = tmp_path / "status"
     remote = status_repository(root, service.url)
@@ -151,20 +147,20 @@ def test_a_service_that_dies_gets_one_draft_pull_request_and_a_recovery_comment(
     times = [START + timedelta(minutes=5 * run) for run in range(9)]
 
     for moment in times[:2]:
-        probe(root, remote, github, moment)
-    assert github.requests == []
+        probe(root, remote, github_api, moment)
+    assert github_api.requests == []
 
     service.die()
     # Two failures: not yet (probe_failures is 3).
-    probe(root, remote, github, times[2])
-    probe(root, remote, github, times[3])
-    assert github.of("POST", "/pulls") == []
-    output = probe(root, remote, github, times[4])
+    probe(root, remote, github_api, times[2])
+    probe(root, remote, github_api, times[3])
+    assert github_api.of("POST", "/pulls") == []
+    output = probe(root, remote, github_api, times[4])
     assert "Opened draft pull request #1" in output
     # Still down: the same outage, never a second draft.
-    probe(root, remote, github, times[5])
+    probe(root, remote, github_api, times[5])
 
-    opened = github.of("POST", "/pulls")
+    opened = github_api.of("POST", "/pulls")
     assert len(opened) == 1
     request = opened[0]
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"
@@ -174,7 +170,7 @@ def test_a_service_that_dies_gets_one_draft_pull_request_and_a_recovery_comment(
     assert request.body["title"] == "REST API unavailable"
     branch = request.body["head"]
     assert branch.startswith("herald/outage/2026-12-01-")
-    pull = github.pulls[1]
+    pull = github_api.pulls[1]
     assert "Nothing is published until you merge" in pull.body
     assert "12:10" in pull.body  # failing since the first failed probe
     assert "refused" in pull.body
@@ -199,21 +195,21 @@ def test_a_service_that_dies_gets_one_draft_pull_request_and_a_recovery_comment(
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
     service.start()
-    probe(root, remote, github, times[6])
+    probe(root, remote, github_api, times[6])
     assert pull.comments == []  # one good probe is not a recovery (probe_recoveries: 2)
-    probe(root, remote, github, times[7])
+    probe(root, remote, github_api, times[7])
     assert len(pull.comments) == 1
     comment = pull.comments[0]
     assert "healthy again since 1 Dec 2026, 12:30 UTC" in comment
     assert f"herald resolve {incident}" in comment
     # Healthy from now on: nothing more is said.
-    probe(root, remote, github, times[8])
+    probe(root, remote, github_api, times[8])
     assert len(pull.comments) == 1
-    assert len(github.of("POST", "/pulls")) == 1
+    assert len(github_api.of("POST", "/pulls")) == 1
 
 
 def test_more_components_failing_join_the_draft_and_a_person_s_edit_is_kept(
-    tmp_path: Path, github: GitHubApi
+    tmp_path: Path, github_api: GitHubApi
 ) -> None:
     services = {name: Service() for name in ("api", "dashboard", "webhooks")}
     try:
@@ -230,8 +226,8 @@ def test_more_components_failing_join_the_draft_and_a_person_s_edit_is_kept(
 
         services["api"].die()
         for _ in range(3):
-            probe(root, remote, github, next(times))
-        pull = github.pulls[1]
+            probe(root, remote, github_api, next(times))
+        pull = github_api.pulls[1]
         assert pull.title == "REST API unavailable"
         branch = pull.head
         incident = branch.removeprefix("herald/outage/")
@@ -239,8 +235,8 @@ def test_more_components_failing_join_the_draft_and_a_person_s_edit_is_kept(
         # The dashboard fails too while nobody has touched the draft: it is rewritten.
         services["dashboard"].die()
         for _ in range(3):
-            probe(root, remote, github, next(times))
-        assert len(github.of("POST", "/pulls")) == 1
+            probe(root, remote, github_api, next(times))
+        assert len(github_api.of("POST", "/pulls")) == 1
         assert pull.title == "REST API and Dashboard unavailable"
         index = git(remote, "show", f"{branch}:incidents/{incident}/index.md")
         assert "api: major_outage" in index
@@ -261,8 +257,8 @@ def test_more_components_failing_join_the_draft_and_a_person_s_edit_is_kept(
         git(person, "push", "--quiet", "origin", branch)
         services["webhooks"].die()
         for _ in range(3):
-            probe(root, remote, github, next(times))
-        assert len(github.of("POST", "/pulls")) == 1
+            probe(root, remote, github_api, next(times))
+        assert len(github_api.of("POST", "/pulls")) == 1
         assert "title: Sign-in errors" in git(
             remote, "show", f"{branch}:incidents/{incident}/index.md"
         )
@@ -276,7 +272,7 @@ def test_more_components_failing_join_the_draft_and_a_person_s_edit_is_kept(
 
 
 def test_with_publish_first_update_the_first_update_goes_to_main(
-    tmp_path: Path, service: Service, github: GitHubApi
+    tmp_path: Path, service: Service, github_api: GitHubApi
 ) -> None:
     root = tmp_path / "status"
     remote = status_repository(root, service.url)
@@ -286,17 +282,99 @@ def test_with_publish_first_update_the_first_update_goes_to_main(
     git(root, "push", "--quiet", str(remote), "main")
     service.die()
     for run in range(3):
-        probe(root, remote, github, START + timedelta(minutes=5 * run))
-    assert github.of("POST", "/pulls") == []
+        probe(root, remote, github_api, START + timedelta(minutes=5 * run))
+    assert github_api.of("POST", "/pulls") == []
     files = git(remote, "ls-tree", "-r", "--name-only", "main").split()
     assert any(name.endswith("-investigating.md") for name in files)
     # The recovery comes as a draft for a person: the resolution is theirs to publish.
     git(root, "pull", "--quiet", str(remote), "main")
     service.start()
     for run in range(3, 5):
-        probe(root, remote, github, START + timedelta(minutes=5 * run))
-    opened = github.of("POST", "/pulls")
+        probe(root, remote, github_api, START + timedelta(minutes=5 * run))
+    opened = github_api.of("POST", "/pulls")
     assert len(opened) == 1
     assert opened[0].body["draft"] is True
     resolution = git(remote, "ls-tree", "-r", "--name-only", opened[0].body["head"]).split()
     assert any(name.endswith("-resolved.md") for name in resolution)
+
+
+def test_an_alert_alertmanager_fired_drafts_the_same_incident_and_its_resolution_comments(
+    tmp_path: Path, alertmanager: Alertmanager, github: FakeGitHub, github_api: GitHubApi
+) -> None:
+    """Alertmanager fires at the relay, the relay posts the dispatch event, and the alert
+    workflow's command turns the event's client_payload into the draft."""
+    root = tmp_path / "status"
+    remote = status_repository(root, "http://127.0.0.1:9/unused")
+    # Alertmanager keeps real time: the alert is dated a few minutes before now.
+    started = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=4)
+    labels = {"alertname": "HighErrorRate", "component": "api", "severity": "critical"}
+    alertmanager.post_alerts([alert(labels, "5% of API requests fail", started)])
+    (firing,) = github.wait_for(lambda found: len(found) >= 1, "the firing alert arrived")
+    event = tmp_path / "alert.json"
+    event.write_text(json.dumps(firing.body["client_payload"]), encoding="utf-8")
+
+    output = draft(root, remote, github_api, event, started + timedelta(minutes=5))
+    assert "Opened draft pull request #1" in output
+    (opened,) = github_api.of("POST", "/pulls")
+    assert opened.body["title"] == "REST API unavailable"
+    pull = github_api.pulls[1]
+    assert "HighErrorRate firing: 5% of API requests fail" in pull.body
+    assert "alertmanager" in pull.body
+    incident = pull.head.removeprefix("herald/outage/")
+    index = git(remote, "show", f"{pull.head}:incidents/{incident}/index.md")
+    assert f"started: {started:%Y-%m-%dT%H:%M:%S}Z" in index
+    assert "api: major_outage" in index
+    # The same alert again (Alertmanager repeats itself): still one draft.
+    draft(root, remote, github_api, event, started + timedelta(minutes=6))
+    assert len(github_api.of("POST", "/pulls")) == 1
+
+    ended = started + timedelta(minutes=5)
+    alertmanager.post_alerts([alert(labels, "5% of API requests fail", started, ended)])
+    dispatches = github.wait_for(lambda found: len(found) >= 2, "the resolution arrived")
+    event.write_text(json.dumps(dispatches[1].body["client_payload"]), encoding="utf-8")
+    draft(root, remote, github_api, event, started + timedelta(minutes=7))
+    assert len(pull.comments) == 1
+    assert f"healthy again since {utc_text(ended)}" in pull.comments[0]
+    assert f"herald resolve {incident}" in pull.comments[0]
+
+
+def test_a_sender_s_own_payload_is_read_with_from(tmp_path: Path, github_api: GitHubApi) -> None:
+    root = tmp_path / "status"
+    remote = status_repository(root, "http://127.0.0.1:9/unused")
+    saved = Path(__file__).parent / "payloads" / "alertmanager-firing.json"
+    starts_at = datetime.fromisoformat(
+        json.loads(saved.read_text("utf-8"))["alerts"][0]["startsAt"]
+    )
+    result = run_herald(
+        root,
+        "draft",
+        "--from",
+        "alertmanager",
+        str(saved),
+        epoch=epoch_of(starts_at + timedelta(minutes=1)),
+        **drafting_environment(remote, github_api),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(github_api.of("POST", "/pulls")) == 1
+
+
+def drafting_environment(remote: Path, github_api: GitHubApi) -> dict[str, str]:
+    return {
+        "HERALD_GITHUB_TOKEN": TOKEN,
+        "GITHUB_REPOSITORY": REPOSITORY,
+        "GITHUB_API_URL": github_api.url,
+        "HERALD_GIT_REMOTE": str(remote),
+        "GITHUB_REF_NAME": "main",
+    }
+
+
+def draft(root: Path, remote: Path, github_api: GitHubApi, event: Path, moment: datetime) -> str:
+    result = run_herald(
+        root,
+        "draft",
+        str(event),
+        epoch=epoch_of(moment),
+        **drafting_environment(remote, github_api),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout

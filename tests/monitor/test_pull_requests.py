@@ -42,7 +42,7 @@ def repository(tmp_path: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def github() -> Iterator[GitHubApi]:
+def github_api() -> Iterator[GitHubApi]:
     api = GitHubApi("kestrel/status")
     yield api
     api.close()
@@ -119,25 +119,25 @@ def test_a_failed_push_never_shows_the_token(repository: tuple[Path, Path]) -> N
     assert TOKEN not in str(caught.value)
 
 
-def test_pull_requests_are_opened_as_drafts_updated_and_commented(github: GitHubApi) -> None:
-    api = GitHub(github.url, "kestrel/status", TOKEN)
+def test_pull_requests_are_opened_as_drafts_updated_and_commented(github_api: GitHubApi) -> None:
+    api = GitHub(github_api.url, "kestrel/status", TOKEN)
     number = api.open_pull_request(branch="herald/outage/x", base="main", title="T", body="B")
     assert number == 1
     api.update_pull_request(1, body="B2", title="T2")
     api.comment(1, "Recovered")
     assert api.pull_request(1).open
-    github.merge(1)
+    github_api.merge(1)
     state = api.pull_request(1)
     assert (state.open, state.merged) == (False, True)
-    pull = github.pulls[1]
+    pull = github_api.pulls[1]
     assert (pull.title, pull.body, pull.draft, pull.comments) == ("T2", "B2", True, ["Recovered"])
-    for request in github.requests:
+    for request in github_api.requests:
         assert request.headers["Authorization"] == f"Bearer {TOKEN}"
         assert request.headers["Accept"] == "application/vnd.github+json"
 
 
-def test_github_s_refusal_is_named_without_the_token(github: GitHubApi) -> None:
-    api = GitHub(github.url, "kestrel/other", TOKEN)
+def test_github_s_refusal_is_named_without_the_token(github_api: GitHubApi) -> None:
+    api = GitHub(github_api.url, "kestrel/other", TOKEN)
     with pytest.raises(MonitorError) as caught:
         api.comment(7, "x")
     assert str(caught.value) == "GitHub refused POST issues/7/comments: HTTP 404 (Not Found)"
