@@ -28,7 +28,15 @@ FOUNDATIONS = {
     "values",
     "errors",
 }
-TIERS = {"content": 1, "engine": 2, "present": 3, "site": 4, "notify": 4, "authoring": 4, "monitor": 4}
+TIERS = {
+    "content": 1,
+    "engine": 2,
+    "present": 3,
+    "site": 4,
+    "notify": 4,
+    "authoring": 4,
+    "monitor": 4,
+}
 EDGES = {"cli", "mkdocs_plugin"}
 ENTRY_POINTS = {"plugin", "__main__"}
 """What MkDocs and ``python -m`` load: each hands over to one edge."""
