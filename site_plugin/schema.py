@@ -225,6 +225,9 @@ OPTIONS = (
            " HERALD_SUBSCRIBERS environment variable, holding the same YAML, takes precedence."),
     Option("ledger", ".herald-ledger/ledger.json", text(repository_path_problem),
            "Where herald notify records what each channel has received."),
+    Option("probe_results", ".herald-probes", text(repository_path_problem),
+           "The folder of the results herald probe records (kept on a branch of their own):"
+           " component pages show what the probes measured. Missing: no measured figures."),
     Option("web_fonts", False, flag,
            "Let the theme load web fonts from a third-party host (off: no third-party requests)."),
     Option("inline_theme_styles", True, flag,

@@ -60,6 +60,8 @@ class Settings:
     email_mode: str = default("email_mode")
     subscribers: str | None = None
     ledger: str = default("ledger")
+    probe_results: str = default("probe_results")
+    """The folder of probe results, relative to ``root``."""
     docs_dir: str | None = None
     """MkDocs' ``docs_dir`` (default ``docs``) when the site has a ``mkdocs.yml``."""
     language: str = "en"
@@ -179,6 +181,7 @@ def read_settings(config_file: Path) -> tuple[Settings, list[Problem]]:
         email_mode=values["email_mode"],
         subscribers=values["subscribers"],
         ledger=values["ledger"],
+        probe_results=values["probe_results"],
         docs_dir=str(config.get("docs_dir") or "docs") if isinstance(config, dict) else "docs",
         language=_theme_language(config),
         layout=UrlLayout(

@@ -59,5 +59,6 @@ class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     unsubscribe = SchemaOption[str | None](OPTION["unsubscribe"])
     subscribers = SchemaOption[str | None](OPTION["subscribers"])
     ledger = SchemaOption[str](OPTION["ledger"])
+    probe_results = SchemaOption[str](OPTION["probe_results"])
     web_fonts = SchemaOption[bool](OPTION["web_fonts"])
     inline_theme_styles = SchemaOption[bool](OPTION["inline_theme_styles"])
