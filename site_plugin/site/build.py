@@ -72,7 +72,7 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
         site, context.layout, history_days=options.history_days, config_name=options.config_name
     )
     component_ids = [component.id for component in site.catalog.components]
-    _, unreadable = read_probe_results(
+    measurements, unreadable = read_probe_results(
         options.root, options.probe_results, component_ids, *reading_span(now)
     )
     if unpublishable or unreadable:
@@ -88,6 +88,7 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
         history_days=options.history_days,
         history_start=options.history_start,
         recent_days=options.recent_days,
+        measurements=measurements,
     ).build()
     outputs = OutputOptions(context=context, render=render, now=now, feed_size=options.feed_size)
     return BuiltSite(
