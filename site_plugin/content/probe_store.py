@@ -43,12 +43,10 @@ path, never a traceback: the build and ``herald check`` report it alike.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import re
 import struct
 import sys
-import tempfile
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
@@ -457,6 +455,8 @@ def _merged(stored: ProbeSeries, incoming: ProbeSeries) -> tuple[ProbeSeries, in
 def _locked(folder: Path) -> Iterator[None]:
     """Hold the component's folder while its months are read and rewritten: two runs
     appending at once would otherwise each write the month without the other's results."""
+    import fcntl  # here: only a run that writes needs it, not a build or herald check
+
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
@@ -466,6 +466,8 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
+    import tempfile  # here: only a run that writes needs it (it loads random)
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as file:
