@@ -4,11 +4,11 @@ Generates a year of 5-minute probes for 50 components through the store's API, a
 scheduled workflow would record them: GitHub Actions starts scheduled runs late (a minute
 or two usually, a quarter of an hour at busy times) and skips some, latency drifts over the
 day and is noisy, and each component has a few outages (timeouts, refused connections,
-5xx answers) and slow spells. Then prints the store's size on disk, the time of one run's
-append (one result for each component), and the time to read what a build needs (90 days
-of every component) and to compute the measured figures from it. Budget: under 20 MB on
-disk, the build's reading and figures under 1 s. Deterministic: the same seed gives the
-same store.
+5xx answers) and slow spells. Then prints the store's size on disk (in whole blocks, as
+the budget counts it), the time of one run's append (one result for each component), and
+the time to read what a build needs (90 days of every component) and to compute the
+measured figures from it. Budget: under 20 MB on disk, the build's reading and figures
+under 1 s. Deterministic: the same seed gives the same store.
 
     python benchmarks/probe_store.py              # 50 components, 365 days
     python benchmarks/probe_store.py --components 10 --days 30
@@ -112,10 +112,15 @@ def generate(store: ProbeStore, components: int, days: int, seed: int = 1) -> in
     return stored
 
 
-def size_on_disk(folder: Path) -> tuple[int, int]:
-    """Bytes of every file under ``folder``, and how many files."""
-    sizes = [path.stat().st_size for path in folder.rglob("*") if path.is_file()]
-    return sum(sizes), len(sizes)
+def size_on_disk(folder: Path) -> tuple[int, int, int]:
+    """Bytes of every file under ``folder``, the bytes the file system allocates for them
+    (whole blocks), and how many files there are."""
+    stats = [path.stat() for path in folder.rglob("*") if path.is_file()]
+    return (
+        sum(stat.st_size for stat in stats),
+        sum(stat.st_blocks * 512 for stat in stats),
+        len(stats),
+    )
 
 
 def main() -> int:
@@ -130,13 +135,16 @@ def main() -> int:
         started = time.perf_counter()
         stored = generate(store, arguments.components, arguments.days)
         writing = time.perf_counter() - started
-        size, files = size_on_disk(folder)
+        content, size, files = size_on_disk(folder)
         print(
             f"{arguments.components} components, {arguments.days} days: {stored:,} results"
             f" in {files} files, written in {writing:.1f} s"
         )
-        per_result = size / stored if stored else 0.0
-        print(f"on disk: {size / 1e6:.2f} MB ({per_result:.2f} bytes a result)")
+        per_result = content / stored if stored else 0.0
+        print(
+            f"on disk: {size / 1e6:.2f} MB in whole blocks, {content / 1e6:.2f} MB of files"
+            f" ({per_result:.2f} bytes a result)"
+        )
 
         # One scheduled run: one new result for every component.
         run = END + timedelta(seconds=30)
