@@ -4,6 +4,9 @@ A result says when the probe ran, how it ended (an ``Outcome``), the status code
 server answered with and how long the whole response took. Results are measurements, not
 statements: the status page's headline status stays what people posted, and measured
 figures are shown beside it, labelled as measured.
+
+Many results of one component are a ``ProbeSeries``: one ``array`` per field, as the
+store (``probe_store.py``) reads them and the statistics (``engine/measured.py``) use them.
 """
 
 from __future__ import annotations
