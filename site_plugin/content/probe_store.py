@@ -70,11 +70,11 @@ from .reading import read_regular_file
 MAGIC = b"HPRB"
 FORMAT_VERSION = 1
 SUFFIX = ".probes"
-_MONTH_FILE = re.compile(r"(\d{4})-(\d{2})\.probes")
+_MONTH_FILE = re.compile(r"([0-9]{4})-([0-9]{2})\.probes")
 _HEADER = struct.Struct("<Iq")  # count, first
 _BYTES_PER_RESULT = 4 + 1 + 2 + 4
 MAX_FILE_BYTES = 64 * 1024 * 1024
-"""A month of results every second of it compresses to far less; a larger file is not ours."""
+"""Even a result every second of a month compresses to far less: a larger file is not one."""
 MAX_RESULTS = 31 * 24 * 3600
 """One result per second of the longest month: more cannot be a month file."""
 _OUTCOMES = len(Outcome)
@@ -118,27 +118,18 @@ class ProbeStore:
 
     def component_ids(self) -> list[str]:
         """Every component with a folder in the store, sorted (links out of it left out)."""
-        try:
-            with os.scandir(self.folder) as entries:
-                names = [entry.name for entry in entries if entry.is_dir()]
-        except (FileNotFoundError, NotADirectoryError):
-            return []
-        return sorted(
+        names = [
             name
-            for name in names
-            if SLUG.fullmatch(name) and path_is_inside(self.folder, self.folder / name)
-        )
+            for name in _names(self.folder, self.name)
+            if SLUG.fullmatch(name) and (self.folder / name).is_dir()
+        ]
+        return sorted(name for name in names if path_is_inside(self.folder, self.folder / name))
 
     def months(self, component_id: str) -> list[Month]:
         """The months that have a file for the component, oldest first."""
         folder = self._component_folder(component_id)
-        try:
-            with os.scandir(folder) as entries:
-                names = [entry.name for entry in entries]
-        except (FileNotFoundError, NotADirectoryError):
-            return []
         found = []
-        for name in names:
+        for name in _names(folder, f"{self.name}/{component_id}"):
             match = _MONTH_FILE.fullmatch(name)
             if match is not None and 1 <= int(match[2]) <= 12:
                 found.append((int(match[1]), int(match[2])))
@@ -220,10 +211,13 @@ class ProbeStore:
         problem with the files read (a component with a problem is left out)."""
         found: dict[str, ProbeSeries] = {}
         problems: list[Problem] = []
-        stored = set(self.component_ids())
+        try:
+            stored = set(self.component_ids())
+        except ContentError as error:
+            return found, error.problems
         for component_id in component_ids:
             if component_id not in stored:
-                if (self.folder / component_id).is_symlink():
+                if self._component_folder(component_id).is_symlink():
                     problems.append(
                         Problem(
                             f"{self.name}/{component_id}",
@@ -394,6 +388,19 @@ def _unshuffled(body: bytes, offset: int, count: int, typecode: str) -> array[in
     if sys.byteorder == "big":  # pragma: no cover - the format is little-endian
         values.byteswap()
     return values
+
+
+def _names(folder: Path, relative: str) -> list[str]:
+    """The names in a folder; none when it does not exist (a store not written yet)."""
+    try:
+        with os.scandir(folder) as entries:
+            return [entry.name for entry in entries]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as error:
+        raise _problem(
+            relative, f"cannot be read: {error.strerror}", "check its permissions"
+        ) from None
 
 
 def _take(series: ProbeSeries, low: int, high: int) -> ProbeSeries:

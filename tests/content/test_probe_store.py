@@ -265,6 +265,23 @@ def test_links_out_of_the_folder_are_refused(store: ProbeStore, tmp_path: Path) 
     assert store.component_ids() == ["api", "api-copy"]
 
 
+def test_a_folder_that_cannot_be_listed_is_a_problem(
+    store: ProbeStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.append("api", every_five_minutes(START, 1))
+    listing = os.scandir
+
+    def refused(path: Any) -> Any:
+        if Path(path).name == "api":
+            raise PermissionError(13, "Permission denied")
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", refused)
+    assert problems_of(store) == [
+        ".herald-probes/api:1: cannot be read: Permission denied (check its permissions)"
+    ]
+
+
 def test_a_missing_folder_means_no_results_silently(tmp_path: Path) -> None:
     since, until = START - timedelta(days=90), START
     assert read_probe_results(tmp_path, ".herald-probes", ["api"], since, until) == ({}, [])
