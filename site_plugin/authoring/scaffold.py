@@ -356,6 +356,7 @@ GITIGNORE = """\
 __pycache__/
 /site/
 .herald-ledger/
+.herald-probes/
 # A subscriber list in the clear must never be committed (see Herald's README).
 /subscribers.yml
 """
