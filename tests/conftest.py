@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pytest
@@ -145,6 +145,33 @@ def copy_example(root: Path) -> None:
             shutil.copytree(source, root / name)
         else:
             shutil.copy(source, root / name)
+
+
+def write_example_probes(root: Path) -> None:
+    """Probe results for the example's REST API and email sending: 90 days of runs every
+    5 minutes (starting a little late) up to ``NOW``, as the probe workflow records them,
+    with an hour of timeouts for email yesterday. The same every time."""
+    import random
+
+    from site_plugin.content.measurements import Outcome, ProbeResult
+    from site_plugin.content.probe_store import ProbeStore
+
+    store = ProbeStore(root / ".herald-probes")
+    for component_id, typical in (("api", 180), ("email", 650)):
+        rng = random.Random(component_id)
+        outage = (NOW - timedelta(hours=27), NOW - timedelta(hours=26))
+        results = []
+        for run in range(90 * 288):
+            at = NOW - timedelta(minutes=5 * run) + timedelta(seconds=rng.randrange(40))
+            if at > NOW:
+                continue
+            if component_id == "email" and outage[0] <= at < outage[1]:
+                results.append(ProbeResult(at, Outcome.TIMEOUT))
+                continue
+            latency = int(typical * rng.lognormvariate(0, 0.3))
+            outcome = Outcome.SLOW if latency > 4 * typical else Outcome.UP
+            results.append(ProbeResult(at, outcome, 200, latency))
+        store.append(component_id, results)
 
 
 def epoch_of(moment: datetime) -> str:

@@ -9,7 +9,9 @@ from datetime import datetime
 
 from ..authoring.checks import overdue_warnings
 from ..content.model import StatusSite
+from ..content.probe_store import read_probe_results
 from ..content.update_names import update_name_warnings
+from ..engine.measured import reading_span
 from ..errors import SettingsError
 from ..notify.lifecycle import TeamWords
 from ..notify.subscribers import read_subscribers
@@ -43,6 +45,7 @@ def run(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int
                 f" {settings.docs_dir}/.gitkeep",
             )
         )
+    unpublishable += _probe_result_problems(settings, site, now)
     if unpublishable:
         print_problems(unpublishable, sys.stdout)
         return EXIT_PROBLEMS
@@ -77,6 +80,15 @@ def run(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int
         f"{', ' + count(len(warnings), 'warning') if warnings else ''}."
     )
     return EXIT_PROBLEMS if warnings and arguments.strict else EXIT_OK
+
+
+def _probe_result_problems(settings: Settings, site: StatusSite, now: datetime) -> list[Problem]:
+    """What the build would refuse in the probe results: the same files, the same words."""
+    component_ids = [component.id for component in site.catalog.components]
+    _, problems = read_probe_results(
+        settings.root, settings.probe_results, component_ids, *reading_span(now)
+    )
+    return problems
 
 
 def _emails_people(settings: Settings, site: StatusSite) -> bool:

@@ -61,6 +61,7 @@ class Settings:
     subscribers: str | None = None
     ledger: str = default("ledger")
     probe_results: str = default("probe_results")
+    """The folder of probe results, relative to ``root``."""
     probe_failures: int = default("probe_failures")
     probe_recoveries: int = default("probe_recoveries")
     publish_first_update: bool = default("publish_first_update")

@@ -238,6 +238,9 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
     ) -> LiveReloadServer:
         server.watch(str(self.root / self.config.components))
         server.watch(str(self.root / self.config.incidents))
+        probe_results = self.root / self.config.probe_results
+        if probe_results.is_dir():
+            server.watch(str(probe_results))
         return server
 
     # -- helpers -----------------------------------------------------------------------
@@ -324,6 +327,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             markdown_extensions=config.markdown_extensions,
             markdown_configs=config.mdx_configs,
             config_name=Path(config.config_file_path or "mkdocs.yml").name,
+            probe_results=self.config.probe_results,
         )
         try:
             built = build_content(options, now)

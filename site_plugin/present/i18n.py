@@ -23,7 +23,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import parse_pattern
+from babel.numbers import format_decimal, parse_pattern
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
 
@@ -228,6 +228,16 @@ class Translator:
     def minutes_text(self, minutes: float) -> str:
         """``42m`` or ``3h 5m``."""
         return self.duration_text(timedelta(minutes=round(minutes)))
+
+    def number_text(self, number: int) -> str:
+        """``8,640``; German ``8.640``."""
+        return str(format_decimal(number, locale=self.locale))
+
+    def milliseconds_text(self, milliseconds: int | None) -> str:
+        """``1,250 ms``; German ``1.250 ms``; ``no data`` for ``None``."""
+        if milliseconds is None:
+            return self.gettext("no data")
+        return self.gettext("%(number)s ms", number=self.number_text(milliseconds))
 
     def percent_text(self, fraction: float | None) -> str:
         """``99.98%`` (floored, so 99.999 % never reads as 100 %); ``no data`` for ``None``."""

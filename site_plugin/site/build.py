@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 from ..content.loader import ContentPaths, load_status_site
 from ..content.model import StatusSite
+from ..content.probe_store import read_probe_results
 from ..content.update_names import update_name_warnings
+from ..engine.measured import reading_span
 from ..errors import ContentError
 from ..present.context import SiteContext
 from ..present.rendering import MarkdownRenderer
@@ -43,6 +45,8 @@ class BuildOptions:
     markdown_configs: Mapping[str, Any] | None = None
     config_name: str = "mkdocs.yml"
     """The config file's name, for problems found in its settings."""
+    probe_results: str = default("probe_results")
+    """The folder of probe results (``probe_results``); missing: no measured figures."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,12 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
     unpublishable = page_problems(
         site, context.layout, history_days=options.history_days, config_name=options.config_name
     )
-    if unpublishable:
-        raise ContentError(unpublishable)
+    component_ids = [component.id for component in site.catalog.components]
+    measurements, unreadable = read_probe_results(
+        options.root, options.probe_results, component_ids, *reading_span(now)
+    )
+    if unpublishable or unreadable:
+        raise ContentError([*unpublishable, *unreadable])
     # One renderer for pages and feeds: each message is converted once.
     renderer = MarkdownRenderer(options.markdown_extensions, options.markdown_configs)
     render = functools.cache(renderer)
@@ -80,6 +88,7 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
         history_days=options.history_days,
         history_start=options.history_start,
         recent_days=options.recent_days,
+        measurements=measurements,
     ).build()
     outputs = OutputOptions(context=context, render=render, now=now, feed_size=options.feed_size)
     return BuiltSite(

@@ -4,12 +4,13 @@ status engine, for one moment (what is in the views: ``views.py``)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from ..content.measurements import ProbeSeries
 from ..content.model import (
     Catalog,
     Component,
@@ -20,6 +21,7 @@ from ..content.model import (
     Update,
 )
 from ..engine.history import Day, History
+from ..engine.measured import measured_figures
 from ..engine.status import (
     active_maintenance,
     component_statuses_at,
@@ -46,6 +48,7 @@ from ..present.labels import (
     update_label,
     update_status_label,
 )
+from .measured import measured_view
 from .views import (
     COMPONENT_INCIDENT_DAYS,
     ComponentLink,
@@ -56,6 +59,7 @@ from .views import (
     HistoryMonthView,
     HomeView,
     IncidentView,
+    MeasuredView,
     MonthLink,
     RecentDay,
     RenderMarkdown,
@@ -76,6 +80,8 @@ class ViewBuilder:
         history_days: Days of bars.
         recent_days: Days of the "recent incidents" list.
         history_start: The day the status page started: no history before it.
+        measurements: Each component's probe results (at least the longest measured
+            window's); a component without any shows no measured figures.
     """
 
     def __init__(
@@ -88,6 +94,7 @@ class ViewBuilder:
         history_days: int = 90,
         recent_days: int = 7,
         history_start: date | None = None,
+        measurements: Mapping[str, ProbeSeries] | None = None,
     ) -> None:
         self.site = site
         self.catalog: Catalog = site.catalog
@@ -101,6 +108,7 @@ class ViewBuilder:
         self.t = context.translator
         self.history = History(site, self.now, self.zone, start=history_start)
         self.statuses = component_statuses_at(site, self.now)
+        self.measurements = measurements or {}
         self._incident_views: dict[str, IncidentView] = {}
         self.incident_by_id = {incident.id: incident for incident in site.incidents}
 
@@ -257,6 +265,20 @@ class ViewBuilder:
             uptime_since=self.since_text(entry.id, self.history_days),
         )
 
+    def measured(self, entry_id: str, name: str) -> MeasuredView | None:
+        """What the component's probes measured, beside what people posted; ``None``
+        without results (and for a group: probes measure components)."""
+        series = self.measurements.get(entry_id)
+        if series is None or not len(series):
+            return None
+        figures = measured_figures(series, self.now)
+        longest = figures[-1]
+        since = ""
+        if longest.first is not None and longest.first - longest.start > longest.window.bucket:
+            # The probes started within the window: say since when the figure counts.
+            since = self.t.date_text(longest.first.astimezone(self.zone).date())
+        return measured_view(self.t, name, figures, since)
+
     def since_text(self, entry_id: str, days: int) -> str:
         """``1 Dec 2026`` when the history starts within the last ``days`` days, else ``""``."""
         start = self.history.starts_within(entry_id, days)
@@ -407,6 +429,7 @@ class ViewBuilder:
                 period=self.t.ngettext("%(num)d day", "%(num)d days", COMPONENT_INCIDENT_DAYS),
                 older_count=len(ordered) - len(recent),
                 subscribe_email=self.subscribe_email_of(row.id),
+                measured=None if row.is_group else self.measured(row.id, row.name),
             )
 
     def ended_after(self, incident: Incident, moment: datetime) -> bool:

