@@ -59,7 +59,9 @@ def steps(workflow: Any) -> list[dict[str, Any]]:
     return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
 
 
-@pytest.mark.parametrize("name", ["check.yml", "publish.yml", "post-update.yml", "release.yml", "probe.yml", "alert.yml"])
+@pytest.mark.parametrize(
+    "name", ["check.yml", "publish.yml", "post-update.yml", "release.yml", "probe.yml", "alert.yml"]
+)
 def test_actions_are_pinned_and_inputs_never_reach_a_shell(name: str) -> None:
     workflow = workflows()[name]
     for step in steps(workflow):

@@ -50,7 +50,8 @@ class GitHubApi:
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else {}
                 with api.lock:
-                    api.requests.append(Recorded(method, self.path, dict(self.headers), body))
+                    headers = {name.lower(): value for name, value in self.headers.items()}
+                    api.requests.append(Recorded(method, self.path, headers, body))
                     code, answer = api.answer(method, self.path, body)
                 data = json.dumps(answer).encode()
                 self.send_response(code)

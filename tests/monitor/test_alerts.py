@@ -556,7 +556,7 @@ def test_when_only_what_herald_reads_fits_no_alert_is_left_out() -> None:
 
 def test_the_readmes_event_reads_as_it_says(catalog: Catalog) -> None:
     readme = (REPO_ROOT / "README.md").read_text("utf-8")
-    section = readme.split("\n### The event\n")[1].split("\n### ")[0]
+    section = readme.split("\n#### The event\n")[1].split("\n#### ")[0]
     event = json.loads(section.split("```json\n")[1].split("```")[0])
     payload = read_alert_document(event, "event.json")
     api = alerts_by_component(payload.events, catalog)["api"]

@@ -163,8 +163,8 @@ def test_a_service_that_dies_gets_one_draft_pull_request_and_a_recovery_comment(
     opened = github_api.of("POST", "/pulls")
     assert len(opened) == 1
     request = opened[0]
-    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
-    assert request.headers["X-GitHub-Api-Version"] == "2022-11-28"
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"
+    assert request.headers["x-github-api-version"] == "2022-11-28"
     assert request.body["draft"] is True
     assert request.body["base"] == "main"
     assert request.body["title"] == "REST API unavailable"

@@ -132,8 +132,8 @@ def test_pull_requests_are_opened_as_drafts_updated_and_commented(github_api: Gi
     pull = github_api.pulls[1]
     assert (pull.title, pull.body, pull.draft, pull.comments) == ("T2", "B2", True, ["Recovered"])
     for request in github_api.requests:
-        assert request.headers["Authorization"] == f"Bearer {TOKEN}"
-        assert request.headers["Accept"] == "application/vnd.github+json"
+        assert request.headers["authorization"] == f"Bearer {TOKEN}"
+        assert request.headers["accept"] == "application/vnd.github+json"
 
 
 def test_github_s_refusal_is_named_without_the_token(github_api: GitHubApi) -> None:
