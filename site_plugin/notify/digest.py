@@ -189,7 +189,7 @@ def render_digest(
         "site": site,
         "items": items,
         "now": now,
-        "language": t.language,
+        "language": t.lang,
         "unsubscribe": None if mailing_list else site.unsubscribe,
     }
     text = _environment(False, t).get_template("digest.txt").render(context)
