@@ -231,7 +231,12 @@ class Translator:
             parts.append(self.ngettext("%(num)dh", "%(num)dh", hours))
         if minutes and not days:
             parts.append(self.ngettext("%(num)dm", "%(num)dm", minutes))
-        return " ".join(parts)
+        if len(parts) == 2:
+            # Japanese writes the two without a space between them (2時間5分).
+            return self.pgettext(
+                "duration", "%(longer)s %(shorter)s", longer=parts[0], shorter=parts[1]
+            )
+        return parts[0]
 
     def duration_words(self, delta: timedelta) -> str:
         """``1 minute``, ``2 hours and 5 minutes``, ``3 days and 4 hours``; under a minute
