@@ -190,6 +190,9 @@ def render_digest(
         "items": items,
         "now": now,
         "language": t.lang,
+        "direction": t.direction,
+        # Mail clients ignore logical CSS properties: the side where lines start, by name.
+        "start": "right" if t.direction == "rtl" else "left",
         "unsubscribe": None if mailing_list else site.unsubscribe,
     }
     text = _environment(False, t).get_template("digest.txt").render(context)
