@@ -33,7 +33,7 @@ LOCALES = Path(__file__).parent.parent / "locales"
 """``<language>/LC_MESSAGES/herald.po`` per translated language, and ``herald.pot``."""
 DOMAIN = "herald"
 SOURCE_LANGUAGE = "en"
-LANGUAGES = ("en", "de", "fr", "es")
+LANGUAGES = ("en", "de", "fr", "es", "pt_BR")
 """Languages whose catalogue is complete, named as gettext names them: ``pt_BR`` is a
 catalogue for one region, the others serve every region of their language. Any other
 language falls back to English."""
