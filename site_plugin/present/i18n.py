@@ -33,7 +33,7 @@ LOCALES = Path(__file__).parent.parent / "locales"
 """``<language>/LC_MESSAGES/herald.po`` per translated language, and ``herald.pot``."""
 DOMAIN = "herald"
 SOURCE_LANGUAGE = "en"
-LANGUAGES = ("en", "de", "fr", "es", "pt_BR")
+LANGUAGES = ("en", "de", "fr", "es", "pt_BR", "ja")
 """Languages whose catalogue is complete, named as gettext names them: ``pt_BR`` is a
 catalogue for one region, the others serve every region of their language. Any other
 language falls back to English."""
@@ -74,7 +74,7 @@ def is_supported(value: object) -> bool:
 
 
 def offered_languages() -> str:
-    """``en and de``: for messages that say what Herald speaks."""
+    """``en, de, fr, es, pt_BR and ja``: for messages that say what Herald speaks."""
     return f"{', '.join(LANGUAGES[:-1])} and {LANGUAGES[-1]}"
 
 
