@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,7 @@ import yaml
 
 from .. import __version__
 from ..content.catalog_reading import CatalogReading
+from ..content.model import ComponentStatus
 from ..errors import SettingsError
 from ..options import (
     link_url_problem,
@@ -33,6 +35,16 @@ from ..options import (
     site_url_problem,
     text_setting_problem,
 )
+from ..present.i18n import (
+    LANGUAGES,
+    N_,
+    Translator,
+    language_tag,
+    offered_languages,
+    translator,
+    web_tag,
+)
+from ..present.labels import component_status_label
 from ..schema import OptionProblem, zone
 from ..values import ValueProblem
 
@@ -45,7 +57,6 @@ REQUIREMENT_INSTALL = f"-r {REQUIREMENTS}"
 """How a status repository's workflows install Herald: from ``requirements.txt``, which
 pins this version (one line to change, which Dependabot can propose, and what
 ``actions/setup-python`` caches by)."""
-LANGUAGES = ("en", "de")
 
 
 def requirement_line(version: str = __version__) -> str:
@@ -166,8 +177,10 @@ def new_site(
         problem = check(value) if value else None
         if problem is not None:
             raise SettingsError(f"{option}: {problem}")
-    if language not in LANGUAGES:
-        raise SettingsError(f"--language {language}: Herald speaks {' and '.join(LANGUAGES)}")
+    # pt_BR as gettext writes it, pt-BR as Material does: both are Brazilian Portuguese.
+    chosen = language_tag(language)
+    if chosen not in LANGUAGES:
+        raise SettingsError(f"--language {language}: Herald speaks {offered_languages()}")
     try:
         zone(timezone)
     except OptionProblem as problem:
@@ -177,7 +190,7 @@ def new_site(
         url=url.strip() if url.strip().endswith("/") else url.strip() + "/",
         components=components,
         groups=dict(groups),
-        language=language,
+        language=chosen,
         timezone=timezone,
         support_url=support_url or None,
         started=started,
@@ -189,14 +202,10 @@ def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-_TOGGLES = {
-    "en": ("Switch to dark mode", "Switch to light mode"),
-    "de": ("Zum dunklen Modus wechseln", "Zum hellen Modus wechseln"),
-}
-
-
 def mkdocs_yml(site: NewSite) -> str:
-    dark, light = _TOGGLES[site.language]
+    t = translator(site.language)
+    # The palette toggle's names are the site's own settings, written in its language.
+    dark, light = t.gettext("Switch to dark mode"), t.gettext("Switch to light mode")
     support = (
         f"      support_url: {_quoted(site.support_url)}\n"
         if site.support_url
@@ -210,7 +219,7 @@ site_url: {_quoted(site.url)}
 
 theme:
   name: material
-  language: {site.language}
+  language: {web_tag(site.language)}
   # No web fonts: the page makes no request to another host.
   font: false
   # Light and dark, as the reader's system prefers; the toggle remembers their choice.
@@ -280,34 +289,66 @@ def components_yml(site: NewSite) -> str:
     return header + body
 
 
+def _paragraph(text: str) -> str:
+    """A Markdown paragraph wrapped to a readable width (a sentence without spaces, as in
+    Japanese, stays one line)."""
+    return textwrap.fill(text, width=90, break_long_words=False, break_on_hyphens=False)
+
+
+_STATUS_MEANINGS = (
+    (ComponentStatus.OPERATIONAL, N_("Everything works as usual.")),
+    (ComponentStatus.DEGRADED_PERFORMANCE, N_("It works, but more slowly than usual.")),
+    (ComponentStatus.PARTIAL_OUTAGE, N_("Some requests or some customers fail.")),
+    (ComponentStatus.MAJOR_OUTAGE, N_("It does not work for most customers.")),
+    (ComponentStatus.UNDER_MAINTENANCE, N_("Planned work announced in advance.")),
+)
+
+
 def about_md(site: NewSite) -> str:
-    support = (
-        f"\nIf something does not work for you and it is not listed here, contact us: "
-        f"<{site.support_url}>.\n"
-        if site.support_url and site.support_url.startswith(("http://", "https://"))
-        else ""
+    """The page about the status page, in the site's language: the team's page from then
+    on, to change as it likes."""
+    t: Translator = translator(site.language)
+    # Texts are translated outside the f-strings: the catalogue tools do not look inside.
+    title = t.gettext("About this page")
+    intro = t.gettext(
+        "This page says whether our services are working, and what we are doing when they are not."
     )
+    meanings = t.gettext("What the statuses mean")
+    heading, noticed = t.gettext("Status"), t.gettext("What you will notice")
+    rows = "".join(
+        f"| {component_status_label(t, status)} | {t.gettext(meaning)} |\n"
+        for status, meaning in _STATUS_MEANINGS
+    )
+    when = t.gettext("When we post")
+    posting = t.gettext(
+        "When something goes wrong we post a first update as soon as we know, and we say"
+        " when the next update will come. Maintenance is announced ahead of time with its"
+        " window."
+    )
+    times = t.gettext("All times are shown in UTC; with JavaScript on, in your own time zone.")
+    support = ""
+    if site.support_url and site.support_url.startswith(("http://", "https://")):
+        link = f"<{site.support_url}>"
+        contact = t.gettext(
+            "If something does not work for you and it is not listed here, contact us: %(link)s.",
+            link=link,
+        )
+        support = f"\n{_paragraph(contact)}\n"
     return f"""\
-# About this page
+# {title}
 
-This page says whether our services are working, and what we are doing when they are not.
+{_paragraph(intro)}
 
-## What the statuses mean
+## {meanings}
 
-| Status | What you will notice |
+| {heading} | {noticed} |
 |---|---|
-| Operational | Everything works as usual. |
-| Degraded performance | It works, but more slowly than usual. |
-| Partial outage | Some requests or some customers fail. |
-| Major outage | It does not work for most customers. |
-| Under maintenance | Planned work announced in advance. |
+{rows}
+## {when}
 
-## When we post
+{_paragraph(posting)}
 
-When something goes wrong we post a first update as soon as we know, and we say when the
-next update will come. Maintenance is announced ahead of time with its window.
-
-All times are shown in UTC; with JavaScript on, in your own time zone.
+{_paragraph(times)}
 {support}"""
 
 

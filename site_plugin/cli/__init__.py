@@ -300,7 +300,11 @@ def _parser() -> argparse.ArgumentParser:
     initialising.add_argument(
         "--group", action="append", default=[], metavar="ID=NAME", help="a group's name"
     )
-    initialising.add_argument("--language", default="en", help="en or de (default: en)")
+    # Written out rather than read from present.i18n, which would load Babel for every
+    # command; a test keeps it equal to the languages Herald has.
+    initialising.add_argument(
+        "--language", default="en", help="en, de, fr, es, pt_BR or ja (default: en)"
+    )
     initialising.add_argument("--timezone", default="UTC", help="IANA zone (default: UTC)")
     initialising.add_argument("--support-url", help="where customers get help")
     initialising.add_argument(

@@ -26,7 +26,7 @@ from ..notify.lifecycle import TeamWords, news
 from ..notify.subscribers import Subscriber, read_subscribers
 from ..options import path_is_inside
 from ..present.context import SiteContext
-from ..present.i18n import is_supported
+from ..present.i18n import is_supported, offered_languages
 from ..present.rendering import MarkdownRenderer
 from ..problems import did_you_mean
 from .common import EXIT_OK, EXIT_PROBLEMS, load_or_report, say
@@ -40,8 +40,8 @@ def _site_context(settings: Settings) -> SiteContext:
         raise SettingsError("mkdocs.yml has no site_url: messages link to the status page")
     if not is_supported(settings.language):
         say(
-            f"herald: theme.language '{settings.language}' has no translation (Herald has en"
-            " and de); messages are in English",
+            f"herald: theme.language '{settings.language}' has no translation (Herald has"
+            f" {offered_languages()}); messages are in English",
             sys.stderr,
         )
     return settings.site_context()

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 import gc
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -26,7 +28,7 @@ from ..errors import ClockError, ContentError
 from ..options import site_name_problem, site_url_problem
 from ..present import formatting
 from ..present.context import SiteContext
-from ..present.i18n import Translator, is_supported, translator
+from ..present.i18n import Translator, is_supported, offered_languages, translator, web_tag
 from ..present.urls import UrlLayout, source_path
 from ..site.build import BuildOptions, build_content
 from ..site.outputs import feed_title
@@ -45,6 +47,19 @@ if TYPE_CHECKING:
 log = get_plugin_logger(__name__)
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
+HTML_LANG = re.compile(r'(<html\b[^>]*?\slang=")[^"]*(")')
+
+
+def theme_language(value: str, theme_dirs: Sequence[str]) -> str | None:
+    """The name of the theme's language file for ``value``: Material names Brazilian
+    Portuguese ``pt-BR``, so ``pt_BR`` is that, and ``de-CH``, for which it has no file, is
+    ``de``. ``None`` when the theme has no language file for it (or none at all)."""
+    tag = web_tag(value)
+    for candidate in dict.fromkeys((value, tag, tag.partition("-")[0])):
+        for folder in theme_dirs:
+            if (Path(folder) / "partials" / "languages" / f"{candidate}.html").is_file():
+                return candidate
+    return None
 
 
 class HeraldPage(Page):
@@ -76,7 +91,18 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         self.site_feeds: tuple[tuple[str, str], ...] = ()
         """The site's own feeds, (label, URL): every Herald page offers them."""
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+    @event_priority(100)
+    def _read_language(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Before the theme or any plugin (search) reads ``theme.language``: keep the
+        site's language as written, and name the theme's file for it as the theme does."""
+        # Material's option; other themes may not have it, and then Herald speaks English.
+        self.language = str(config.theme.get("language") or "en")
+        named = theme_language(self.language, config.theme.dirs)
+        if named is not None and named != self.language:
+            config.theme["language"] = named
+        return config
+
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         # What an earlier build in this process froze (mkdocs serve) may be collected now.
         gc.unfreeze()
         if not config.use_directory_urls:
@@ -93,13 +119,12 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
                 raise PluginError(f"Config value '{option}': {terminal_line(problem)}")
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.site_url = config.site_url or ""
-        # Material's option; other themes may not have it, and then Herald speaks English.
-        self.language = str(config.theme.get("language") or "en")
         if not is_supported(self.language):
             log.warning(
-                "theme.language '%s': Herald has no translation for it (it has en and de);"
+                "theme.language '%s': Herald has no translation for it (it has %s);"
                 " its pages, feeds and messages are in English",
                 self.language,
+                offered_languages(),
             )
         self.translator = translator(self.language)
         self.site_title = feed_title(config.site_name, t=self.translator)
@@ -113,6 +138,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         if not self.config.web_fonts and config.theme.name == "material":
             config.theme["font"] = False
         return config
+
+    on_config = CombinedEvent(_read_language, _configure)
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         # The model and views are many small long-lived objects: collecting garbage while
@@ -229,6 +256,10 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             self.site_url, self.layout, self.site_title, self.pages.get(page.file.src_uri)
         )
         output = output.replace("</head>", links + "</head>", 1)
+        if is_supported(self.language):
+            # The site's language with its region (pt-BR), which the theme may not say:
+            # Material's Brazilian file says pt, and the times script reads this.
+            output = HTML_LANG.sub(rf"\g<1>{self.translator.lang}\g<2>", output, count=1)
         if self.page_assets is not None and page.file.src_uri in self.pages:
             output = self.page_assets.rewrite(output, page.url)
         return output

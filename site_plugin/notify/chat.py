@@ -358,7 +358,8 @@ class _Mastodon:
         payload = {
             "status": mastodon_status(self.site, item, limit, url_length),
             "visibility": "public",
-            "language": self.site.translator.language,
+            # ISO 639, as Mastodon's API asks: the language alone, without a region.
+            "language": self.site.translator.locale.language,
         }
         headers = {
             "Authorization": f"Bearer {self._token}",

@@ -189,7 +189,10 @@ def render_digest(
         "site": site,
         "items": items,
         "now": now,
-        "language": t.language,
+        "language": t.lang,
+        "direction": t.direction,
+        # Mail clients ignore logical CSS properties: the side where lines start, by name.
+        "start": "right" if t.direction == "rtl" else "left",
         "unsubscribe": None if mailing_list else site.unsubscribe,
     }
     text = _environment(False, t).get_template("digest.txt").render(context)

@@ -33,8 +33,10 @@ LOCALES = Path(__file__).parent.parent / "locales"
 """``<language>/LC_MESSAGES/herald.po`` per translated language, and ``herald.pot``."""
 DOMAIN = "herald"
 SOURCE_LANGUAGE = "en"
-LANGUAGES = ("en", "de")
-"""Languages whose catalogue is complete; any other falls back to English."""
+LANGUAGES = ("en", "de", "fr", "es", "pt_BR", "ja")
+"""Languages whose catalogue is complete, named as gettext names them: ``pt_BR`` is a
+catalogue for one region, the others serve every region of their language. Any other
+language falls back to English."""
 
 
 def N_(message: str) -> str:  # the name the catalogue tools look for
@@ -51,9 +53,29 @@ def language_tag(value: object) -> str:
     return f"{language.lower()}_{region.upper()}" if region else language.lower()
 
 
+def web_tag(value: object) -> str:
+    """The tag as HTML, feeds and Material write it (BCP 47): ``pt_BR`` as ``pt-BR``."""
+    return language_tag(value).replace("_", "-")
+
+
+def catalogue_language(value: object) -> str | None:
+    """Which catalogue serves ``value``: its own (``pt-BR``), else its language's (``de``
+    for ``de-CH``, ``fr`` for ``fr_CA``); ``None`` when Herald has neither."""
+    tag = language_tag(value)
+    if tag in LANGUAGES:
+        return tag
+    language = tag.partition("_")[0]
+    return language if language in LANGUAGES else None
+
+
 def is_supported(value: object) -> bool:
     """Whether Herald has a complete catalogue for ``value`` (a region variant counts)."""
-    return language_tag(value).partition("_")[0] in LANGUAGES
+    return catalogue_language(value) is not None
+
+
+def offered_languages() -> str:
+    """``en, de, fr, es, pt_BR and ja``: for messages that say what Herald speaks."""
+    return f"{', '.join(LANGUAGES[:-1])} and {LANGUAGES[-1]}"
 
 
 @functools.cache
@@ -61,12 +83,13 @@ def translator(value: object = SOURCE_LANGUAGE) -> Translator:
     """The translator for a ``theme.language`` value, made once per value.
 
     ``de``, ``de-CH`` and ``de_AT`` get the German catalogue (with their own region's
-    number formats where Babel knows the region); a language without a complete
-    catalogue gets English. Callers that can warn should check ``is_supported`` first.
+    number formats where Babel knows the region); ``pt-BR`` and ``pt_BR`` the Brazilian
+    one with Brazil's formats. A language without a complete catalogue gets English.
+    Callers that can warn should check ``is_supported`` first.
     """
     tag = language_tag(value)
-    language = tag.partition("_")[0]
-    if language not in LANGUAGES:
+    language = catalogue_language(tag)
+    if language is None:
         return translator(SOURCE_LANGUAGE)
     return Translator(language, tag)
 
@@ -88,12 +111,14 @@ class Translator:
     """Herald's messages, times, durations and figures in one language.
 
     Args:
-        language: The catalogue's language (``en`` or ``de``).
+        language: The catalogue's language, one of ``LANGUAGES``.
         tag: The locale for formats, e.g. ``de_CH``; defaults to ``language``.
 
     Attributes:
-        language: The catalogue's language; also the value of ``lang`` attributes.
+        language: The catalogue's language (``pt_BR``).
         locale: Babel's locale for dates and numbers.
+        lang: The locale as ``lang`` attributes and feeds write it (``pt-BR``, ``de-CH``).
+        direction: ``ltr`` or ``rtl``, the locale's writing direction (CLDR's).
         translations: The compiled catalogue, as Jinja's i18n extension wants it.
     """
 
@@ -107,6 +132,8 @@ class Translator:
             self.locale = Locale.parse(tag or language)
         except (UnknownLocaleError, ValueError):
             self.locale = Locale.parse(language)
+        self.lang = web_tag(self.locale)
+        self.direction = str(self.locale.text_direction)
         self.translations = _load_catalogue(language)
         self._patterns = _Patterns.of(self.locale, language)
         percent = parse_pattern(self.locale.percent_formats[None].pattern)
@@ -204,7 +231,12 @@ class Translator:
             parts.append(self.ngettext("%(num)dh", "%(num)dh", hours))
         if minutes and not days:
             parts.append(self.ngettext("%(num)dm", "%(num)dm", minutes))
-        return " ".join(parts)
+        if len(parts) == 2:
+            # Japanese writes the two without a space between them (2時間5分).
+            return self.pgettext(
+                "duration", "%(longer)s %(shorter)s", longer=parts[0], shorter=parts[1]
+            )
+        return parts[0]
 
     def duration_words(self, delta: timedelta) -> str:
         """``1 minute``, ``2 hours and 5 minutes``, ``3 days and 4 hours``; under a minute

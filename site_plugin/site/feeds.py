@@ -96,7 +96,7 @@ def build_feed(site: FeedSite, scope: FeedScope, incidents: Iterable[Incident]) 
     )
     feed.link(href=context.absolute(scope.path), rel="self", type="application/atom+xml")
     feed.link(href=context.absolute(scope.page), rel="alternate", type="text/html")
-    feed.language(context.translator.language)
+    feed.language(context.translator.lang)
     # RFC 4287: a feed has an author unless every entry has one.
     feed.author(name=context.name, uri=context.absolute(""))
     feed.generator("Herald", __version__)

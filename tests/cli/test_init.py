@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 
 from site_plugin import __version__
 from site_plugin.authoring.scaffold import workflow_files
+from site_plugin.present.i18n import LANGUAGES
 
 from ..conftest import REPO_ROOT, build_site, run_herald
 from ..test_workflows import tool
@@ -186,7 +187,10 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
         (("--name", "<b>Acme</b>", "--url", "https://s.example/"), "--name"),
         (("--name", "A", "--url", "https://s.example/", "--component", "API=Api"), "usable id"),
         (("--name", "A", "--url", "https://s.example/", "--component", "api"), "ID=NAME"),
-        (("--name", "A", "--url", "https://s.example/", "--language", "xx"), "en and de"),
+        (
+            ("--name", "A", "--url", "https://s.example/", "--language", "xx"),
+            "en, de, fr, es, pt_BR and ja",
+        ),
         (("--name", "A", "--url", "https://s.example/", "--timezone", "Mars/Base"), "time zone"),
     ],
 )
@@ -216,15 +220,114 @@ def test_a_name_with_quotes_and_colons_stays_text(tmp_path: Path) -> None:
     assert run_herald(root, "check").returncode == 0
 
 
-def test_german_site(tmp_path: Path) -> None:
+#: A new site in each language, started on 1 December 2026: Material's name for the
+#: language, the palette toggle's names, the about page's heading and first status, the
+#: headline, and the component row's uptime since the first day.
+NEW_SITES = {
+    "de": (
+        "de",
+        ["Zum dunklen Modus wechseln", "Zum hellen Modus wechseln"],
+        "Über diese Seite",
+        "Betriebsbereit",
+        "Alle Systeme betriebsbereit",
+        "100,00\xa0% Verfügbarkeit seit 1. Dez. 2026",
+    ),
+    "fr": (
+        "fr",
+        ["Passer au mode sombre", "Passer au mode clair"],
+        "À propos de cette page",
+        "Opérationnel",
+        "Tous les systèmes sont opérationnels",
+        "100,00\xa0% de disponibilité depuis le 1 déc. 2026",
+    ),
+    "es": (
+        "es",
+        ["Cambiar al modo oscuro", "Cambiar al modo claro"],
+        "Acerca de esta página",
+        "Operativo",
+        "Todos los sistemas operativos",
+        "100,00\xa0% de disponibilidad desde el 1 dic 2026",
+    ),
+    "pt_BR": (
+        "pt-BR",
+        ["Mudar para o modo escuro", "Mudar para o modo claro"],
+        "Sobre esta página",
+        "Operacional",
+        "Todos os sistemas operacionais",
+        "100,00% de disponibilidade desde 1 de dez. de 2026",
+    ),
+    "ja": (
+        "ja",
+        ["ダークモードに切り替え", "ライトモードに切り替え"],
+        "このページについて",
+        "正常",
+        "すべてのシステムが正常に稼働しています",
+        "2026年12月1日以降の稼働率：100.00%",
+    ),
+}
+DECEMBER_FIRST = "1796126400"
+"""2026-12-01 12:00 UTC."""
+
+
+def test_every_language_has_a_new_site_test() -> None:
+    assert sorted(NEW_SITES) == sorted(language for language in LANGUAGES if language != "en")
+
+
+@pytest.mark.parametrize(
+    ("argument", "language"),
+    [
+        ("de", "de"),
+        ("fr", "fr"),
+        ("es", "es"),
+        ("pt_BR", "pt_BR"),
+        # The form Material names its language by.
+        ("pt-BR", "pt_BR"),
+        ("ja", "ja"),
+    ],
+)
+def test_a_site_in_each_language(tmp_path: Path, argument: str, language: str) -> None:
+    theme_language, toggles, about_title, first_status, headline, uptime = NEW_SITES[language]
     root = tmp_path / "status"
-    result = init(root, "--name", "Acme", "--url", "https://s.example/", "--language", "de")
+    result = run_herald(
+        tmp_path,
+        "init",
+        str(root),
+        "--name",
+        "Acme",
+        "--url",
+        "https://s.example/",
+        "--support-url",
+        "https://help.acme.example/",
+        "--language",
+        argument,
+        epoch=DECEMBER_FIRST,
+    )
     assert result.returncode == 0, result.stderr
-    build = build_site(root)
+    config = yaml.load((root / "mkdocs.yml").read_text("utf-8"), Loader=yaml.BaseLoader)
+    assert config["theme"]["language"] == theme_language
+    assert [entry["toggle"]["name"] for entry in config["theme"]["palette"]] == toggles
+    about = (root / "docs" / "about.md").read_text("utf-8")
+    assert about.startswith(f"# {about_title}\n")
+    assert f"| {first_status} |" in about
+    assert "<https://help.acme.example/>" in about
+    check = run_herald(root, "check", "--strict", epoch=DECEMBER_FIRST)
+    assert check.returncode == 0, check.stdout + check.stderr
+    build = build_site(root, epoch=DECEMBER_FIRST)
     assert build.returncode == 0, build.stderr
-    home = (root / "site" / "index.html").read_text("utf-8")
-    assert "Alle Systeme betriebsbereit" in home
-    assert "Verfügbarkeit seit 25. Nov. 2026" in home
+    home = BeautifulSoup((root / "site" / "index.html").read_text("utf-8"), "html.parser")
+    banner = home.select_one(".herald-banner__status")
+    assert banner is not None and " ".join(banner.get_text().split()) == headline
+    row = home.select_one(".herald-component__uptime")
+    assert row is not None and row.get_text(strip=True) == uptime
+    page = BeautifulSoup((root / "site" / "about" / "index.html").read_text("utf-8"), "html.parser")
+    assert page.h1 is not None and page.h1.get_text(strip=True) == about_title
+
+
+def test_the_help_names_every_language(tmp_path: Path) -> None:
+    result = run_herald(tmp_path, "init", "--help")
+    assert result.returncode == 0, result.stderr
+    help_text = " ".join(result.stdout.split())
+    assert f"{', '.join(LANGUAGES[:-1])} or {LANGUAGES[-1]} (default: en)" in help_text
 
 
 def test_upgrade_rewrites_the_workflows_and_leaves_the_content(acme: Path, tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from site_plugin.notify.chat import (
 from site_plugin.notify.delivery import service_request, with_retries
 from site_plugin.notify.digest import Pending
 from site_plugin.present.context import SiteContext
-from site_plugin.present.i18n import translator
+from site_plugin.present.i18n import LANGUAGES, catalogue_language, translator
 
 from ..conftest import StatusRepo, run_herald
 from .incident import OPEN, write_open_incident
@@ -442,6 +442,46 @@ def test_a_german_site_is_told_in_german(site: Path, services: Services) -> None
     fields = assert_mastodon_post(services.mastodon.posts()[0])
     assert fields["language"] == "de"
     assert fields["status"].startswith("Untersuchung läuft: Webhooks are late\n\n")
+
+
+#: Each language's words on the chat channels: the first update's status, and the button
+#: under the Teams and Google Chat cards; and the language Mastodon is told (ISO 639).
+CHAT_WORDS = {
+    "fr": ("Analyse en cours", "Lire sur la page de statut", "fr"),
+    "es": ("Investigando", "Leer en la página de estado", "es"),
+    "pt-BR": ("Investigando", "Ler na página de status", "pt"),
+    "ja": ("調査中", "ステータスページで見る", "ja"),
+}
+
+
+def test_every_language_is_told_on_the_chat_channels() -> None:
+    told = {catalogue_language(language) for language in CHAT_WORDS} | {"de"}  # German above
+    assert told == set(LANGUAGES) - {"en"}
+
+
+@pytest.mark.parametrize("language", sorted(CHAT_WORDS))
+def test_a_site_is_told_in_its_language(site: Path, services: Services, language: str) -> None:
+    status, button_text, iso_639 = CHAT_WORDS[language]
+    (site / "mkdocs.yml").write_text(MKDOCS + f"  language: {language}\n", encoding="utf-8")
+    result = herald(site, *NOTIFY, **services.environment())
+    assert result.returncode == 0, reported(result)
+    when = translator(language).utc_text(datetime(2026, 11, 25, 11, 0, tzinfo=UTC))
+    assert when != translator("en").utc_text(datetime(2026, 11, 25, 11, 0, tzinfo=UTC))
+
+    card = assert_teams_message(services.teams.requests[0])
+    assert card_lines(card)[:2] == [f"{status}: Webhooks are late", f"Test status · {when}"]
+    assert card["actions"][0]["title"] == button_text
+
+    message = assert_google_chat_message(services.chat.requests[0])
+    assert message["text"] == f"{status}: Webhooks are late"
+    card_v2 = message["cardsV2"][0]["card"]
+    assert card_v2["header"]["subtitle"] == f"{status} · {when}"
+    button = card_v2["sections"][0]["widgets"][1]["buttonList"]["buttons"][0]
+    assert button["text"] == button_text
+
+    fields = assert_mastodon_post(services.mastodon.posts()[0])
+    assert fields["language"] == iso_639
+    assert fields["status"].startswith(f"{status}: Webhooks are late\n\n")
 
 
 HOSTILE_TITLE = (

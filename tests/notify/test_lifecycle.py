@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from site_plugin.notify.lifecycle import lifecycle_updates
+from site_plugin.present.i18n import LANGUAGES, translator
+
 from ..conftest import StatusRepo, epoch_of, run_herald
 from .test_notify import MKDOCS, Inbox, Receiver, channels
 
@@ -345,3 +348,81 @@ def test_reminders_of_the_same_minute_are_one(
     notify(site, "2026-11-25T01:05:00", env)
     assert [text.split(":")[0] for text in slack_texts(receiver)] == ["Scheduled", "Reminder"]
     assert slack_details(receiver)[1].count("Reminder:") == 1
+
+
+#: What Herald says itself of the maintenance in each language: the reminder's name, the
+#: hour-ahead reminder, that it started and that its window ended.
+HERALD_SAYS = {
+    "en": (
+        "Reminder",
+        "Reminder: this maintenance starts in 1 hour, at 25 Nov 2026, 02:00 UTC, and is"
+        " planned to end at 25 Nov 2026, 04:00 UTC.",
+        "This maintenance started at 25 Nov 2026, 02:00 UTC, as scheduled. It is planned to"
+        " end at 25 Nov 2026, 04:00 UTC.",
+        "The maintenance window ended at 25 Nov 2026, 04:00 UTC, as scheduled.",
+    ),
+    "de": (
+        "Erinnerung",
+        "Erinnerung: Diese Wartung beginnt in 1 Stunde, am 25. Nov. 2026, 02:00 UTC, und"
+        " soll am 25. Nov. 2026, 04:00 UTC enden.",
+        "Diese Wartung hat wie geplant am 25. Nov. 2026, 02:00 UTC begonnen. Sie soll am"
+        " 25. Nov. 2026, 04:00 UTC enden.",
+        "Das Wartungsfenster endete wie geplant am 25. Nov. 2026, 04:00 UTC.",
+    ),
+    "fr": (
+        "Rappel",
+        "Rappel\xa0: cette maintenance commence dans 1 heure, le 25 nov. 2026, 02:00 UTC, et"
+        " doit se terminer le 25 nov. 2026, 04:00 UTC.",
+        "Cette maintenance a commencé le 25 nov. 2026, 02:00 UTC, comme prévu. Elle doit se"
+        " terminer le 25 nov. 2026, 04:00 UTC.",
+        "La fenêtre de maintenance s’est terminée le 25 nov. 2026, 04:00 UTC, comme prévu.",
+    ),
+    "es": (
+        "Recordatorio",
+        "Recordatorio: este mantenimiento comienza dentro de 1 hora, el 25 nov 2026, 2:00 UTC,"
+        " y está previsto que termine el 25 nov 2026, 4:00 UTC.",
+        "Este mantenimiento comenzó el 25 nov 2026, 2:00 UTC, según lo previsto. Está"
+        " previsto que termine el 25 nov 2026, 4:00 UTC.",
+        "La ventana de mantenimiento terminó el 25 nov 2026, 4:00 UTC, según lo previsto.",
+    ),
+    "pt_BR": (
+        "Lembrete",
+        "Lembrete: esta manutenção começa daqui a 1 hora, em 25 de nov. de 2026 02:00 UTC, e"
+        " deve terminar em 25 de nov. de 2026 04:00 UTC.",
+        "Esta manutenção começou em 25 de nov. de 2026 02:00 UTC, conforme o previsto. O"
+        " término está previsto para 25 de nov. de 2026 04:00 UTC.",
+        "A janela de manutenção terminou em 25 de nov. de 2026 04:00 UTC, conforme o previsto.",
+    ),
+    "ja": (
+        "リマインダー",
+        "リマインダー：このメンテナンスは1時間後の2026年11月25日 2:00 UTCに開始し、"
+        "2026年11月25日 4:00 UTCに終了する予定です。",
+        "このメンテナンスは予定どおり2026年11月25日 2:00 UTCに開始しました。"
+        "2026年11月25日 4:00 UTCに終了する予定です。",
+        "メンテナンスは予定どおり2026年11月25日 4:00 UTCに終了しました。",
+    ),
+}
+
+
+def test_every_language_has_herald_s_maintenance_words() -> None:
+    assert sorted(HERALD_SAYS) == sorted(LANGUAGES)
+
+
+@pytest.mark.parametrize("language", sorted(HERALD_SAYS))
+def test_herald_s_own_words_are_in_the_site_s_language(
+    site: Path, repo: StatusRepo, language: str
+) -> None:
+    reminder, hour_ahead, started, ended = HERALD_SAYS[language]
+    t = translator(language)
+    before = datetime(2026, 11, 25, 1, 30, tzinfo=UTC)
+    after = datetime(2026, 11, 25, 4, 3, tzinfo=UTC)
+    (maintenance,) = (
+        incident for incident in repo.load(now=after).incidents if incident.is_maintenance
+    )
+    day_ahead, hour = lifecycle_updates(maintenance, before, t)
+    assert (day_ahead.label, hour.label) == (reminder, reminder)
+    assert hour.message == hour_ahead
+    assert [update.message for update in lifecycle_updates(maintenance, after, t)] == [
+        started,
+        ended,
+    ]

@@ -1,13 +1,14 @@
-"""Herald's texts in the site's language: a complete German catalogue, a German build of
-the example site with no English of Herald's left, and the formats of both languages."""
+"""Herald's texts in the site's language: a complete catalogue for every language Herald
+offers, a build of the example site in each with no English of Herald's left, what a
+reader sees in each, and the formats Babel gives each locale."""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -21,12 +22,14 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from site_plugin.content.loader import ContentPaths, load_status_site
+from site_plugin.mkdocs_plugin.plugin import theme_language
 from site_plugin.present.i18n import (
     LANGUAGES,
     LOCALES,
     SOURCE_LANGUAGE,
+    Translator,
+    catalogue_language,
     is_supported,
-    language_tag,
     translator,
 )
 from site_plugin.present.rendering import MarkdownRenderer
@@ -45,8 +48,9 @@ from ..conftest import (
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 POT = LOCALES / "herald.pot"
-GERMAN_PO = LOCALES / "de" / "LC_MESSAGES" / "herald.po"
 TRANSLATED = [language for language in LANGUAGES if language != SOURCE_LANGUAGE]
+HTML_LANG = {"de": "de", "fr": "fr", "es": "es", "pt_BR": "pt-BR", "ja": "ja"}
+"""What ``lang`` attributes and feeds say for each catalogue (BCP 47)."""
 
 
 # -- the catalogue --------------------------------------------------------------------------
@@ -128,6 +132,78 @@ def test_every_catalogue_passes_babels_format_checks(language: str) -> None:
     assert [(message.id, errors) for message, errors in catalog.check()] == []
 
 
+#: Each catalogue's plural rule, as pybabel writes it from CLDR (Babel 2.19): French and
+#: Brazilian Portuguese count 0 as singular, and they and Spanish have a form for exact
+#: millions ("1 000 000 de jours"), which with digits reads as the plural.
+PLURAL_RULES = {
+    "de": (2, "(n != 1)"),
+    "fr": (3, "(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2"),
+    "es": (3, "(n == 1 ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2)"),
+    "pt_BR": (3, "(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2"),
+    "ja": (1, "0"),
+}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_catalogue_says_its_language_and_plural_rule(language: str) -> None:
+    catalog = read_catalogue(po_file(language))
+    assert str(catalog.locale) == language
+    assert (catalog.num_plurals, catalog.plural_expr) == PLURAL_RULES[language]
+    assert "FULL NAME" not in str(catalog.last_translator)
+    assert "LL@li.org" not in str(catalog.language_team)
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "expected"),
+    [
+        ("de", 0, "0 Einträge"),
+        ("de", 1, "1 Eintrag"),
+        # French and Brazilian Portuguese count 0 as singular, as CLDR says.
+        ("fr", 0, "0 entrée"),
+        ("fr", 1, "1 entrée"),
+        ("fr", 2, "2 entrées"),
+        ("fr", 1_000_000, "1000000 entrées"),
+        ("es", 0, "0 entradas"),
+        ("es", 1, "1 entrada"),
+        ("es", 2, "2 entradas"),
+        ("pt_BR", 0, "0 registro"),
+        ("pt_BR", 1, "1 registro"),
+        ("pt_BR", 5, "5 registros"),
+        # Japanese has one form: the counter word, never a plural.
+        ("ja", 1, "1件"),
+        ("ja", 5, "5件"),
+    ],
+)
+def test_plural_forms_read_right(language: str, count: int, expected: str) -> None:
+    assert translator(language).ngettext("%(num)d entry", "%(num)d entries", count) == expected
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_a_catalogue_never_says_the_same_thing_two_ways_for_a_status(language: str) -> None:
+    """One status, one word: the label on a page and the phrase inside a sentence agree,
+    and the badge, the status page and the component's page use the same."""
+    t = translator(language)
+    # "Under maintenance" is left out: German's label is the short "Wartung", its phrase
+    # "in Wartung".
+    pairs = [
+        ("Operational", "operational"),
+        ("Degraded performance", "degraded performance"),
+        ("Partial outage", "partial outage"),
+        ("Major outage", "major outage"),
+        ("Major impact", "major impact"),
+        ("Minor impact", "minor impact"),
+        ("Critical impact", "critical impact"),
+        ("No impact", "no impact"),
+    ]
+    for label, phrase in pairs:
+        assert t.gettext(label).casefold() == t.gettext(phrase).casefold(), (label, phrase)
+    for label, with_duration in (
+        ("Major outage", "major outage %(duration)s"),
+        ("Partial outage", "partial outage %(duration)s"),
+    ):
+        assert t.gettext(label).casefold() in t.gettext(with_duration, duration="").casefold()
+
+
 def test_the_template_is_current() -> None:
     """herald.pot lists exactly what the sources use, where (scripts/update-translations)."""
     template = messages(read_catalogue(POT))
@@ -138,19 +214,38 @@ def test_the_template_is_current() -> None:
         assert {path for path, _ in template[message_key].locations} == files, message_key
 
 
-# -- a German build of the example site -------------------------------------------------------
+# -- the example site built in each language ---------------------------------------------------
 
-#: Words of Herald's English msgids that read the same in German, so finding them in a
-#: German page proves nothing.
-SAME_IN_GERMAN = {
-    "Update": "German status pages say Update (Duden lists it): 'Nächstes Update bis'",
-    "Updates": "the plural of Update, as above",
-    "Status": "the same word in German ('Aktueller Status')",
-    "Median": "the same word in German (a chart's 'Median')",
-    "ms": "the symbol of milliseconds, the same in every language",
+#: Words of Herald's English msgids that the language writes the same, so finding them in
+#: its pages proves nothing, each with why.
+SAME_WORDS: dict[str, dict[str, str]] = {
+    "de": {
+        "Update": "German status pages say Update (Duden lists it): 'Nächstes Update bis'",
+        "Updates": "the plural of Update, as above",
+        "Status": "the same word in German ('Aktueller Status')",
+        "Median": "the same word in German (a chart's 'Median')",
+        "ms": "the symbol of milliseconds, the same in every language",
+    },
+    "fr": {
+        "Incident": "the same word in French ('Incident', 'Incidents en cours')",
+        "Incidents": "its plural, as above",
+        "incident": "inside a sentence ('aucun incident')",
+        "incidents": "its plural, as above",
+        "Maintenance": "the same word in French ('Maintenance planifiée')",
+        "maintenance": "inside a sentence ('Service en maintenance')",
+        "minutes": "the same word in French ('Résolu après 39 minutes')",
+        "ms": "the symbol of milliseconds, the same in every language",
+    },
+    "es": {"ms": "the symbol of milliseconds, the same in every language"},
+    "pt_BR": {
+        "Status": "Brazilian status pages say Status ('Status atual', 'página de status')",
+        "status": "inside a sentence, as above",
+        "ms": "the symbol of milliseconds, the same in every language",
+    },
+    "ja": {"ms": "the symbol of milliseconds, the same in every language"},
 }
-#: Short English words that German text never uses: a cheap net for English that does not
-#: come from the catalogue at all (a string someone forgot to mark).
+#: Short English words that text in these languages never uses: a cheap net for English
+#: that does not come from the catalogue at all (a string someone forgot to mark).
 ENGLISH_WORDS = {
     "the", "and", "of", "by", "to", "with", "since", "after", "for", "from", "is", "are",
     "this", "on", "at", "over", "last", "no", "all", "next", "update", "incident", "incidents",
@@ -159,10 +254,10 @@ ENGLISH_WORDS = {
 }  # fmt: skip
 
 
-def english_fragments() -> dict[str, str]:
+def english_fragments(language: str) -> dict[str, str]:
     """Every literal run of words in Herald's English msgids, with the msgid it comes from."""
     fragments: dict[str, str] = {}
-    for message in read_catalogue(GERMAN_PO):
+    for message in read_catalogue(POT):
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
@@ -175,7 +270,7 @@ def english_fragments() -> dict[str, str]:
                     # Not a word: punctuation, or a unit glued to a number ("%(num)dh");
                     # the formatting tests below check those.
                     continue
-                if fragment in SAME_IN_GERMAN:
+                if fragment in SAME_WORDS[language]:
                     continue
                 fragments.setdefault(fragment, text)
     return fragments
@@ -254,36 +349,53 @@ def atom_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def english_left(text: str, user: UserText) -> list[str]:
+def english_left(text: str, user: UserText, language: str) -> list[str]:
     """Herald's English found in ``text`` once the user's own content is taken out."""
     herald_text = user.remove(text)
+    same = SAME_WORDS[language]
     found = [
         f"{fragment!r} (from {msgid!r})"
-        for fragment, msgid in english_fragments().items()
+        for fragment, msgid in english_fragments(language).items()
         if re.search(rf"(?<![\w-]){re.escape(fragment)}(?![\w-])", herald_text)
     ]
-    words = set(re.findall(r"[A-Za-z]+", herald_text))
+    # Whole words, letters of any script: "até" is not the English "at".
+    words = set(re.findall(r"[^\W\d_]+", herald_text))
     found += [
         f"English word {word!r}"
         for word in sorted(words)
-        if word not in SAME_IN_GERMAN
+        if word not in same
         and (word in ENGLISH_WORDS or (word[:1].isupper() and word.lower() in ENGLISH_WORDS))
     ]
     return found
 
 
+class Examples:
+    """The repository's example site built with each ``theme.language``, once each."""
+
+    def __init__(self, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self.tmp_path_factory = tmp_path_factory
+        self.built: dict[str, tuple[Path, UserText]] = {}
+
+    def __call__(self, language: str) -> tuple[Path, UserText]:
+        if language not in self.built:
+            root = self.tmp_path_factory.mktemp(f"example-{language}")
+            copy_example(root)
+            # With probe results, so that component pages show what probes measured.
+            write_example_probes(root)
+            config = yaml.safe_load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+            config["theme"]["language"] = language
+            (root / "mkdocs.yml").write_text(
+                yaml.safe_dump(config, sort_keys=False), encoding="utf-8"
+            )
+            result = build_site(root)
+            assert result.returncode == 0, result.stderr
+            self.built[language] = (root, UserText(root, config))
+        return self.built[language]
+
+
 @pytest.fixture(scope="module")
-def german_example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, UserText]]:
-    """The repository's example site, with probe results, built with ``theme.language: de``."""
-    root = tmp_path_factory.mktemp("example-de")
-    copy_example(root)
-    write_example_probes(root)
-    config = yaml.safe_load((REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config["theme"]["language"] = "de"
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    result = build_site(root)
-    assert result.returncode == 0, result.stderr
-    yield root, UserText(root, config)
+def examples(tmp_path_factory: pytest.TempPathFactory) -> Examples:
+    return Examples(tmp_path_factory)
 
 
 EXAMPLE_PAGES = {
@@ -298,37 +410,79 @@ EXAMPLE_PAGES = {
 }
 
 
+@pytest.mark.parametrize("language", TRANSLATED)
 @pytest.mark.parametrize("page", sorted(EXAMPLE_PAGES))
-def test_german_pages_have_no_english_of_heralds_left(
-    german_example: tuple[Path, UserText], page: str
+def test_pages_have_no_english_of_heralds_left(
+    examples: Examples, language: str, page: str
 ) -> None:
-    root, user = german_example
+    root, user = examples(language)
     path = root / "site" / EXAMPLE_PAGES[page]
     assert path.is_file(), path
-    assert english_left(page_text(path), user) == []
+    assert english_left(page_text(path), user, language) == []
+    html = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").html
+    assert html is not None and html.get("lang") == HTML_LANG[language]
 
 
-def test_the_example_has_the_pages_the_german_test_reads() -> None:
+def test_what_probes_measured_reads_in_german(examples: Examples) -> None:
+    root, _ = examples("de")
+    component = (root / "site" / "components" / "api" / "index.html").read_text(encoding="utf-8")
+    assert '<h2 id="herald-measured">Gemessene Antwortzeit</h2>' in component
+    assert "Von Prüfungen gemessen, letzte 90 Tage" in component
+    assert re.search(r"<td>\d{2}\.\d{3}</td>", component)  # 25.920 probes
+
+
+def test_the_example_has_the_pages_the_language_tests_read() -> None:
     assert (REPO_ROOT / "incidents/2026-09-09-message-database-failover/postmortem.md").is_file()
     assert (REPO_ROOT / "components.yml").read_text(encoding="utf-8").count("id: regions") == 1
 
 
-def test_the_german_atom_feed_has_no_english_of_heralds_left(
-    german_example: tuple[Path, UserText],
-) -> None:
-    root, user = german_example
+#: What a reader sees of the example in each language: the report's heading in the feed,
+#: and in the email digest the promise and the subject's count of news.
+FEED_AND_DIGEST = {
+    "de": (
+        "Abschlussbericht",
+        "Nächstes Update bis 25. Nov. 2026, 12:15 UTC.",
+        "Meldungen (höchste Auswirkung: erheblich)",
+    ),
+    "fr": (
+        "Rapport post-incident",
+        "Prochaine mise à jour au plus tard le 25 nov. 2026, 12:15 UTC.",
+        "événements (impact le plus élevé\xa0: majeur)",
+    ),
+    "es": (
+        "Informe posterior al incidente",
+        "Próxima actualización antes del 25 nov 2026, 12:15 UTC.",
+        "eventos (mayor impacto: importante)",
+    ),
+    "pt_BR": (
+        "Relatório pós-incidente",
+        "Próxima atualização até 25 de nov. de 2026 12:15 UTC.",
+        "eventos (maior impacto: grave)",
+    ),
+    "ja": (
+        "障害報告書",
+        "次回の更新は2026年11月25日 12:15 UTCまでにお知らせします。",
+        "件の更新（最大の影響度：大）",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_atom_feed_has_no_english_of_heralds_left(examples: Examples, language: str) -> None:
+    root, user = examples(language)
     feed = root / "site" / "history.atom"
-    assert english_left(atom_text(feed), user) == []
+    assert english_left(atom_text(feed), user, language) == []
     xml = feed.read_text(encoding="utf-8")
     assert (
-        ET.fromstring(xml.encode("utf-8")).get("{http://www.w3.org/XML/1998/namespace}lang") == "de"
+        ET.fromstring(xml.encode("utf-8")).get("{http://www.w3.org/XML/1998/namespace}lang")
+        == (HTML_LANG[language])
     )
     rss = (root / "site" / "history.rss").read_text(encoding="utf-8")
-    assert "<language>de</language>" in rss
-    assert "Abschlussbericht" in atom_text(feed)
+    assert f"<language>{HTML_LANG[language]}</language>" in rss
+    assert FEED_AND_DIGEST[language][0] in atom_text(feed)
 
 
-def german_digest(root: Path) -> EmailMessage:
+def digest(root: Path) -> EmailMessage:
     result = run_herald(root, "digest", "--since=-7d")
     assert result.returncode == 0, result.stderr
     message = email.message_from_bytes(result.stdout.encode("utf-8"), policy=email.policy.default)
@@ -336,56 +490,169 @@ def german_digest(root: Path) -> EmailMessage:
     return message
 
 
-def test_the_german_email_digest_has_no_english_of_heralds_left(
-    german_example: tuple[Path, UserText],
-) -> None:
-    root, user = german_example
-    message = german_digest(root)
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_email_digest_has_no_english_of_heralds_left(examples: Examples, language: str) -> None:
+    root, user = examples(language)
+    message = digest(root)
     text = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
     assert text is not None and html is not None
     html_soup = BeautifulSoup(html.get_content(), "html.parser")
-    assert html_soup.html is not None and html_soup.html.get("lang") == "de"
+    assert html_soup.html is not None and html_soup.html.get("lang") == HTML_LANG[language]
+    assert html_soup.html.get("dir") == "ltr"
     for part in (str(message["Subject"]), text.get_content(), html_soup.get_text(" ")):
-        assert english_left(part, user) == []
-    assert "Nächstes Update bis 25. Nov. 2026, 12:15 UTC." in text.get_content()
-    assert "Meldungen (höchste Auswirkung: erheblich)" in str(message["Subject"])
+        assert english_left(part, user, language) == []
+    _, promise, subject = FEED_AND_DIGEST[language]
+    assert promise in text.get_content()
+    assert subject in str(message["Subject"])
 
 
-def test_german_pages_say_it_in_german(german_example: tuple[Path, UserText]) -> None:
-    root, _ = german_example
-    site = root / "site"
-    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert normalise(home.select_one(".herald-banner__status").get_text()) == (  # type: ignore[union-attr]
-        "Teilweise eingeschränkter Dienst"
+#: The example's status page in each language: the headline, the promise, the page's
+#: title, the open incident's status, the theme's word for search (which Herald's script
+#: shows), the history's heading, the component's first uptime heading and figure, and
+#: the support line on the team's own page.
+EXAMPLE_WORDS = {
+    "de": (
+        "Teilweise eingeschränkter Dienst",
+        "Nächstes Update bis 25. Nov. 2026, 12:15 UTC.",
+        "Aktueller Status",
+        "Ursache gefunden",
+        "Suche",
+        "Störungsverlauf",
+        "Verfügbarkeit der letzten 30 Tage",
+        r"\d\d,\d\d\xa0%",
+        "Brauchen Sie Hilfe?",
+    ),
+    "fr": (
+        "Service partiellement dégradé",
+        "Prochaine mise à jour au plus tard le 25 nov. 2026, 12:15 UTC.",
+        "État actuel",
+        "Cause identifiée",
+        "Recherche",
+        "Historique des incidents",
+        "Disponibilité sur 30 jours",
+        r"\d\d,\d\d\xa0%",
+        "Besoin d’aide\xa0?",
+    ),
+    "es": (
+        "Servicio parcialmente degradado",
+        "Próxima actualización antes del 25 nov 2026, 12:15 UTC.",
+        "Estado actual",
+        "Causa identificada",
+        "Buscar",
+        "Historial de incidentes",
+        "Disponibilidad de los últimos 30 días",
+        r"\d\d,\d\d\xa0%",
+        "¿Necesita ayuda?",
+    ),
+    "pt_BR": (
+        "Serviço parcialmente degradado",
+        "Próxima atualização até 25 de nov. de 2026 12:15 UTC.",
+        "Status atual",
+        "Causa identificada",
+        "Pesquisar",
+        "Histórico de incidentes",
+        "Disponibilidade dos últimos 30 dias",
+        r"\d\d,\d\d%",
+        "Precisa de ajuda?",
+    ),
+    "ja": (
+        "一部のサービスでパフォーマンスが低下しています",
+        "次回の更新は2026年11月25日 12:15 UTCまでにお知らせします。",
+        "現在のステータス",
+        "原因特定済み",
+        "検索",
+        "障害履歴",
+        "過去30日間の稼働率",
+        r"\d\d\.\d\d%",
+        "お困りですか？",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_pages_say_it_in_the_sites_language(examples: Examples, language: str) -> None:
+    headline, promised, title, status, search, history_title, uptime, figure, help_text = (
+        EXAMPLE_WORDS[language]
     )
+    site = examples(language)[0] / "site"
+    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert normalise(home.select_one(".herald-banner__status").get_text()) == headline  # type: ignore[union-attr]
     promise = home.select_one(".herald-promise")
     assert promise is not None
-    assert normalise(promise.get_text()) == "Nächstes Update bis 25. Nov. 2026, 12:15 UTC."
+    assert normalise(promise.get_text()) == promised
     time = promise.select_one("time")
     assert time is not None and time["datetime"] == "2026-11-25T12:15:00Z"
-    assert home.title is not None and home.title.get_text().startswith("Aktueller Status - ")
-    assert "Ursache gefunden" in home.get_text()
+    assert home.title is not None and home.title.get_text().startswith(f"{title} - ")
+    assert status in home.get_text()
     # The search button Herald's script shows says it in the theme's words.
     script = home.select_one("script[data-search-label]")
-    assert script is not None and script["data-search-label"] == "Suche"
+    assert script is not None and script["data-search-label"] == search
     history = (site / "history" / "index.html").read_text(encoding="utf-8")
-    assert "<h1>Störungsverlauf</h1>" in history
-    component = (site / "components" / "api" / "index.html").read_text(encoding="utf-8")
-    assert "Verfügbarkeit der letzten 30 Tage" in component
-    assert re.search(r"\d\d,\d\d\xa0%", component)
-    # What the probes measured, beside it: the words and the numbers German.
-    assert '<h2 id="herald-measured">Gemessene Antwortzeit</h2>' in component
-    assert "Von Prüfungen gemessen, letzte 90 Tage" in component
-    assert re.search(r"<td>\d{2}\.\d{3}</td>", component)  # 25.920 probes
+    assert f"<h1>{history_title}</h1>" in history
+    component = BeautifulSoup(
+        (site / "components" / "api" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    first = component.select_one(".herald-uptime div")
+    assert first is not None
+    assert normalise(first.select_one("dt").get_text()) == uptime  # type: ignore[union-attr]
+    assert re.fullmatch(figure, first.select_one("dd").get_text())  # type: ignore[union-attr]
     about = (site / "about" / "index.html").read_text(encoding="utf-8")
-    assert "Brauchen Sie Hilfe?" in about
+    assert help_text in about
 
 
-def test_german_pages_give_notices_their_own_words_and_durations_in_words(
-    german_example: tuple[Path, UserText],
+#: A notice's words and how long incidents lasted, in each language: the open notice's
+#: line, the ended notice's statuses (newest first), and two rows of the month's history;
+#: and the open incident's status, said once on its card above the latest update.
+NOTICE_AND_DURATION_WORDS = {
+    "de": (
+        "Aktualisiert am 1. Okt. 2026, 09:00 UTC",
+        ["Beendet", "Veröffentlicht"],
+        "Behoben nach 39 Minuten",
+        "Behoben nach 2 Stunden und 40 Minuten",
+    ),
+    "fr": (
+        "Mis à jour le 1 oct. 2026, 09:00 UTC",
+        ["Terminé", "Publié"],
+        "Résolu après 39 minutes",
+        "Résolu après 2 heures et 40 minutes",
+    ),
+    "es": (
+        "Actualizado el 1 oct 2026, 9:00 UTC",
+        ["Finalizado", "Publicado"],
+        "Resuelto tras 39 minutos",
+        "Resuelto tras 2 horas y 40 minutos",
+    ),
+    "pt_BR": (
+        "Atualizado em 1 de out. de 2026 09:00 UTC",
+        ["Encerrado", "Publicado"],
+        "Resolvido após 39 minutos",
+        "Resolvido após 2 horas e 40 minutos",
+    ),
+    "ja": (
+        "2026年10月1日 9:00 UTCに更新",
+        ["終了", "掲載"],
+        "解決済み（継続時間：39分）",
+        "解決済み（継続時間：2時間40分）",
+    ),
+}
+
+
+LATEST_UPDATE = {
+    "de": "Neuestes Update",
+    "fr": "Dernière mise à jour",
+    "es": "Última actualización",
+    "pt_BR": "Última atualização",
+    "ja": "最新の更新",
+}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_notices_have_their_own_words_and_durations_read_in_words(
+    examples: Examples, language: str
 ) -> None:
-    site = german_example[0] / "site"
+    updated, ended_statuses, short, longer = NOTICE_AND_DURATION_WORDS[language]
+    site = examples(language)[0] / "site"
 
     def page(url: str) -> BeautifulSoup:
         return BeautifulSoup((site / url / "index.html").read_text("utf-8"), "html.parser")
@@ -393,21 +660,20 @@ def test_german_pages_give_notices_their_own_words_and_durations_in_words(
     home = page("")
     (notice,) = home.select(".herald-card--notice")
     meta = notice.select_one(".herald-card__meta")
-    assert meta is not None and normalise(meta.get_text()) == (
-        "Aktualisiert am 1. Okt. 2026, 09:00 UTC"
-    )
+    assert meta is not None and normalise(meta.get_text()) == updated
+    identified, latest = EXAMPLE_WORDS[language][3], LATEST_UPDATE[language]
     (card,) = home.select(".herald-card--minor")
-    assert normalise(card.get_text()).count("Ursache gefunden") == 1
-    assert "Neuestes Update" in normalise(card.get_text())
+    assert normalise(card.get_text()).count(identified) == 1
+    assert latest in normalise(card.get_text())
     ended = page("incidents/2026-09-03-phishing-advisory")
     statuses = [
         normalise(strong.get_text())
         for strong in ended.select(".herald-timeline .herald-update__meta strong")
     ]
-    assert statuses == ["Beendet", "Veröffentlicht"]
+    assert statuses == ended_statuses
     month = normalise(page("history/2026-11").get_text())
-    assert "Behoben nach 39 Minuten" in month
-    assert "Behoben nach 2 Stunden und 40 Minuten" in month
+    assert short in month
+    assert longer in month
 
 
 # -- languages, formats and plurals -----------------------------------------------------------
@@ -455,42 +721,271 @@ def test_german_formats() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("delta", "english", "german"),
-    [
-        (timedelta(seconds=20), "less than a minute", "weniger als einer Minute"),
-        (timedelta(minutes=1), "1 minute", "1 Minute"),
-        (timedelta(minutes=50), "50 minutes", "50 Minuten"),
-        (timedelta(hours=1, minutes=5), "1 hour and 5 minutes", "1 Stunde und 5 Minuten"),
-        (timedelta(hours=2), "2 hours", "2 Stunden"),
-        (timedelta(days=1, hours=4), "1 day and 4 hours", "1 Tag und 4 Stunden"),
-        (timedelta(days=3, minutes=5), "3 days", "3 Tagen"),
+#: Each language's formats, from CLDR through Babel: a moment, an early moment, a day, a
+#: month, a date, two durations, under a minute, a floored percentage and no data.
+FORMATS = {
+    "de": (
+        "25. Nov. 2026, 11:35 UTC",
+        "3. Sept. 2026, 07:05 UTC",
+        "Mi., 25. Nov. 2026",
+        "November 2026",
+        "1. Dez. 2026",
+        "2 Std. 5 Min.",
+        "3 Tage 4 Std.",
+        "<1 Min.",
+        "99,99\xa0%",
+        "keine Daten",
+    ),
+    "fr": (
+        "25 nov. 2026, 11:35 UTC",
+        "3 sept. 2026, 07:05 UTC",
+        "mer. 25 nov. 2026",
+        "novembre 2026",
+        "1 déc. 2026",
+        "2\u202fh 5\xa0min",
+        "3\u202fj 4\u202fh",
+        "<1\xa0min",
+        "99,99\xa0%",
+        "aucune donnée",
+    ),
+    "es": (
+        "25 nov 2026, 11:35 UTC",
+        "3 sept 2026, 7:05 UTC",
+        "mié, 25 nov 2026",
+        "noviembre de 2026",
+        "1 dic 2026",
+        "2\xa0h 5\xa0min",
+        "3\xa0d 4\xa0h",
+        "<1\xa0min",
+        "99,99\xa0%",
+        "sin datos",
+    ),
+    "pt_BR": (
+        "25 de nov. de 2026 11:35 UTC",
+        "3 de set. de 2026 07:05 UTC",
+        "qua., 25 de nov. de 2026",
+        "novembro de 2026",
+        "1 de dez. de 2026",
+        "2\xa0h 5\xa0min",
+        "3\xa0dias 4\xa0h",
+        "<1\xa0min",
+        "99,99%",
+        "sem dados",
+    ),
+    "ja": (
+        "2026年11月25日 11:35 UTC",
+        "2026年9月3日 7:05 UTC",
+        "2026年11月25日(水)",
+        "2026年11月",
+        "2026年12月1日",
+        "2時間5分",
+        "3日4時間",
+        "1分未満",
+        "99.99%",
+        "データなし",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_each_languages_formats(language: str) -> None:
+    t = translator(language)
+    moment, early, day, month, when, short, long, tiny, figure, nothing = FORMATS[language]
+    assert t.utc_text(MOMENT) == moment
+    assert t.utc_text(datetime(2026, 9, 3, 7, 5, tzinfo=UTC)) == early
+    assert t.day_text(date(2026, 11, 25)) == day
+    assert t.month_text(2026, 11) == month
+    assert t.date_text(date(2026, 12, 1)) == when
+    assert t.duration_text(timedelta(hours=2, minutes=5)) == short
+    assert t.duration_text(timedelta(days=3, hours=4, minutes=5)) == long
+    assert t.duration_text(timedelta(seconds=20)) == tiny
+    assert t.percent_text(0.99999) == figure
+    assert t.percent_text(None) == nothing
+    assert str(t.time_element(MOMENT)) == (
+        f'<time datetime="2026-11-25T11:35:00Z" data-herald-time="full">{moment}</time>'
+    )
+
+
+DURATIONS = [
+    timedelta(seconds=20),
+    timedelta(minutes=1),
+    timedelta(minutes=50),
+    timedelta(hours=1, minutes=5),
+    timedelta(hours=2),
+    timedelta(days=1, hours=4),
+    timedelta(days=3, minutes=5),
+]
+#: "Resolved after ..." for each of DURATIONS, as each language says it.
+RESOLVED_AFTER = {
+    "en": [
+        "Resolved after less than a minute",
+        "Resolved after 1 minute",
+        "Resolved after 50 minutes",
+        "Resolved after 1 hour and 5 minutes",
+        "Resolved after 2 hours",
+        "Resolved after 1 day and 4 hours",
+        "Resolved after 3 days",
     ],
-)
-def test_how_long_it_lasted_reads_in_words_after_after(
-    delta: timedelta, english: str, german: str
-) -> None:
-    en, de = translator("en"), translator("de")
-    after = "%(status)s after %(duration)s"
-    assert en.gettext(after, status="Resolved", duration=en.duration_words(delta)) == (
-        f"Resolved after {english}"
-    )
     # German says it in the case "nach" asks for: "nach 3 Tagen", "nach einer Minute".
-    assert de.gettext(after, status="Behoben", duration=de.duration_words(delta)) == (
-        f"Behoben nach {german}"
-    )
+    "de": [
+        "Behoben nach weniger als einer Minute",
+        "Behoben nach 1 Minute",
+        "Behoben nach 50 Minuten",
+        "Behoben nach 1 Stunde und 5 Minuten",
+        "Behoben nach 2 Stunden",
+        "Behoben nach 1 Tag und 4 Stunden",
+        "Behoben nach 3 Tagen",
+    ],
+    "fr": [
+        "Résolu après moins d’une minute",
+        "Résolu après 1 minute",
+        "Résolu après 50 minutes",
+        "Résolu après 1 heure et 5 minutes",
+        "Résolu après 2 heures",
+        "Résolu après 1 jour et 4 heures",
+        "Résolu après 3 jours",
+    ],
+    "es": [
+        "Resuelto tras menos de un minuto",
+        "Resuelto tras 1 minuto",
+        "Resuelto tras 50 minutos",
+        "Resuelto tras 1 hora y 5 minutos",
+        "Resuelto tras 2 horas",
+        "Resuelto tras 1 día y 4 horas",
+        "Resuelto tras 3 días",
+    ],
+    "pt_BR": [
+        "Resolvido após menos de um minuto",
+        "Resolvido após 1 minuto",
+        "Resolvido após 50 minutos",
+        "Resolvido após 1 hora e 5 minutos",
+        "Resolvido após 2 horas",
+        "Resolvido após 1 dia e 4 horas",
+        "Resolvido após 3 dias",
+    ],
+    "ja": [
+        "解決済み（継続時間：1分未満）",
+        "解決済み（継続時間：1分）",
+        "解決済み（継続時間：50分）",
+        "解決済み（継続時間：1時間5分）",
+        "解決済み（継続時間：2時間）",
+        "解決済み（継続時間：1日4時間）",
+        "解決済み（継続時間：3日）",
+    ],
+}
 
 
-def test_german_plurals_and_words() -> None:
-    t = translator("de")
-    assert t.ngettext("%(num)d entry", "%(num)d entries", 1) == "1 Eintrag"
-    assert t.ngettext("%(num)d entry", "%(num)d entries", 2) == "2 Einträge"
-    assert t.ngettext("%(num)d day", "%(num)d days", 30) == "30 Tage"
-    assert (
-        t.gettext("Next update by %(time)s.", time="12:15 UTC") == "Nächstes Update bis 12:15 UTC."
-    )
-    assert t.pgettext("impact", "major") == "erheblich"
-    assert t.gettext("Scheduled maintenance") == "Geplante Wartung"
+def test_every_language_says_how_long_it_lasted() -> None:
+    assert set(RESOLVED_AFTER) == set(LANGUAGES)
+
+
+@pytest.mark.parametrize("language", sorted(RESOLVED_AFTER))
+def test_how_long_it_lasted_reads_in_words_after_after(language: str) -> None:
+    t = translator(language)
+    resolved = t.gettext("Resolved")
+    said = [
+        t.gettext("%(status)s after %(duration)s", status=resolved, duration=t.duration_words(d))
+        for d in DURATIONS
+    ]
+    assert said == RESOLVED_AFTER[language]
+
+
+#: Plurals and words of each language: 1 entry, 2 entries, 30 days, the promise, the
+#: impact level alone and the maintenance kind.
+WORDS = {
+    "de": (
+        "1 Eintrag",
+        "2 Einträge",
+        "30 Tage",
+        "Nächstes Update bis 12:15 UTC.",
+        "erheblich",
+        "Geplante Wartung",
+    ),
+    "fr": (
+        "1 entrée",
+        "2 entrées",
+        "30 jours",
+        "Prochaine mise à jour au plus tard le 12:15 UTC.",
+        "majeur",
+        "Maintenance planifiée",
+    ),
+    "es": (
+        "1 entrada",
+        "2 entradas",
+        "30 días",
+        "Próxima actualización antes del 12:15 UTC.",
+        "importante",
+        "Mantenimiento programado",
+    ),
+    "pt_BR": (
+        "1 registro",
+        "2 registros",
+        "30 dias",
+        "Próxima atualização até 12:15 UTC.",
+        "grave",
+        "Manutenção programada",
+    ),
+    "ja": (
+        "1件",
+        "2件",
+        "30日間",
+        "次回の更新は12:15 UTCまでにお知らせします。",
+        "大",
+        "メンテナンス予定",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_plurals_and_words(language: str) -> None:
+    one, two, days, promise, impact, kind = WORDS[language]
+    t = translator(language)
+    assert t.ngettext("%(num)d entry", "%(num)d entries", 1) == one
+    assert t.ngettext("%(num)d entry", "%(num)d entries", 2) == two
+    assert t.ngettext("%(num)d day", "%(num)d days", 30) == days
+    assert t.gettext("Next update by %(time)s.", time="12:15 UTC") == promise
+    assert t.pgettext("impact", "major") == impact
+    assert t.gettext("Scheduled maintenance") == kind
+
+
+#: The overall status at its best, as each language's status pages say it.
+ALL_OPERATIONAL = {
+    "de": "Alle Systeme betriebsbereit",
+    "fr": "Tous les systèmes sont opérationnels",
+    "es": "Todos los sistemas operativos",
+    "pt_BR": "Todos os sistemas operacionais",
+    "ja": "すべてのシステムが正常に稼働しています",
+}
+#: The words customers know from Statuspage-style pages, for the statuses that matter most:
+#: major outage, degraded performance, the maintenance kind and resolved.
+FAMILIAR_TERMS = {
+    "de": ("Schwerer Ausfall", "Eingeschränkte Leistung", "Geplante Wartung", "Behoben"),
+    "fr": ("Panne majeure", "Performances dégradées", "Maintenance planifiée", "Résolu"),
+    "es": (
+        "Interrupción importante",
+        "Rendimiento degradado",
+        "Mantenimiento programado",
+        "Resuelto",
+    ),
+    "pt_BR": (
+        "Interrupção grave",
+        "Desempenho degradado",
+        "Manutenção programada",
+        "Resolvido",
+    ),
+    "ja": ("重大な障害", "パフォーマンスの低下", "メンテナンス予定", "解決済み"),
+}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_terms_customers_know(language: str) -> None:
+    t = translator(language)
+    assert t.gettext("All Systems Operational") == ALL_OPERATIONAL[language]
+    major, degraded, maintenance, resolved = FAMILIAR_TERMS[language]
+    assert t.gettext("Major outage") == major
+    assert t.gettext("Degraded performance") == degraded
+    assert t.gettext("Scheduled maintenance") == maintenance
+    assert t.gettext("Resolved") == resolved
 
 
 @pytest.mark.parametrize(
@@ -502,7 +997,20 @@ def test_german_plurals_and_words() -> None:
         ("DE", "de", "de"),
         ("en", "en", "en"),
         ("en-GB", "en", "en"),
-        ("fr", "en", "en"),
+        ("fr", "fr", "fr"),
+        ("fr-CA", "fr", "fr_CA"),
+        ("es", "es", "es"),
+        ("es-MX", "es", "es_MX"),
+        # Brazilian Portuguese as gettext and as Material (and BCP 47) write it.
+        ("pt_BR", "pt_BR", "pt_BR"),
+        ("pt-BR", "pt_BR", "pt_BR"),
+        ("pt-br", "pt_BR", "pt_BR"),
+        # Portuguese without a region, or Portugal's: no catalogue of their own.
+        ("pt", "en", "en"),
+        ("pt_PT", "en", "en"),
+        ("ja", "ja", "ja"),
+        ("ja-JP", "ja", "ja_JP"),
+        ("it", "en", "en"),
         ("", "en", "en"),
         (None, "en", "en"),
     ],
@@ -512,14 +1020,34 @@ def test_which_catalogue_and_locale_a_language_gets(
 ) -> None:
     t = translator(value)
     assert (t.language, str(t.locale)) == (language, locale)
-    assert is_supported(value) == (language_tag(value).split("_")[0] == language)
+    assert is_supported(value) == (catalogue_language(value) == language)
+    assert t.lang == locale.replace("_", "-")
 
 
-def test_region_variants_read_german_and_keep_english_times_unchanged() -> None:
+def test_region_variants_read_their_language_and_keep_english_times_unchanged() -> None:
     assert translator("de-CH").gettext("Resolved") == "Behoben"
+    assert translator("fr-CA").gettext("Resolved") == "Résolu"
+    # Brazil's own formats, which are not Portugal's.
+    assert translator("pt-BR").utc_text(MOMENT) == "25 de nov. de 2026 11:35 UTC"
     assert translator("en-GB").utc_text(datetime(2026, 9, 3, 7, 5, tzinfo=UTC)) == (
         "3 Sep 2026, 07:05 UTC"
     )
+
+
+def test_the_theme_language_file_for_a_site_language() -> None:
+    material = [str(Path(mkdocs_material_templates()))]
+    assert theme_language("pt_BR", material) == "pt-BR"
+    assert theme_language("pt-BR", material) == "pt-BR"
+    assert theme_language("de-CH", material) == "de"
+    assert theme_language("ja", material) == "ja"
+    assert theme_language("xx", material) is None
+    assert theme_language("de", [str(REPO_ROOT / "docs")]) is None
+
+
+def mkdocs_material_templates() -> Path:
+    import material
+
+    return Path(material.__file__).parent / "templates"
 
 
 def site_with_language(repo: StatusRepo, language: str, extra: str = "") -> None:
@@ -527,13 +1055,44 @@ def site_with_language(repo: StatusRepo, language: str, extra: str = "") -> None
     (repo.root / "mkdocs.yml").write_text(config + extra, encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    ("value", "lang", "resolved", "figure"),
+    [
+        ("pt_BR", "pt-BR", "Resolvido", r"\d\d,\d\d%"),
+        ("de-CH", "de-CH", "Behoben", r"\d\d\.\d\d%"),
+    ],
+)
+def test_a_language_with_a_region_builds_with_the_themes_file(
+    repo: StatusRepo, value: str, lang: str, resolved: str, figure: str
+) -> None:
+    """Material has no file for ``pt_BR`` or ``de-CH``: Herald names its own, keeps the
+    region for its words and formats, and says it in ``<html lang>``."""
+    site_with_language(repo, value)
+    result = build_site(repo.root)
+    assert result.returncode == 0, result.stderr
+    home = BeautifulSoup(
+        (repo.root / "site" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    assert home.html is not None and home.html.get("lang") == lang
+    incident = (repo.root / "site" / "incidents/2026-11-20-api-errors/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert resolved in incident
+    component = BeautifulSoup(
+        (repo.root / "site" / "components/api/index.html").read_text(encoding="utf-8"),
+        "html.parser",
+    )
+    assert re.fullmatch(figure, component.select_one(".herald-uptime dd").get_text())  # type: ignore[union-attr]
+
+
 def test_an_unknown_language_falls_back_to_english_with_one_warning(repo: StatusRepo) -> None:
-    site_with_language(repo, "fr")
+    site_with_language(repo, "it")
     result = build_site(repo.root, strict=False)
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "theme.language" in line]
     assert len(warnings) == 1, result.stderr
-    assert "WARNING" in warnings[0] and "'fr'" in warnings[0]
+    assert "WARNING" in warnings[0] and "'it'" in warnings[0]
+    assert "en, de, fr, es, pt_BR and ja" in warnings[0]
     home = (repo.root / "site" / "index.html").read_text(encoding="utf-8")
     assert "All Systems Operational" in home and "Recent days" in home
 
@@ -553,29 +1112,151 @@ def test_a_title_the_team_set_stays_as_written(repo: StatusRepo) -> None:
     assert "<h1>Störungsverlauf</h1>" in history
 
 
-def test_german_badges_calendar_and_chat(repo: StatusRepo) -> None:
-    site_with_language(repo, "de")
+MAINTENANCE = "incidents/2026-11-24-database-upgrade"
+
+#: A small site in each language, as a reader sees it: the maintenance card's status and
+#: window, the months in the history, the component row's uptime, the badge's label and
+#: a component's status on its badge, and the calendar's name.
+SMALL_SITE = {
+    "de": (
+        "Geplant · 1. Dez. 2026, 06:00 UTC bis 1. Dez. 2026, 08:00 UTC",
+        ["Dezember 2026", "November 2026"],
+        r"\d\d,\d\d\xa0% Verfügbarkeit in den letzten 90 Tagen",
+        "Status",
+        "betriebsbereit",
+        "Test status \u2013 Wartungen",
+    ),
+    "fr": (
+        "Planifiée · du 1 déc. 2026, 06:00 UTC au 1 déc. 2026, 08:00 UTC",
+        ["décembre 2026", "novembre 2026"],
+        r"\d\d,\d\d\xa0% de disponibilité sur 90 jours",
+        "statut",
+        "opérationnel",
+        "Test status \u2013 maintenances",
+    ),
+    "es": (
+        "Programado · del 1 dic 2026, 6:00 UTC al 1 dic 2026, 8:00 UTC",
+        ["diciembre de 2026", "noviembre de 2026"],
+        r"\d\d,\d\d\xa0% de disponibilidad en los últimos 90 días",
+        "estado",
+        "operativo",
+        "Test status \u2013 mantenimientos",
+    ),
+    "pt_BR": (
+        "Programada · de 1 de dez. de 2026 06:00 UTC até 1 de dez. de 2026 08:00 UTC",
+        ["dezembro de 2026", "novembro de 2026"],
+        r"\d\d,\d\d% de disponibilidade nos últimos 90 dias",
+        "status",
+        "operacional",
+        "Test status \u2013 manutenções",
+    ),
+    "ja": (
+        "予定 · 2026年12月1日 6:00 UTC～2026年12月1日 8:00 UTC",
+        ["2026年12月", "2026年11月"],
+        r"過去90日間の稼働率：\d\d\.\d\d%",
+        "ステータス",
+        "正常",
+        "Test status \u2013 メンテナンス",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_a_small_site_reads_in_its_language(repo: StatusRepo, language: str) -> None:
+    """A real build of a small site in each language: what a reader sees, and what the
+    badges and the calendar say."""
+    window, months, uptime, label, operational, calendar_name = SMALL_SITE[language]
+    repo.write(
+        f"{MAINTENANCE}/index.md",
+        "---\ntitle: Database upgrade\nkind: maintenance\n"
+        "scheduled_start: 2026-12-01T06:00:00Z\nscheduled_end: 2026-12-01T08:00:00Z\n"
+        "affected: [api]\n---\n",
+    )
+    repo.write(
+        f"{MAINTENANCE}/2026-11-24T1000Z-scheduled.md",
+        "---\nat: 2026-11-24T10:00:00Z\nstatus: scheduled\n---\nWe will upgrade the database.\n",
+    )
+    site_with_language(repo, language)
     result = build_site(repo.root)
     assert result.returncode == 0, result.stderr
     site = repo.root / "site"
-    assert '"label": "Status", "message": "Alle Systeme betriebsbereit"' in (
-        site / "badge.json"
-    ).read_text(encoding="utf-8")
-    assert "REST API: betriebsbereit" in (site / "components/api/badge.svg").read_text(
+    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.html is not None and home.html.get("lang") == HTML_LANG[language]
+    banner = home.select_one(".herald-banner__status")
+    assert banner is not None and normalise(banner.get_text()) == ALL_OPERATIONAL[language]
+    card = home.select_one(".herald-card--maintenance .herald-card__meta")
+    assert card is not None and normalise(card.get_text()) == window
+    row = home.select_one(".herald-component__uptime")
+    assert row is not None and re.fullmatch(uptime, row.get_text().strip())
+    history = BeautifulSoup(
+        (site / "history" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    # Newest first; the maintenance is listed in the month of its window.
+    assert [normalise(a.get_text()) for a in history.select(".herald-months a")] == months
+    badge = json.loads((site / "badge.json").read_text(encoding="utf-8"))
+    assert (badge["label"], badge["message"]) == (label, ALL_OPERATIONAL[language])
+    assert f"REST API: {operational}" in (site / "components/api/badge.svg").read_text(
         encoding="utf-8"
     )
     calendar = (site / "maintenance.ics").read_bytes().decode("utf-8")
-    assert "Test status \u2013 Wartungen" in calendar
+    assert calendar_name in calendar
 
 
-def test_the_command_line_reads_the_language_for_the_digest(repo: StatusRepo) -> None:
-    site_with_language(repo, "de")
+#: The email digest's subject and its line of facts about the incident, in each language.
+DIGEST_LINES = {
+    "de": ("Behoben", "Störung, erhebliche Auswirkung. Betrifft: REST API.\n"),
+    "fr": ("Résolu", "Incident, impact majeur. Concerne\xa0: REST API.\n"),
+    "es": ("Resuelto", "Incidente, impacto importante. Afecta a: REST API.\n"),
+    "pt_BR": ("Resolvido", "Incidente, impacto grave. Afeta: REST API.\n"),
+    "ja": ("解決済み", "障害（影響：大）。 影響範囲：REST API。\n"),
+}
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_command_line_reads_the_language_for_the_digest(
+    repo: StatusRepo, language: str
+) -> None:
+    site_with_language(repo, HTML_LANG[language])
     result = run_herald(repo.root, "digest", "--since=-30d", epoch=NOW_EPOCH)
     assert result.returncode == 0, result.stderr
     message = email.message_from_bytes(result.stdout.encode("utf-8"), policy=email.policy.default)
-    assert str(message["Subject"]) == (
-        "[Test status] Behoben: Elevated error rates on the REST API"
+    status, facts = DIGEST_LINES[language]
+    assert (
+        str(message["Subject"]) == f"[Test status] {status}: Elevated error rates on the REST API"
     )
     body = message.get_body(preferencelist=("plain",))
     assert body is not None
-    assert "Störung, erhebliche Auswirkung. Betrifft: REST API.\n" in body.get_content()
+    assert facts in body.get_content()
+
+
+# -- nothing assumes left to right ------------------------------------------------------------
+
+TEMPLATES = REPO_ROOT / "site_plugin" / "templates"
+
+
+def test_the_stylesheet_names_sides_by_where_lines_start_not_left_or_right() -> None:
+    css = (TEMPLATES / "assets" / "herald" / "herald.css").read_text(encoding="utf-8")
+    declarations = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    physical = re.findall(r"[\w-]*(?:left|right)[\w-]*\s*:[^;}]*", declarations)
+    # The one left: centring a day's summary under its bar, the same either way.
+    assert physical == ["left: 50%"]
+    assert "transform: translateX(-50%)" in declarations
+
+
+def test_templates_and_the_email_name_no_side() -> None:
+    for path in [
+        *TEMPLATES.rglob("*.html"),
+        *(REPO_ROOT / "site_plugin/email_templates").iterdir(),
+    ]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\b(?:left|right)\b", text), path
+        assert "text-align" not in text, path
+    digest_html = (REPO_ROOT / "site_plugin/email_templates/digest.html").read_text("utf-8")
+    assert 'dir="{{ direction }}"' in digest_html and "border-{{ start }}" in digest_html
+
+
+def test_the_writing_direction_comes_from_the_locale() -> None:
+    assert {translator(language).direction for language in LANGUAGES} == {"ltr"}
+    # A locale written right to left (the German catalogue stands in for one that would
+    # come with it): the direction is the locale's, not a list of Herald's.
+    assert Translator("de", "ar").direction == "rtl"

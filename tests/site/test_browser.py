@@ -204,6 +204,40 @@ def test_daily_bars_can_be_read_with_the_keyboard(served: str, browser: Any) -> 
     context.close()
 
 
+def test_a_right_to_left_page_mirrors_the_bars_the_keys_and_the_rules(
+    served: str, browser: Any
+) -> None:
+    """No right-to-left language is offered yet, but nothing assumes left to right. The
+    page is turned as Material's ``theme.direction: rtl`` turns it (``<body dir>``)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(served + PAGES["component"])
+    page.evaluate("document.body.dir = 'rtl'")
+    chart = page.locator(".herald-bars").first
+    oldest, today = chart.locator(".herald-bar").first, chart.locator(".herald-bar").last
+    oldest_box, today_box = oldest.bounding_box(), today.bounding_box()
+    assert oldest_box is not None and today_box is not None
+    assert today_box["x"] < oldest_box["x"], "the days run from the right"
+    chart.focus()
+    page.keyboard.press("End")
+    assert page.evaluate("document.activeElement.innerText").startswith("Wed 25 Nov 2026: ")
+    # Towards the older days is rightwards now.
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.innerText").startswith("Tue 24 Nov 2026: ")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.activeElement.innerText").startswith("Wed 25 Nov 2026: ")
+    page.goto(served + PAGES["incident"])
+    page.evaluate("document.body.dir = 'rtl'")
+    rule = page.evaluate(
+        "(() => { const style = getComputedStyle(document.querySelector("
+        "'.herald-timeline > li')); return [style.borderRightWidth, style.borderLeftWidth,"
+        " style.paddingRight, style.paddingLeft]; })()"
+    )
+    # The rule and the space beside it are where lines start: on the right.
+    assert rule[:2] == ["2px", "0px"] and rule[2] != "0px" and rule[3] == "0px", rule
+    context.close()
+
+
 def test_an_incident_page_prints_without_navigation(served: str, browser: Any) -> None:
     context = browser.new_context()
     page = context.new_page()

@@ -100,14 +100,24 @@ def test_the_api_page_object_stays_statuspage_s(site: Path) -> None:
         assert "lists.test.example" not in json.dumps(document), name
 
 
-def test_in_german(repo: StatusRepo) -> None:
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [
+        ("de", "Per E-Mail abonnieren"),
+        ("fr", "S’abonner par e-mail"),
+        ("es", "Suscribirse por correo electrónico"),
+        ("pt-BR", "Assinar por e-mail"),
+        ("ja", "メールで購読"),
+    ],
+)
+def test_in_the_site_s_language(repo: StatusRepo, language: str, label: str) -> None:
     (repo.root / "mkdocs.yml").write_text(
-        mkdocs(f'      subscribe_email: "{SITE_LIST}"\n', language="de"), encoding="utf-8"
+        mkdocs(f'      subscribe_email: "{SITE_LIST}"\n', language=language), encoding="utf-8"
     )
     result = build_site(repo.root)
     assert result.returncode == 0, result.stderr
     links = subscribe_links(repo.root / "site", "")
-    assert links[-1] == ("Per E-Mail abonnieren", SITE_LIST)
+    assert links[-1] == (label, SITE_LIST)
     assert links[-1] == subscribe_links(repo.root / "site", "components/api")[-1]
 
 

@@ -40,7 +40,13 @@
     var days = chart.querySelectorAll(".herald-bar");
     if (!days.length) return;
     var index = Array.prototype.indexOf.call(days, target);
-    var next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: days.length - 1 }[event.key];
+    // The arrows move the way the bars run: towards today is leftwards on a right-to-left page.
+    var forward = getComputedStyle(chart).direction === "rtl" ? "ArrowLeft" : "ArrowRight";
+    var backward = forward === "ArrowLeft" ? "ArrowRight" : "ArrowLeft";
+    var moves = { Home: 0, End: days.length - 1 };
+    moves[forward] = index + 1;
+    moves[backward] = index - 1;
+    var next = moves[event.key];
     if (next === undefined) return;
     // From the chart itself, start at today (the newest day), or the oldest with Home.
     if (index < 0) next = event.key === "Home" ? 0 : days.length - 1;
