@@ -34,6 +34,7 @@ from ..engine.status import (
     overall_status,
     resolved_at,
     upcoming_maintenance,
+    window_turns,
 )
 from ..present.context import SiteContext
 from ..present.i18n import Translator
@@ -184,6 +185,7 @@ class ViewBuilder:
             duration_words=t.duration_words(lasted) if lasted is not None else "",
             promise=next_update_promise(incident, now),
             window=window,
+            turns=window_turns(incident, now),
             cancelled=cancelled,
             summary=self.render(incident.summary) if incident.summary else Markup(""),
             updates=tuple(
