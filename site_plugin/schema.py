@@ -30,6 +30,8 @@ from .problems import did_you_mean
 from .values import ValueProblem, parse_duration
 
 OPTION_FIX = "fix it in mkdocs.yml"
+PAGE_STALE_AFTER = "30m"
+"""How old a page may be, by the reader's clock, before it says it may be out of date."""
 
 
 class OptionProblem(Exception):
@@ -125,6 +127,17 @@ def duration(value: object) -> str:
     return written
 
 
+def duration_or_default(default: str) -> Parse:
+    """A duration, where empty text means the default (as unset does)."""
+
+    def parse(value: object) -> str:
+        if isinstance(value, str) and not value.strip():
+            return default
+        return duration(value)
+
+    return parse
+
+
 def durations(value: object) -> list[str]:
     """A list of durations (``[24h, 1h]``); an empty list means none."""
     if not isinstance(value, list):
@@ -177,6 +190,9 @@ OPTIONS = (
     Option("stale_after", "1h", duration,
            "herald check warns when an open incident has had no update for longer than"
            " this and promises none (a duration such as 45m or 2h)."),
+    Option("page_stale_after", PAGE_STALE_AFTER, duration_or_default(PAGE_STALE_AFTER),
+           "With JavaScript on, a page older than this (by the reader's clock) says that it"
+           " may be out of date (a duration such as 30m or 2h; empty: the default)."),
     Option("timezone", "UTC", zone,
            "Zone for timestamps written without an offset, and for the days of the history."),
     Option("history_start", None, day,

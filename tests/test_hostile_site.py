@@ -381,6 +381,46 @@ def test_in_chromium_nothing_runs_and_nothing_leaves_loopback(
     assert hosts <= {hostile.url.split("/")[2]}, hosts
 
 
+@pytest.mark.skipif(CHROMIUM is None, reason="needs the chromium package")
+def test_the_embed_shows_hostile_titles_as_text_and_links_only_to_the_web(
+    hostile: HostileRun,
+) -> None:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    # A host page on the status site's own origin, which needs no CORS header.
+    (hostile.site / "host.html").write_text(
+        "<!doctype html><html lang='en'><head><title>Host</title>"
+        "<link rel=icon href='data:,'>"
+        '<script src="embed.js" async></script></head><body><h1>Host</h1></body></html>',
+        encoding="utf-8",
+    )
+    dialogs: list[str] = []
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        try:
+            page = browser.new_page()
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(hostile.url + "host.html")
+            line = page.locator("herald-embed .banner li").first
+            playwright_api.expect(line).to_have_text(
+                f"Smith & Co's status: {HOSTILE_TITLE} · Identified"
+            )
+            inside = page.locator("herald-embed").evaluate(
+                "host => [...host.shadowRoot.querySelectorAll('*')].map(node => node.tagName)"
+            )
+            links = page.locator("herald-embed").evaluate(
+                "host => [...host.shadowRoot.querySelectorAll('a')].map(node => node.href)"
+            )
+        finally:
+            browser.close()
+    assert set(inside) <= {"STYLE", "DIV", "UL", "LI", "STRONG", "A", "BUTTON"}, inside
+    assert links and all(link.startswith(hostile.url + "incidents/") for link in links), links
+    assert dialogs == []
+
+
 def test_check_stays_quiet_about_what_it_accepted(hostile: HostileRun) -> None:
     for line in hostile.check.stdout.splitlines():
         assert not line.lstrip().startswith(("::", "##[")), line

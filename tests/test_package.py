@@ -30,6 +30,7 @@ PACKAGE_DATA = (
     "site_plugin/email_templates/digest.html",
     "site_plugin/scaffold/workflows/publish.yml",
     "site_plugin/scaffold/herald-problem-matcher.json",
+    "site_plugin/site/embed.js",
 )
 
 

@@ -122,6 +122,43 @@ def maintenance_cancelled(incident: Incident, moment: datetime) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class WindowTurns:
+    """When a maintenance moves on by its window alone, as known at one moment.
+
+    Attributes:
+        starts: When it turns in progress (its window's start), if it is still scheduled.
+        ends: When it turns completed (its window's end), if it is open and nothing
+            posted says the work goes on past the end.
+    """
+
+    starts: datetime | None = None
+    ends: datetime | None = None
+
+
+def window_turns(incident: Incident, moment: datetime) -> WindowTurns:
+    """The moments after ``moment`` at which a maintenance's phase changes with no new
+    update: what a reader's clock, not a new build, can tell about it.
+
+    Nothing for incidents and notices, for maintenance already completed or cancelled,
+    and no end for one an author said runs over its window.
+    """
+    if not incident.is_maintenance:
+        return WindowTurns()
+    status = incident_status_at(incident, moment)
+    if status is None or status.is_final:
+        return WindowTurns()
+    start, end = maintenance_window(incident, moment)
+    latest = incident.updates_until(moment)[-1]
+    running_over = (
+        latest.status in (UpdateStatus.IN_PROGRESS, UpdateStatus.VERIFYING) and latest.at >= end
+    )
+    return WindowTurns(
+        starts=start if status is UpdateStatus.SCHEDULED and start > moment else None,
+        ends=end if end > moment and not running_over else None,
+    )
+
+
 def incident_status_at(incident: Incident, moment: datetime) -> UpdateStatus | None:
     """The status of an incident, maintenance or notice at ``moment``.
 

@@ -39,6 +39,7 @@ class HeraldConfig(base.Config):  # type: ignore[no-untyped-call]
     incidents = SchemaOption[str](OPTION["incidents"])
     message_templates = SchemaOption[str](OPTION["message_templates"])
     stale_after = SchemaOption[str](OPTION["stale_after"])
+    page_stale_after = SchemaOption[str](OPTION["page_stale_after"])
     timezone = SchemaOption[str](OPTION["timezone"])
     history_start = SchemaOption[date | None](OPTION["history_start"])
     history_days = SchemaOption[int](OPTION["history_days"])

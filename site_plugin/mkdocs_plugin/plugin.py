@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -28,12 +28,14 @@ from ..errors import ClockError, ContentError
 from ..options import site_name_problem, site_url_problem
 from ..present import formatting
 from ..present.context import SiteContext
-from ..present.i18n import Translator, is_supported, offered_languages, translator, web_tag
+from ..present.i18n import Translator, is_supported, iso, offered_languages, translator, web_tag
+from ..present.page_clock import CLOCK_ISLAND_ID, clock_island
 from ..present.urls import UrlLayout, source_path
 from ..site.build import BuildOptions, build_content
 from ..site.outputs import feed_title
 from ..site.pages import GeneratedPage, feed_links, page_table
 from ..site.views import SiteViews
+from ..values import parse_duration
 from .config import HeraldConfig
 from .page_assets import PageAssets
 
@@ -90,6 +92,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         self.search_label = "Search"
         self.site_feeds: tuple[tuple[str, str], ...] = ()
         """The site's own feeds, (label, URL): every Herald page offers them."""
+        self.clock = Markup("")
+        """The JSON island with the build's moment and the words of the page's clock."""
 
     @event_priority(100)
     def _read_language(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -247,6 +251,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             herald_utc=t.utc_text,
             herald_duration=t.duration_text,
             herald_percent=t.percent_text,
+            herald_iso=iso,
         )
         return env
 
@@ -297,6 +302,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             "search_label": self.search_label,
             "feeds": self.site_feeds,
             "subscribe_email": self.config.subscribe_email,
+            "clock_id": CLOCK_ISLAND_ID,
+            "clock": self.clock,
         }
 
     def inline_styles(self, config: MkDocsConfig) -> bool:
@@ -336,6 +343,10 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             now = build_time()
         except ClockError as error:
             raise PluginError(str(error)) from None
+        # JSON made safe for a <script> element: markup as it stands.
+        self.clock = Markup(
+            clock_island(self.translator, now, parse_duration(self.config.page_stale_after))
+        )
         context = SiteContext(
             name=config.site_name,
             url=config.site_url,

@@ -18,6 +18,7 @@ from ..present.i18n import Translator, english
 from ..present.labels import component_status_phrase, translated_overall
 from ..present.statuspage import api_files
 from .badges import INDICATOR_COLOURS, STATUS_COLOURS, badge_svg, shields_endpoint
+from .embed import embed_files
 from .feeds import FeedScope, FeedSite, build_feed
 from .ical import maintenance_calendar
 from .views import RenderMarkdown
@@ -178,6 +179,7 @@ OUTPUTS: tuple[tuple[str, OutputFiles], ...] = (
     ("JSON API", statuspage_api),
     ("calendars", calendars),
     ("badges", badges),
+    ("embed", embed_files),
 )
 """Every kind of file besides the pages. A new format is one function and one line here;
 two outputs writing one path is caught in ``build_outputs``."""

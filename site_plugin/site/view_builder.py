@@ -36,6 +36,7 @@ from ..engine.status import (
     overall_status,
     resolved_at,
     upcoming_maintenance,
+    window_turns,
 )
 from ..present.context import SiteContext
 from ..present.i18n import Translator
@@ -192,6 +193,7 @@ class ViewBuilder:
             duration_words=t.duration_words(lasted) if lasted is not None else "",
             promise=next_update_promise(incident, now),
             window=window,
+            turns=window_turns(incident, now),
             cancelled=cancelled,
             summary=self.render(incident.summary) if incident.summary else Markup(""),
             updates=tuple(

@@ -21,6 +21,7 @@ from ..content.model import (
 from ..engine.status import (
     OverallStatus,
     Promise,
+    WindowTurns,
 )
 
 RenderMarkdown = Callable[[str], Markup]
@@ -91,6 +92,9 @@ class IncidentView:
     postmortem: Markup | None
     duration_words: str = ""
     """``duration`` in words, for a sentence: ``Resolved after 1 hour and 5 minutes``."""
+    turns: WindowTurns = field(default_factory=WindowTurns)
+    """When a maintenance should turn in progress and completed by its window alone: the
+    page's script says so when the reader's clock gets there."""
 
     @property
     def latest(self) -> UpdateView:

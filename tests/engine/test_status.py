@@ -37,6 +37,7 @@ from site_plugin.engine.history import (
 )
 from site_plugin.engine.status import (
     OverallStatus,
+    WindowTurns,
     active_maintenance,
     affected_at,
     component_statuses_at,
@@ -54,6 +55,7 @@ from site_plugin.engine.status import (
     promises,
     resolved_at,
     upcoming_maintenance,
+    window_turns,
 )
 
 # -- builders ---------------------------------------------------------------------------
@@ -674,6 +676,64 @@ def test_maintenance_verifying() -> None:
     assert active_maintenance(status_site, t("2026-11-22 03:45")) == (work,)
     assert incident_status_at(work, t(WINDOW[1])) is UpdateStatus.COMPLETED
     assert not_operational(status_site, WINDOW[1]) == {}
+
+
+def test_window_turns_are_the_moments_the_window_alone_moves_a_maintenance_on() -> None:
+    work = maintenance("work", WINDOW, ANNOUNCED)
+    start, end = t(WINDOW[0]), t(WINDOW[1])
+    assert window_turns(work, t("2026-11-20 00:00")) == WindowTurns(starts=start, ends=end)
+    assert window_turns(work, start - SECOND) == WindowTurns(starts=start, ends=end)
+    assert window_turns(work, start) == WindowTurns(ends=end)
+    assert window_turns(work, end - SECOND) == WindowTurns(ends=end)
+    assert window_turns(work, end) == WindowTurns()
+    # Incidents and notices have no window.
+    assert window_turns(API_ERRORS, t("2026-11-20 14:20")) == WindowTurns()
+
+
+def test_window_turns_follow_what_authors_posted() -> None:
+    end = t(WINDOW[1])
+    early = maintenance("early", WINDOW, ANNOUNCED, update("2026-11-22 01:30", "in_progress"))
+    assert window_turns(early, t("2026-11-22 01:45")) == WindowTurns(ends=end)
+    cancelled = maintenance("cancelled", WINDOW, ANNOUNCED, update("2026-11-21 12:00", "completed"))
+    assert window_turns(cancelled, t("2026-11-21 13:00")) == WindowTurns()
+    # Moved by an update: the moved window's moments.
+    moved_end = t("2026-11-22 05:00")
+    assert window_turns(EXTENDED, t("2026-11-22 03:45")) == WindowTurns(ends=moved_end)
+    # An author said it goes on after its window: only a new update ends it.
+    over = maintenance("over", WINDOW, ANNOUNCED, update("2026-11-22 04:10", "in_progress"))
+    assert maintenance_overrun(over, t("2026-11-22 04:20")) == end
+    assert window_turns(over, t("2026-11-22 04:20")) == WindowTurns()
+    verifying = maintenance("verifying", WINDOW, ANNOUNCED, update("2026-11-22 03:30", "verifying"))
+    assert window_turns(verifying, t("2026-11-22 03:40")) == WindowTurns(ends=end)
+
+
+@pytest.mark.parametrize(
+    "work",
+    [
+        maintenance("plain", WINDOW, ANNOUNCED),
+        maintenance("early", WINDOW, ANNOUNCED, update("2026-11-22 01:30", "in_progress")),
+        maintenance("verifying", WINDOW, ANNOUNCED, update("2026-11-22 03:30", "verifying")),
+        EXTENDED,
+    ],
+    ids=lambda work: work.id,
+)
+def test_window_turns_agree_with_the_phases(work: Incident) -> None:
+    """At every moment asked, the phase changes exactly at the turns it names, as long as
+    nothing new is posted: what a reader's clock shows matches the next build."""
+    moment = t("2026-11-19 00:00")
+    while moment < t("2026-11-22 06:00"):
+        posted = len(work.updates_until(moment))
+        turns = window_turns(work, moment)
+        phase = maintenance_phase(work, moment)
+        for turn, expected in ((turns.starts, UpdateStatus.IN_PROGRESS), (turns.ends, None)):
+            if turn is None or len(work.updates_until(turn)) != posted:
+                continue
+            assert maintenance_phase(work, turn - SECOND) is not UpdateStatus.COMPLETED
+            after = maintenance_phase(work, turn)
+            assert after is (expected or UpdateStatus.COMPLETED), (moment, turn)
+        if turns == WindowTurns():
+            assert phase.is_final or maintenance_overrun(work, moment) is not None, moment
+        moment += timedelta(minutes=10)
 
 
 # -- promises -----------------------------------------------------------------------------

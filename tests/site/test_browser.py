@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ..conftest import REPO_ROOT, build_site, copy_example, write_example_probes
+from ..conftest import NOW, REPO_ROOT, build_site, copy_example, write_example_probes
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = os.environ.get("HERALD_CHROMIUM") or shutil.which("chromium")
@@ -103,6 +103,8 @@ def test_pages_read_right_and_fit_the_screen(
     context = browser.new_context(
         viewport={"width": width, "height": 900}, java_script_enabled=javascript
     )
+    # Read at the moment the example describes: the promise is still ahead.
+    context.clock.install(time=NOW)
     page = context.new_page()
     hosts: set[str] = set()
     page.on("request", lambda request: hosts.add(request.url.split("/")[2]))

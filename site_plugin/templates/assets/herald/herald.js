@@ -56,10 +56,123 @@
     days[next].focus();
     event.preventDefault();
   });
+  // A static page is as fresh as its last build. As the reader's clock moves, keep the words
+  // that follow from time alone true: how long ago the page was updated, a notice once it is
+  // older than the site allows, promises that have come due, maintenance whose window should
+  // have started or ended. The build wrote the moments (data-herald-*) and every word (the
+  // JSON island); nothing the build decided (statuses, incidents, colours) changes here.
+  var clockTimer;
+  function keepTime() {
+    clearTimeout(clockTimer);
+    var island = document.getElementById("herald-clock");
+    var data;
+    try {
+      data = JSON.parse(island.textContent);
+    } catch (error) {
+      return;
+    }
+    var built = Date.parse(data.built);
+    var words = data.words;
+    if (isNaN(built) || !words) return;
+    var relative;
+    try {
+      relative = new Intl.RelativeTimeFormat(document.documentElement.lang || undefined, { numeric: "auto" });
+    } catch (error) {
+      return;
+    }
+    var staleAfter = data.staleAfter * 1000;
+    function ago(milliseconds) {
+      // A reader's clock behind the build's reads as "this minute", never "in 5 minutes".
+      var minutes = Math.floor(Math.max(0, milliseconds) / 60000);
+      if (minutes < 60) return relative.format(-minutes, "minute");
+      if (minutes < 2880) return relative.format(-Math.floor(minutes / 60), "hour");
+      return relative.format(-Math.floor(minutes / 1440), "day");
+    }
+    // The build's sentence in element, its %(name)s placeholders filled with text or nodes.
+    function fill(element, sentence, parts) {
+      var nodes = [];
+      sentence.split(/(%\(\w+\)s)/).forEach(function (piece) {
+        var name = /^%\((\w+)\)s$/.exec(piece);
+        var part = name ? parts[name[1]] : piece;
+        if (part) nodes.push(typeof part === "string" ? document.createTextNode(part) : part);
+      });
+      while (element.firstChild) element.removeChild(element.firstChild);
+      nodes.forEach(function (node) { element.appendChild(node); });
+    }
+    function moment(element, name) {
+      var value = element.getAttribute(name);
+      return value ? Date.parse(value) : NaN;
+    }
+    function tick() {
+      var now = Date.now();
+      var age = now - built;
+      // The next moment anything changes: the next whole minute of the page's age, at most.
+      var next = now + 60000 - (Math.max(0, age) % 60000);
+      var ageLine = document.querySelector("[data-herald-age]");
+      if (ageLine) fill(ageLine, words.updated, { ago: ago(age) });
+      var notice = document.getElementById("herald-stale");
+      if (notice && age > staleAfter) {
+        var shown = notice.querySelector("span");
+        if (shown) {
+          // Read out once, when it appeared; from then on its age follows the clock quietly.
+          notice.setAttribute("aria-live", "off");
+          shown.textContent = ago(age);
+        } else {
+          var time = document.createElement("time");
+          time.setAttribute("datetime", data.built);
+          time.textContent = full.format(new Date(built));
+          var agoText = document.createElement("span");
+          agoText.textContent = ago(age);
+          fill(notice, words.stale, { ago: agoText, time: time });
+        }
+      } else if (notice) {
+        fill(notice, "", {});
+        notice.removeAttribute("aria-live");
+        next = Math.min(next, built + staleAfter + 1);
+      }
+      var promises = document.querySelectorAll("[data-herald-due]");
+      for (var i = 0; i < promises.length; i++) {
+        var due = moment(promises[i], "data-herald-due");
+        if (isNaN(due)) continue;
+        // Overdue once the promised moment has passed, as the build decides it.
+        if (now > due) {
+          fill(promises[i], words.due, { time: promises[i].querySelector("time") });
+          promises[i].removeAttribute("data-herald-due");
+        } else next = Math.min(next, due + 1);
+      }
+      var windows = document.querySelectorAll("[data-herald-starts], [data-herald-ends]");
+      for (var j = 0; j < windows.length; j++) {
+        var starts = moment(windows[j], "data-herald-starts");
+        var ends = moment(windows[j], "data-herald-ends");
+        if (now >= ends) {
+          windows[j].textContent = words.ends;
+          windows[j].removeAttribute("data-herald-ends");
+          windows[j].removeAttribute("data-herald-starts");
+        } else if (now >= starts) {
+          windows[j].textContent = words.starts;
+          windows[j].removeAttribute("data-herald-starts");
+        }
+        [starts, ends].forEach(function (turn) {
+          if (turn > now) next = Math.min(next, turn);
+        });
+      }
+      clockTimer = setTimeout(tick, Math.max(0, next - now));
+    }
+    tick();
+  }
+  keepTime();
+  // Timers sleep with a phone's screen or a background tab: look again on return.
+  document.addEventListener("visibilitychange", function () {
+    if (!document.hidden) keepTime();
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) keepTime();
+  });
+
   // Material's instant navigation swaps the page content without a reload.
   function followNavigation() {
     if (window.document$ && typeof window.document$.subscribe === "function") {
-      window.document$.subscribe(function () { localise(document); });
+      window.document$.subscribe(function () { localise(document); keepTime(); });
     }
   }
   followNavigation();
