@@ -236,7 +236,10 @@ SAME_WORDS: dict[str, dict[str, str]] = {
         "minutes": "the same word in French ('Résolu après 39 minutes')",
         "ms": "the symbol of milliseconds, the same in every language",
     },
-    "es": {"ms": "the symbol of milliseconds, the same in every language"},
+    "es": {
+        "no": "the Spanish for 'not' ('estas mediciones no los cambian')",
+        "ms": "the symbol of milliseconds, the same in every language",
+    },
     "pt_BR": {
         "Status": "Brazilian status pages say Status ('Status atual', 'página de status')",
         "status": "inside a sentence, as above",

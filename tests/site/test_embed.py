@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from site_plugin.present.i18n import LANGUAGES
 from site_plugin.site.embed import EMBED_PATH, compact, embed_script, embed_words
 
 from ..conftest import MKDOCS_YML, StatusRepo, build_site
@@ -360,7 +361,7 @@ def test_the_built_embed_is_small_and_inserts_text_only(tmp_path: Path) -> None:
 
 def test_the_embed_has_words_for_every_language_herald_speaks() -> None:
     words = embed_words()
-    assert set(words) == {"en", "de"}
+    assert set(words) == {language.lower().replace("_", "-") for language in LANGUAGES}
     assert words["de"] == {
         "statuses": {
             "investigating": "Untersuchung läuft",
