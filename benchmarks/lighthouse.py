@@ -8,6 +8,7 @@ page. Needs Node.js with Lighthouse (``npm install lighthouse``, then pass its p
     python benchmarks/lighthouse.py --lighthouse /path/to/node_modules/.bin/lighthouse
     python benchmarks/lighthouse.py --incidents 1000 --lighthouse ...
     python benchmarks/lighthouse.py --incidents 10000 --per-year 333 --lighthouse ...
+    python benchmarks/lighthouse.py --language ja --lighthouse ...   # the example in Japanese
 """
 
 from __future__ import annotations
@@ -75,7 +76,13 @@ class _Body:
         pass
 
 
-def build(root: Path, port: int, incidents: int, per_year: float | None = None) -> Path:
+def build(
+    root: Path,
+    port: int,
+    incidents: int,
+    per_year: float | None = None,
+    language: str | None = None,
+) -> Path:
     if incidents:
         generate(root, incidents, per_year)
         (root / "docs").mkdir()
@@ -94,6 +101,8 @@ def build(root: Path, port: int, incidents: int, per_year: float | None = None) 
         config = (REPO / "mkdocs.yml").read_text("utf-8")
         config = config.replace("site_url: https://status.kestrel.example/\n", "")
     config = f"site_url: http://127.0.0.1:{port}/\n" + config
+    if language is not None:
+        config = re.sub(r"(?m)^theme:\n", f"theme:\n  language: {language}\n", config, count=1)
     (root / "mkdocs.yml").write_text(config, "utf-8")
     environment = dict(
         os.environ, SOURCE_DATE_EPOCH=str(int(END.timestamp())), NO_MKDOCS_2_WARNING="1"
@@ -146,12 +155,19 @@ def main() -> int:
         help="generated incidents a year (default: N over three years); the same rate at"
         " two sizes compares longer history, not more frequent incidents",
     )
+    parser.add_argument("--language", help="theme.language of the site (default: the site's own)")
     arguments = parser.parse_args()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with tempfile.TemporaryDirectory() as scratch:
-        site = build(Path(scratch) / "repo", port, arguments.incidents, arguments.per_year)
+        site = build(
+            Path(scratch) / "repo",
+            port,
+            arguments.incidents,
+            arguments.per_year,
+            arguments.language,
+        )
         server = ThreadingHTTPServer(
             ("127.0.0.1", port), functools.partial(GzipHandler, directory=str(site))
         )
@@ -186,6 +202,16 @@ def main() -> int:
                 f" {audits['first-contentful-paint']['numericValue'] / 1000:>6.1f}s"
                 f" {audits['total-byte-weight']['numericValue'] / 1024:>7.1f}"
             )
+            for category in data["categories"].values():
+                # Every audit that costs a point, by name, so a score below 1 says why.
+                for ref in category["auditRefs"]:
+                    audit = audits[ref["id"]]
+                    if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+                        print(f"{'':<12}{category['title']}: {audit['title']}")
+                        for item in (audit.get("details") or {}).get("items", [])[:3]:
+                            node = item.get("node") or {}
+                            if node.get("snippet"):
+                                print(f"{'':<14}{node['snippet'][:160]}")
             metrics = {
                 "LCP": audits["largest-contentful-paint"]["displayValue"],
                 "TBT": audits["total-blocking-time"]["displayValue"],
