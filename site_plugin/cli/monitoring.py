@@ -33,6 +33,7 @@ from ..content.rules import INDEX_FILE
 from ..errors import MonitorError, SettingsError
 from ..monitor.alerts import AlertEvent
 from ..monitor.outages import (
+    BRANCH_PREFIX,
     Action,
     ExtendDraft,
     Failure,
@@ -43,6 +44,7 @@ from ..monitor.outages import (
     RefreshEvidence,
     closed,
     decide,
+    evidence_lines,
     extended,
     load_state,
     opened,
@@ -52,14 +54,13 @@ from ..monitor.outages import (
     save_state,
     with_recovered,
 )
-from ..monitor.pull_requests import DraftBranch, GitHub
+from ..monitor.pull_requests import DraftBranch, GitHub, PullRequestState
 from ..present.formatting import utc_clock, utc_text
 from .common import EXIT_OK, say
 from .posting import workspace
 from .settings import Settings
 
 OUTAGES_FILE = "outages.json"
-BRANCH_PREFIX = "herald/outage/"
 DEFAULT_CONCURRENCY = 8
 
 
@@ -196,7 +197,7 @@ def run_draft(arguments: argparse.Namespace, settings: Settings, now: datetime) 
                     component_id,
                     alerts.firing_since,
                     max(alert_status(alert.labels) for alert in firing),
-                    tuple(alert_line(alert) for alert in firing),
+                    evidence_lines(alert_line(alert) for alert in firing),
                     payload.source,
                 )
             )
@@ -263,10 +264,7 @@ def _carry_out(context: Drafting, state: OutageState, action: Action) -> OutageS
         outage = action.outage
         merged = {**outage.evidence, **action.evidence}
         refreshed = replace(outage, evidence=merged)
-        if (
-            outage.pull_request is not None
-            and context.github.pull_request(outage.pull_request).open
-        ):
+        if outage.pull_request is not None and _draft_state(context, outage).open:
             context.github.update_pull_request(
                 outage.pull_request, body=_pull_request_body(context, refreshed)
             )
@@ -311,7 +309,7 @@ def _extend_draft(context: Drafting, action: ExtendDraft) -> Outage:
     recorded = outage.draft_commit
     number = outage.pull_request
     if number is not None and outage.branch is not None:
-        state = context.github.pull_request(number)
+        state = _draft_state(context, outage)
         untouched = (
             recorded is not None
             and state.open
@@ -363,6 +361,22 @@ def _extend_draft(context: Drafting, action: ExtendDraft) -> Outage:
     return replace(outage, pull_request=number, branch=branch, draft_commit=None)
 
 
+def _draft_state(context: Drafting, outage: Outage) -> PullRequestState:
+    """The state of the outage's pull request, once GitHub confirms it is the one of the
+    outage's branch: the record is on a branch anyone with write access can push, and
+    must not make Herald rewrite or comment on someone else's pull request."""
+    assert outage.pull_request is not None and outage.branch is not None
+    state = context.github.pull_request(outage.pull_request)
+    if not context.github.is_own_branch(state, outage.branch):
+        raise MonitorError(
+            f"{context.space.relative(context.state_path)}: pull request"
+            f" #{outage.pull_request} is not the draft of {outage.branch} (GitHub says its"
+            f" branch is {state.head or 'unknown'}); restore the record from the branch's"
+            " history, or remove it to start again"
+        )
+    return state
+
+
 def _recover(context: Drafting, action: Recover) -> None:
     outage = action.outage
     names = _names(context.site.catalog, list(outage.components))
@@ -384,7 +398,7 @@ def _recover(context: Drafting, action: Recover) -> None:
         )  # fmt: skip
         say(f"Opened draft pull request #{number} to resolve {outage.incident_id}.")
         return
-    state = context.github.pull_request(outage.pull_request)
+    state = _draft_state(context, outage)
     if state.merged:
         text += (
             "If customers are no longer affected, resolve the incident:\n\n"

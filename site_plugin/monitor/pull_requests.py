@@ -141,9 +141,20 @@ def _redacted(text: str, secret: str) -> str:
 
 @dataclass(frozen=True)
 class PullRequestState:
+    """What Herald needs to know of a pull request.
+
+    Attributes:
+        number: Its number.
+        open: Whether it is open.
+        merged: Whether it was merged.
+        head: Its branch, as ``OWNER/NAME:BRANCH`` (the repository its branch is in: a
+            fork's pull request names the fork); empty when GitHub did not say.
+    """
+
     number: int
     open: bool
     merged: bool
+    head: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,10 +193,25 @@ class GitHub:
 
     def pull_request(self, number: int) -> PullRequestState:
         answer = self._request("GET", f"pulls/{number}", None)
+        head = answer.get("head")
+        head = head if isinstance(head, dict) else {}
+        repository = head.get("repo")
+        repository = repository.get("full_name") if isinstance(repository, dict) else None
+        branch = head.get("ref")
         return PullRequestState(
             number=number,
             open=answer.get("state") == "open",
             merged=bool(answer.get("merged")),
+            head=f"{repository}:{branch}"
+            if isinstance(repository, str) and isinstance(branch, str)
+            else "",
+        )
+
+    def is_own_branch(self, state: PullRequestState, branch: str) -> bool:
+        """Whether ``state`` is the pull request of ``branch`` in this repository (GitHub
+        compares repository names without regard to case)."""
+        return state.head.lower() == f"{self.repository}:{branch}".lower() and (
+            state.head.endswith(f":{branch}")
         )
 
     def _request(

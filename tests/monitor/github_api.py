@@ -32,6 +32,8 @@ class PullRequest:
     state: str = "open"
     merged: bool = False
     comments: list[str] = field(default_factory=list)
+    repository: str = ""
+    """Where its branch is: this repository, or a fork."""
 
 
 class GitHubApi:
@@ -84,7 +86,13 @@ class GitHubApi:
         if parts == ["pulls"] and method == "POST":
             number = len(self.pulls) + 1
             self.pulls[number] = PullRequest(
-                number, body["head"], body["base"], body["title"], body["body"], body["draft"]
+                number,
+                body["head"],
+                body["base"],
+                body["title"],
+                body["body"],
+                body["draft"],
+                repository=self.repository,
             )
             return 201, {"number": number, "state": "open", "draft": body["draft"]}
         if len(parts) == 2 and parts[0] == "pulls" and parts[1].isdigit():
@@ -94,7 +102,12 @@ class GitHubApi:
             if method == "PATCH":
                 pull.body = body.get("body", pull.body)
                 pull.title = body.get("title", pull.title)
-            return 200, {"number": pull.number, "state": pull.state, "merged": pull.merged}
+            return 200, {
+                "number": pull.number,
+                "state": pull.state,
+                "merged": pull.merged,
+                "head": {"ref": pull.head, "repo": {"full_name": pull.repository}},
+            }
         if len(parts) == 3 and parts[0] == "issues" and parts[2] == "comments":
             pull = self.pulls.get(int(parts[1])) if parts[1].isdigit() else None
             if pull is None or method != "POST":

@@ -22,7 +22,7 @@ from site_plugin.present.formatting import utc_text
 
 from ..conftest import epoch_of, run_herald
 from .alertmanager import Alertmanager, FakeGitHub, alert
-from .github_api import GitHubApi
+from .github_api import GitHubApi, PullRequest
 
 START = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 REPOSITORY = "kestrel/status"
@@ -378,3 +378,56 @@ def draft(root: Path, remote: Path, github_api: GitHubApi, event: Path, moment: 
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+def test_a_record_naming_someone_else_s_pull_request_never_touches_it(
+    tmp_path: Path, service: Service, github_api: GitHubApi
+) -> None:
+    """``outages.json`` is on a branch anyone with write access can push: a record that
+    names a person's pull request as the draft must not get its description rewritten."""
+    root = tmp_path / "status"
+    remote = status_repository(root, service.url)
+    theirs = PullRequest(1, "fix-login", "main", "Fix the login", "Their words", False)
+    theirs.repository = REPOSITORY
+    github_api.pulls[1] = theirs
+    forked = PullRequest(2, "herald/outage/x", "main", "A fork's", "Fork's words", False)
+    forked.repository = "someone/status"
+    github_api.pulls[2] = forked
+    service.die()
+    for number, branch in ((1, "herald/outage/2026-12-01-rest-api-unavailable"),
+                           (2, "herald/outage/x")):  # fmt: skip
+        record = {
+            "version": 1,
+            "open": {
+                "incident_id": branch.removeprefix("herald/outage/"),
+                "opened": "2026-12-01T11:50:00Z",
+                "components": {
+                    "api": {
+                        "since": "2026-12-01T11:40:00Z",
+                        "status": "major_outage",
+                        "source": "probe",
+                    }
+                },
+                "pull_request": number,
+                "branch": branch,
+                "published": False,
+                "evidence": {"api": ["old evidence"]},
+            },
+            "closed": [],
+        }
+        (root / ".herald-probes").mkdir(exist_ok=True)
+        (root / ".herald-probes" / "outages.json").write_text(json.dumps(record), "utf-8")
+        for run in range(3):
+            result = run_herald(
+                root,
+                "probe",
+                "--draft",
+                epoch=epoch_of(START + timedelta(minutes=5 * run)),
+                **drafting_environment(remote, github_api),
+            )
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert f"pull request #{number} is not the draft of {branch}" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert (theirs.body, theirs.comments) == ("Their words", [])
+    assert (forked.body, forked.comments) == ("Fork's words", [])
+    assert github_api.of("PATCH", "/pulls/1") == github_api.of("PATCH", "/pulls/2") == []
