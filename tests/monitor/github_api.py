@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+TITLE_LIMIT = 256
+BODY_LIMIT = 65_536
+
 
 @dataclass
 class Recorded:
@@ -82,6 +85,9 @@ class GitHubApi:
         prefix = f"/repos/{self.repository}/"
         if not path.startswith(prefix):
             return 404, {"message": "Not Found"}
+        # GitHub's limits: a longer title, description or comment is refused.
+        if len(body.get("title", "")) > TITLE_LIMIT or len(body.get("body", "")) > BODY_LIMIT:
+            return 422, {"message": "Validation Failed"}
         parts = path.removeprefix(prefix).split("/")
         if parts == ["pulls"] and method == "POST":
             number = len(self.pulls) + 1

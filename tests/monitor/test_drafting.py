@@ -431,3 +431,73 @@ def test_a_record_naming_someone_else_s_pull_request_never_touches_it(
     assert (theirs.body, theirs.comments) == ("Their words", [])
     assert (forked.body, forked.comments) == ("Fork's words", [])
     assert github_api.of("PATCH", "/pulls/1") == github_api.of("PATCH", "/pulls/2") == []
+
+
+HOSTILE_NAME = (
+    "Login @kestrel/everyone `code` [x](https://evil.example) https://evil.example/a <b> "
+)
+
+
+def test_a_big_outage_with_hostile_names_and_alerts_still_gets_its_draft(
+    tmp_path: Path, github_api: GitHubApi
+) -> None:
+    """Forty components with long names, a thousand alerts with long summaries: the draft
+    is still opened (GitHub refuses a title over 256 characters and a description over
+    65,536), and nothing in it mentions anyone, links anywhere or leaves its fence."""
+    root = tmp_path / "status"
+    remote = status_repository(root, "http://127.0.0.1:9/unused")
+    with (root / "components.yml").open("a", encoding="utf-8") as file:
+        for index in range(40):
+            file.write(f"  - id: c{index}\n    name: '{HOSTILE_NAME * 3}{index}'\n")
+    git(root, "commit", "--quiet", "-am", "Many components")
+    git(root, "push", "--quiet", str(remote), "main")
+    summary = "``` @here ````\n[click](https://evil.example) <img src=x> " * 4
+    alerts = [
+        {
+            "status": "firing",
+            "labels": {"alertname": f"Down{index}", "component": f"c{index % 40}"},
+            "annotations": {"summary": summary},
+            "startsAt": "2026-12-01T11:50:00Z",
+            "endsAt": "0001-01-01T00:00:00Z",
+            "generatorURL": f"https://prometheus.test.example/graph?g0.expr={'x' * 300}",
+        }
+        for index in range(1000)
+    ]
+    event = tmp_path / "alert.json"
+    payload = {"version": "4", "status": "firing", "alerts": alerts}
+    event.write_text(json.dumps({"source": "alertmanager", "payload": payload}), "utf-8")
+
+    draft(root, remote, github_api, event, START)
+    pull = github_api.pulls[1]
+    assert len(pull.title) <= 256
+    assert pull.title.endswith(" and 39 more")
+    assert len(pull.body.encode("utf-8")) <= 65_536
+    assert "more entries are left out" in pull.body
+    prose = outside_fences(pull.body)
+    assert "Down0 firing" not in prose
+    for mark in ("@", "[", "<", "`code", "https:"):
+        assert all(prose[at - 1] == "\\" for at in occurrences(prose, mark)), (mark, prose)
+
+
+def outside_fences(markdown: str) -> str:
+    """The Markdown without its fenced blocks (each opened and closed by the same fence)."""
+    kept, fence = [], ""
+    for line in markdown.split("\n"):
+        if fence:
+            if line == fence:
+                fence = ""
+            continue
+        if line.startswith("```"):
+            fence = line.removesuffix("text")
+            continue
+        kept.append(line)
+    assert not fence, "a fence is left open"
+    return "\n".join(kept)
+
+
+def occurrences(text: str, mark: str) -> list[int]:
+    found, at = [], text.find(mark)
+    while at >= 0:
+        found.append(at)
+        at = text.find(mark, at + 1)
+    return found
