@@ -288,6 +288,9 @@ def _open_draft(context: Drafting, failures: Sequence[Failure]) -> Outage:
         say(f"Published the first update of {incident_id} on {context.base}.")
         return opened(incident_id, failures, context.now, pull_request=None, branch=None,
                       published=True)  # fmt: skip
+    free_id = _free_branch_id(context, incident_id)
+    if free_id != incident_id:
+        incident_id, files, title = _draft_files(context, failures, incident_id=free_id)
     branch = BRANCH_PREFIX + incident_id
     commit = context.branch.commit(
         branch, files, f"Draft: {title}\n\nDrafted by herald from what monitoring saw.",
@@ -304,6 +307,24 @@ def _open_draft(context: Drafting, failures: Sequence[Failure]) -> Outage:
     )
     say(f"Opened draft pull request #{number} for {incident_id} ({branch}).")
     return replace(outage, pull_request=number)
+
+
+MAX_BRANCH_TRIES = 20
+
+
+def _free_branch_id(context: Drafting, incident_id: str) -> str:
+    """``incident_id``, or ``incident_id-2``, ``-3``...: the first whose draft branch is not
+    on the remote yet. A branch of the name may be there already, left by a run that
+    pushed it and could not open its pull request, or pushed by someone else: it is never
+    replaced, and never keeps the outage from its draft."""
+    candidates = [incident_id, *(f"{incident_id}-{n}" for n in range(2, MAX_BRANCH_TRIES + 1))]
+    for candidate in candidates:
+        if context.branch.head(BRANCH_PREFIX + candidate) is None:
+            return candidate
+    raise MonitorError(
+        f"the branches {BRANCH_PREFIX}{incident_id} to {BRANCH_PREFIX}{candidates[-1]} are"
+        " all taken, so the draft has no branch (delete those no longer needed)"
+    )
 
 
 def _extend_draft(context: Drafting, action: ExtendDraft) -> Outage:

@@ -501,3 +501,24 @@ def occurrences(text: str, mark: str) -> list[int]:
         found.append(at)
         at = text.find(mark, at + 1)
     return found
+
+
+def test_a_branch_already_there_never_keeps_the_outage_from_its_draft(
+    tmp_path: Path, service: Service, github_api: GitHubApi
+) -> None:
+    """The draft's branch name is foreseeable: one pushed before (by a person, or a run
+    that could not open its pull request) is left alone, and the draft takes the next."""
+    root = tmp_path / "status"
+    remote = status_repository(root, service.url)
+    taken = "herald/outage/2026-12-01-rest-api-unavailable"
+    theirs = git(root, "commit-tree", "main^{tree}", "-p", "main", "-m", "Someone's").strip()
+    git(root, "push", "--quiet", str(remote), f"{theirs}:refs/heads/{taken}")
+    before = git(remote, "rev-parse", taken)
+    service.die()
+    for run in range(3):
+        probe(root, remote, github_api, START + timedelta(minutes=5 * run))
+    pull = github_api.pulls[1]
+    assert pull.head == f"{taken}-2"
+    files = git(remote, "ls-tree", "-r", "--name-only", pull.head).split()
+    assert "incidents/2026-12-01-rest-api-unavailable-2/index.md" in files
+    assert git(remote, "rev-parse", taken) == before
