@@ -310,8 +310,9 @@ def test_an_alert_alertmanager_fired_drafts_the_same_incident_and_its_resolution
     labels = {"alertname": "HighErrorRate", "component": "api", "severity": "critical"}
     alertmanager.post_alerts([alert(labels, "5% of API requests fail", started)])
     (firing,) = github.wait_for(lambda found: len(found) >= 1, "the firing alert arrived")
-    event = tmp_path / "alert.json"
-    event.write_text(json.dumps(firing.body["client_payload"]), encoding="utf-8")
+    # The alert workflow hands herald the event's file as GitHub writes it.
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(workflow_event(firing.body)), encoding="utf-8")
 
     output = draft(root, remote, github_api, event, started + timedelta(minutes=5))
     assert "Opened draft pull request #1" in output
@@ -331,11 +332,23 @@ def test_an_alert_alertmanager_fired_drafts_the_same_incident_and_its_resolution
     ended = started + timedelta(minutes=5)
     alertmanager.post_alerts([alert(labels, "5% of API requests fail", started, ended)])
     dispatches = github.wait_for(lambda found: len(found) >= 2, "the resolution arrived")
-    event.write_text(json.dumps(dispatches[1].body["client_payload"]), encoding="utf-8")
+    event.write_text(json.dumps(workflow_event(dispatches[1].body)), encoding="utf-8")
     draft(root, remote, github_api, event, started + timedelta(minutes=7))
     assert len(pull.comments) == 1
     assert f"healthy again since {utc_text(ended)}" in pull.comments[0]
     assert f"herald resolve {incident}" in pull.comments[0]
+
+
+def workflow_event(dispatch: dict[str, Any]) -> dict[str, Any]:
+    """The ``repository_dispatch`` event GitHub writes at ``$GITHUB_EVENT_PATH`` for a
+    dispatch request."""
+    return {
+        "action": dispatch["event_type"],
+        "branch": "main",
+        "client_payload": dispatch["client_payload"],
+        "repository": {"full_name": REPOSITORY, "default_branch": "main"},
+        "sender": {"login": "relay-bot", "type": "User"},
+    }
 
 
 def test_a_sender_s_own_payload_is_read_with_from(tmp_path: Path, github_api: GitHubApi) -> None:
