@@ -252,9 +252,16 @@ class GitHub:
         if data is not None:
             request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            with _OPENER.open(request, timeout=TIMEOUT) as response:
                 body = response.read(MAX_RESPONSE_BYTES)
         except urllib.error.HTTPError as error:
+            if 300 <= error.code < 400:
+                error.close()
+                raise MonitorError(
+                    f"GitHub answered {method} {path} with a redirect (HTTP {error.code}),"
+                    " which Herald does not follow: the token would go with it (set"
+                    " GITHUB_REPOSITORY or GITHUB_API_URL to where it points)"
+                ) from None
             raise MonitorError(
                 f"GitHub refused {method} {path}: HTTP {error.code}{_github_message(error)}"
             ) from None
@@ -268,6 +275,17 @@ class GitHub:
         except ValueError:
             raise MonitorError(f"GitHub's answer to {method} {path} is not JSON") from None
         return answer if isinstance(answer, dict) else {}
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect reaches the caller as the 3xx it is: followed, a GET would carry the
+    token's header to wherever it points, and a POST would become a GET."""
+
+    def redirect_request(self, *arguments: object, **options: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
 
 
 def _github_message(error: urllib.error.HTTPError) -> str:

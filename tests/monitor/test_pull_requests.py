@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import socket
 import subprocess
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -218,3 +220,49 @@ def test_a_failure_never_shows_the_token_in_its_credentials_either(
     assert branch._redacted(f"bad header: Authorization: Basic {credentials}") == (
         "bad header: Authorization: Basic ***"
     )
+
+
+def test_a_redirect_is_not_followed_with_the_token() -> None:
+    """Followed, a GET would carry the token's header to wherever the answer points."""
+    elsewhere = GitHubApi("kestrel/status")
+    redirecting = Redirecting(f"{elsewhere.url}/repos/kestrel/status/pulls/1")
+    try:
+        api = GitHub(redirecting.url, "kestrel/status", TOKEN)
+        with pytest.raises(MonitorError) as caught:
+            api.pull_request(1)
+        assert str(caught.value) == (
+            "GitHub answered GET pulls/1 with a redirect (HTTP 301), which Herald does not"
+            " follow: the token would go with it (set GITHUB_REPOSITORY or GITHUB_API_URL to"
+            " where it points)"
+        )
+        with pytest.raises(MonitorError, match=r"POST issues/1/comments with a redirect"):
+            api.comment(1, "Recovered")
+        assert elsewhere.requests == []
+    finally:
+        redirecting.close()
+        elsewhere.close()
+
+
+class Redirecting:
+    """A server that answers every request with a redirect to ``location``."""
+
+    def __init__(self, location: str) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def _redirect(self) -> None:
+                self.send_response(301)
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_POST = do_PATCH = _redirect
+
+            def log_message(self, *arguments: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
