@@ -327,6 +327,7 @@ class _RelayHandler(BaseHTTPRequestHandler):
         timeout = self.server.settings.read_timeout
         self.connection.settimeout(timeout)
         reader = _DeadlineReader(self.connection, time.monotonic() + timeout)
+        self.rfile.close()  # the socket's own file, unread: it would hold the socket open
         self.rfile = io.BufferedReader(reader)
 
     def do_POST(self) -> None:
