@@ -133,3 +133,16 @@ def test_this_repository_runs_the_workflows_herald_init_writes() -> None:
 
     for path, text in workflow_files("-e .").items():
         assert (REPO_ROOT / path).read_text("utf-8") == text, f"{path}: run scripts/sync-workflows"
+
+
+def test_the_alert_reaches_herald_as_the_event_s_file_only() -> None:
+    """The dispatch's payload comes from whoever holds a token for the repository: it
+    goes to herald as the file GitHub writes, never through the shell or an environment
+    variable (toJSON's indented copy of a payload GitHub took can be more than a variable
+    holds, and the step would not start)."""
+    alert = workflows()["alert.yml"]
+    for step in steps(alert):
+        for name, value in step.get("env", {}).items():
+            assert "github.event" not in value, f"alert.yml: {name} holds the event"
+    (draft,) = [step for step in steps(alert) if "herald draft" in step.get("run", "")]
+    assert draft["run"].strip() == 'herald draft "$GITHUB_EVENT_PATH"'

@@ -27,12 +27,14 @@ from pathlib import Path
 from ..authoring.inputs import Workspace
 from ..authoring.templates import names_text, render_template
 from ..authoring.writing import NewIncident, NewUpdate, prepare_new, prepare_update
+from ..characters import one_line
 from ..content.measurements import ProbeResult
 from ..content.model import Catalog, ComponentStatus, StatusSite, UpdateStatus
 from ..content.rules import INDEX_FILE
 from ..errors import MonitorError, SettingsError
 from ..monitor.alerts import AlertEvent
 from ..monitor.outages import (
+    BRANCH_PREFIX,
     Action,
     ExtendDraft,
     Failure,
@@ -43,6 +45,7 @@ from ..monitor.outages import (
     RefreshEvidence,
     closed,
     decide,
+    evidence_lines,
     extended,
     load_state,
     opened,
@@ -52,14 +55,13 @@ from ..monitor.outages import (
     save_state,
     with_recovered,
 )
-from ..monitor.pull_requests import DraftBranch, GitHub
+from ..monitor.pull_requests import DraftBranch, GitHub, PullRequestState
 from ..present.formatting import utc_clock, utc_text
 from .common import EXIT_OK, say
 from .posting import workspace
 from .settings import Settings
 
 OUTAGES_FILE = "outages.json"
-BRANCH_PREFIX = "herald/outage/"
 DEFAULT_CONCURRENCY = 8
 
 
@@ -196,7 +198,7 @@ def run_draft(arguments: argparse.Namespace, settings: Settings, now: datetime) 
                     component_id,
                     alerts.firing_since,
                     max(alert_status(alert.labels) for alert in firing),
-                    tuple(alert_line(alert) for alert in firing),
+                    evidence_lines(alert_line(alert) for alert in firing),
                     payload.source,
                 )
             )
@@ -263,10 +265,7 @@ def _carry_out(context: Drafting, state: OutageState, action: Action) -> OutageS
         outage = action.outage
         merged = {**outage.evidence, **action.evidence}
         refreshed = replace(outage, evidence=merged)
-        if (
-            outage.pull_request is not None
-            and context.github.pull_request(outage.pull_request).open
-        ):
+        if outage.pull_request is not None and _draft_state(context, outage).open:
             context.github.update_pull_request(
                 outage.pull_request, body=_pull_request_body(context, refreshed)
             )
@@ -289,6 +288,9 @@ def _open_draft(context: Drafting, failures: Sequence[Failure]) -> Outage:
         say(f"Published the first update of {incident_id} on {context.base}.")
         return opened(incident_id, failures, context.now, pull_request=None, branch=None,
                       published=True)  # fmt: skip
+    free_id = _free_branch_id(context, incident_id)
+    if free_id != incident_id:
+        incident_id, files, title = _draft_files(context, failures, incident_id=free_id)
     branch = BRANCH_PREFIX + incident_id
     commit = context.branch.commit(
         branch, files, f"Draft: {title}\n\nDrafted by herald from what monitoring saw.",
@@ -298,10 +300,31 @@ def _open_draft(context: Drafting, failures: Sequence[Failure]) -> Outage:
                     published=False)  # fmt: skip
     outage = replace(outage, draft_commit=commit)
     number = context.github.open_pull_request(
-        branch=branch, base=context.base, title=title, body=_pull_request_body(context, outage)
+        branch=branch,
+        base=context.base,
+        title=_title(title),
+        body=_pull_request_body(context, outage),
     )
     say(f"Opened draft pull request #{number} for {incident_id} ({branch}).")
     return replace(outage, pull_request=number)
+
+
+MAX_BRANCH_TRIES = 20
+
+
+def _free_branch_id(context: Drafting, incident_id: str) -> str:
+    """``incident_id``, or ``incident_id-2``, ``-3``...: the first whose draft branch is not
+    on the remote yet. A branch of the name may be there already, left by a run that
+    pushed it and could not open its pull request, or pushed by someone else: it is never
+    replaced, and never keeps the outage from its draft."""
+    candidates = [incident_id, *(f"{incident_id}-{n}" for n in range(2, MAX_BRANCH_TRIES + 1))]
+    for candidate in candidates:
+        if context.branch.head(BRANCH_PREFIX + candidate) is None:
+            return candidate
+    raise MonitorError(
+        f"the branches {BRANCH_PREFIX}{incident_id} to {BRANCH_PREFIX}{candidates[-1]} are"
+        " all taken, so the draft has no branch (delete those no longer needed)"
+    )
 
 
 def _extend_draft(context: Drafting, action: ExtendDraft) -> Outage:
@@ -311,7 +334,7 @@ def _extend_draft(context: Drafting, action: ExtendDraft) -> Outage:
     recorded = outage.draft_commit
     number = outage.pull_request
     if number is not None and outage.branch is not None:
-        state = context.github.pull_request(number)
+        state = _draft_state(context, outage)
         untouched = (
             recorded is not None
             and state.open
@@ -331,16 +354,20 @@ def _extend_draft(context: Drafting, action: ExtendDraft) -> Outage:
             )  # fmt: skip
             outage = replace(outage, draft_commit=commit)
             context.github.update_pull_request(
-                number, body=_pull_request_body(context, outage), title=title
+                number, body=_pull_request_body(context, outage), title=_title(title)
             )
             say(f"Added {names} to draft pull request #{number}.")
             return outage
-        context.github.comment(
-            number,
-            f"Monitoring sees **{_markdown_text(names)}** failing too, since"
-            f" {utc_clock(since)}.\n\n{_evidence_block(action.failures)}\n"
+        prose = (
+            f"Monitoring sees **{_markdown_text(names)}** failing too, since {utc_clock(since)}."
+        )
+        command = (
             f"To say so on the status page: `herald update {outage.incident_id}"
-            f" {_component_options(action.failures)}`",
+            f" {_component_options(action.failures)}`"
+        )
+        budget = BODY_LIMIT - _size(prose) - _size(command) - 8
+        context.github.comment(
+            number, f"{prose}\n\n{_evidence_block(action.failures, budget)}\n{command}"
         )
         say(f"Commented on pull request #{number}: {names} failing too.")
         return outage
@@ -356,11 +383,27 @@ def _extend_draft(context: Drafting, action: ExtendDraft) -> Outage:
     number = context.github.open_pull_request(
         branch=branch,
         base=context.base,
-        title=f"Update: {names} failing too",
-        body=_evidence_block(action.failures),
+        title=_title(f"Update: {names} failing too"),
+        body=_evidence_block(action.failures, BODY_LIMIT),
     )
     say(f"Opened draft pull request #{number}: {names} failing too.")
     return replace(outage, pull_request=number, branch=branch, draft_commit=None)
+
+
+def _draft_state(context: Drafting, outage: Outage) -> PullRequestState:
+    """The state of the outage's pull request, once GitHub confirms it is the one of the
+    outage's branch: the record is on a branch anyone with write access can push, and
+    must not make Herald rewrite or comment on someone else's pull request."""
+    assert outage.pull_request is not None and outage.branch is not None
+    state = context.github.pull_request(outage.pull_request)
+    if not context.github.is_own_branch(state, outage.branch):
+        raise MonitorError(
+            f"{context.space.relative(context.state_path)}: pull request"
+            f" #{outage.pull_request} is not the draft of {outage.branch} (GitHub says its"
+            f" branch is {state.head or 'unknown'}); restore the record from the branch's"
+            " history, or remove it to start again"
+        )
+    return state
 
 
 def _recover(context: Drafting, action: Recover) -> None:
@@ -379,12 +422,12 @@ def _recover(context: Drafting, action: Recover) -> None:
         context.branch.commit(branch, files, f"Draft: resolve {outage.incident_id}",
                               base=context.base)  # fmt: skip
         number = context.github.open_pull_request(
-            branch=branch, base=context.base, title=f"Resolve {outage.incident_id}",
+            branch=branch, base=context.base, title=_title(f"Resolve {outage.incident_id}"),
             body=text + "Read the message, then merge to resolve the incident.",
         )  # fmt: skip
         say(f"Opened draft pull request #{number} to resolve {outage.incident_id}.")
         return
-    state = context.github.pull_request(outage.pull_request)
+    state = _draft_state(context, outage)
     if state.merged:
         text += (
             "If customers are no longer affected, resolve the incident:\n\n"
@@ -409,12 +452,39 @@ TITLES = {
 }
 
 
+TITLE_LIMIT = 256
+"""The longest title GitHub takes for a pull request: a longer one is refused (422), and
+a draft that cannot be opened is stuck on its branch."""
+BODY_LIMIT = 65_536
+"""The longest description or comment GitHub takes, measured here in UTF-8 bytes (never
+more than GitHub's characters), with room to spare for what is added to it."""
+NAMES_SHOWN = 120
+"""The most characters of component names a title or a sentence lists; the rest are
+counted ("REST API, Dashboard and 8 more")."""
+
+
 def _names(catalog: Catalog, component_ids: Sequence[str]) -> str:
+    """``REST API and Dashboard``: the components' names, as many as ``NAMES_SHOWN`` has
+    room for, then how many more."""
     names = []
     for component_id in component_ids:
         entry = catalog.get(component_id)
-        names.append(entry.name if entry is not None else component_id)
-    return names_text(names)
+        names.append(one_line(entry.name if entry is not None else component_id, NAMES_SHOWN))
+    text = names_text(names)
+    for shown in range(len(names) - 1, 0, -1):
+        if len(text) <= NAMES_SHOWN:
+            break
+        text = f"{', '.join(names[:shown])} and {len(names) - shown} more"
+    return text
+
+
+def _title(text: str) -> str:
+    """A pull request's title: one line GitHub takes."""
+    return one_line(text, TITLE_LIMIT)
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
 
 
 def _draft_files(
@@ -467,33 +537,60 @@ def _pull_request_body(context: Drafting, outage: Outage) -> str:
         "| Component | Failing since | Guessed status | Source |",
         "|---|---|---|---|",
     ]
+    rows = []
     for component_id, part in outage.components.items():
-        entry = catalog.get(component_id)
-        name = entry.name if entry is not None else component_id
+        name = _names(catalog, [component_id])
         recovered = f" (recovered {utc_clock(part.recovered)})" if part.recovered else ""
-        lines.append(
-            f"| {_table_text(name)} | {utc_text(part.since)}{recovered}"
+        rows.append(
+            f"\n| {_table_text(name)} | {utc_text(part.since)}{recovered}"
             f" | {part.status.label} | {_table_text(part.source)} |"
         )
-    for component_id, evidence in outage.evidence.items():
-        if not evidence:
-            continue
-        lines += ["", f"**{_markdown_text(_names(catalog, [component_id]))}**, latest checks:", ""]
-        lines.append(_fenced(evidence))
-    lines += ["", f"Updated {utc_text(context.now)} by `herald`."]
-    return "\n".join(lines)
+    checks = [
+        f"\n\n**{_markdown_text(_names(catalog, [component_id]))}**, latest checks:\n\n"
+        + _fenced(evidence)
+        for component_id, evidence in outage.evidence.items()
+        if evidence
+    ]
+    end = f"\n\nUpdated {utc_text(context.now)} by `herald`."
+    return _bounded("\n".join(lines), [*rows, *checks], end)
 
 
-def _evidence_block(failures: Sequence[Failure]) -> str:
-    return _fenced([line for failure in failures for line in failure.evidence])
+def _bounded(start: str, parts: Sequence[str], end: str) -> str:
+    """``start``, as many of ``parts`` as GitHub takes beside it, and ``end``: a part is
+    never cut (a fence cut open would let what follows it out), and those left out are
+    counted."""
+    note = "\n\n{count:,} more entries are left out: GitHub takes no longer description."
+    budget = BODY_LIMIT - _size(start) - _size(end) - _size(note) - 16
+    kept = 0
+    for part in parts:
+        budget -= _size(part)
+        if budget < 0:
+            break
+        kept += 1
+    left_out = note.format(count=len(parts) - kept) if kept < len(parts) else ""
+    return start + "".join(parts[:kept]) + left_out + end
 
 
-def _fenced(lines: Sequence[str]) -> str:
+def _evidence_block(failures: Sequence[Failure], budget: int) -> str:
+    return _fenced([line for failure in failures for line in failure.evidence], budget)
+
+
+def _fenced(lines: Sequence[str], budget: int = BODY_LIMIT) -> str:
     """Lines shown verbatim: in a fence longer than any run of backticks in them, so no
-    text from a server or an alert can close it, mention people or add markup."""
-    text = "\n".join(_one_line(line) for line in lines)
-    longest = max((len(run) for run in text.split("\n") for run in _backtick_runs(run)), default=0)
+    text from a server or an alert can close it, mention people or add markup; as many
+    lines as ``budget`` bytes hold, then how many more there were."""
+    shown = [_one_line(line) for line in lines]
+    longest = max((len(run) for line in shown for run in _backtick_runs(line)), default=0)
     fence = "`" * max(3, longest + 1)
+    room = budget - 2 * _size(fence) - 64
+    kept: list[str] = []
+    for line in shown:
+        room -= _size(line) + 1
+        if room < 0:
+            kept.append(f"... and {len(shown) - len(kept):,} more lines")
+            break
+        kept.append(line)
+    text = "\n".join(kept)
     return f"{fence}text\n{text}\n{fence}"
 
 
@@ -517,7 +614,7 @@ def _markdown_text(text: str) -> str:
     link escaped (component names come from the repository, but may still be hostile)."""
     escaped = []
     for char in _one_line(text):
-        if char in "\\`*_{}[]()<>#+-.!|@~&":
+        if char in "\\`*_{}[]()<>#+-.!|@~&:":
             escaped.append("\\" + char)
         else:
             escaped.append(char)

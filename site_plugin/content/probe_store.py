@@ -17,7 +17,7 @@ A month file, version 1 (all integers little-endian)::
     0       4     magic: the bytes HPRB
     4       1     format version: 1
     5       ...   a zlib stream (RFC 1950, with its Adler-32 checksum) of the body:
-                    count     1 u32    N, the number of results (at least 1)
+                    count     1 u32    N, the number of results (1 to ``MAX_RESULTS``)
                     first     1 i64    seconds since 1970 (UTC) of the first result
                     deltas    N u32    seconds since the result before (the first: 0;
                                        then at least 1: one result per second at most)
@@ -74,9 +74,11 @@ _MONTH_FILE = re.compile(r"([0-9]{4})-([0-9]{2})\.probes")
 _HEADER = struct.Struct("<Iq")  # count, first
 _BYTES_PER_RESULT = 4 + 1 + 2 + 4
 MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Even a result every second of a month compresses to far less: a larger file is not one."""
-MAX_RESULTS = 31 * 24 * 3600
-"""One result per second of the longest month: more cannot be a month file."""
+"""Even the most results a month file holds compress to far less: a larger file is not one."""
+MAX_RESULTS = 31 * 24 * 60
+"""One result a minute, on average, over the longest month. A probe runs every few minutes;
+a bound per second would let a file of 30 KB hold 2.6 million results, and a build that
+reads 90 days of a few dozen such components would need gigabytes and many minutes."""
 _OUTCOMES = len(Outcome)
 
 RESTORE_FIX = "restore it from the probe results branch's history, or delete it"
@@ -249,8 +251,8 @@ class ProbeStore:
         Raises:
             ValueError: An id that is not a slug, a time without a zone, a status code or
                 latency no probe can measure.
-            ContentError: A month file the results belong in cannot be read; it is left
-                as it is.
+            ContentError: A month file the results belong in cannot be read, or would
+                hold more than ``MAX_RESULTS``; it is left as it is.
             OSError: The folder cannot be written.
         """
         folder = self._component_folder(component_id)
@@ -272,6 +274,13 @@ class ProbeStore:
             for month, indices in sorted(by_month.items()):
                 stored = self.read_month(component_id, month)
                 merged, new = _merged(stored, _take(incoming, indices[0], indices[-1] + 1))
+                if len(merged) > MAX_RESULTS:
+                    raise _problem(
+                        self.relative(component_id, month),
+                        f"would hold more than {MAX_RESULTS:,} results, one a minute on"
+                        " average, which is more than a month file holds",
+                        "probe at most once a minute",
+                    )
                 if new:
                     _write_atomically(self.path(component_id, month), encode(merged))
                     added += new
@@ -328,7 +337,10 @@ def decode(data: bytes, month: Month) -> ProbeSeries:
             raise FormatProblem("is cut short: it ends before its results")
         count, first = _HEADER.unpack(head)
         if not 1 <= count <= MAX_RESULTS:
-            raise FormatProblem(f"is damaged: it says it holds {count} results")
+            raise FormatProblem(
+                f"is damaged: it says it holds {count:,} results (at most {MAX_RESULTS:,},"
+                " one a minute on average, are read)"
+            )
         wanted = count * _BYTES_PER_RESULT
         # Never inflate more than the header promises: a damaged or hostile file could
         # otherwise expand to gigabytes.
@@ -357,13 +369,15 @@ def decode(data: bytes, month: Month) -> ProbeSeries:
             f"has a result with outcome {max(outcomes)}, which this Herald does not know",
             "upgrade Herald to the version that wrote it, or delete the file",
         )
-    at = array("q", accumulate(deltas, initial=first))
-    del at[0]
     low, high = month_start(month), month_start(next_month(month))
-    if at[0] < low or at[-1] >= high:
+    # Judged before the times are made: a first time near the end of 64 bits, plus the
+    # deltas, would not fit the array that holds them.
+    if first < low or first + sum(deltas) >= high:
         raise FormatProblem(
             f"holds results outside {month[0]:04d}-{month[1]:02d}, the month its name says"
         )
+    at = array("q", accumulate(deltas, initial=first))
+    del at[0]
     return ProbeSeries(at, outcomes, statuses, latencies)
 
 

@@ -18,20 +18,35 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..characters import one_line
 from ..content.measurements import Outcome, ProbeResult
 from ..content.model import ComponentStatus
+from ..content.reading import read_regular_file
+from ..content.rules import MAX_ID_LENGTH
 from ..errors import MonitorError
-from ..values import utc_iso
+from ..values import SLUG, utc_iso
 
 STATE_VERSION = 1
 MAX_CLOSED = 50
 """Outages kept after they ended: enough to see what happened last week, bounded."""
+BRANCH_PREFIX = "herald/outage/"
+"""Every branch Herald pushes a draft to starts so: the record names no other."""
+SOURCES = ("probe", "alertmanager", "grafana")
+"""What may have seen a component fail."""
+MAX_EVIDENCE = 10
+"""Lines of evidence kept per component: the latest checks, not the whole history."""
+MAX_EVIDENCE_LINE = 500
+MAX_STATE_BYTES = 16 * 1024 * 1024
+"""Far more than the record of 50 outages of 500 components: a larger file is not one."""
+_BRANCH = re.compile(re.escape(BRANCH_PREFIX) + r"[a-z0-9][A-Za-z0-9_-]{0,149}")
+_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -267,8 +282,19 @@ def probe_failure(
         streak.append(result)
     streak.reverse()
     status = max(guessed_status(r) for r in streak[-failures_needed:])
-    evidence = tuple(result_line(r) for r in streak[-failures_needed:])
-    return Failure(component_id, streak[0].at, status, evidence)
+    shown = streak[-min(failures_needed, MAX_EVIDENCE) :]
+    return Failure(component_id, streak[0].at, status, evidence_lines(map(result_line, shown)))
+
+
+def evidence_lines(lines: Iterable[str]) -> tuple[str, ...]:
+    """Evidence as it is kept and shown: each line one line of at most
+    ``MAX_EVIDENCE_LINE`` characters, and at most ``MAX_EVIDENCE`` lines, the last of them
+    saying how many were left out."""
+    shown = [one_line(line, MAX_EVIDENCE_LINE) for line in lines]
+    if len(shown) > MAX_EVIDENCE:
+        left_out = len(shown) - (MAX_EVIDENCE - 1)
+        shown = [*shown[: MAX_EVIDENCE - 1], f"... and {left_out:,} more"]
+    return tuple(shown)
 
 
 def probe_recovery(latest: Sequence[ProbeResult], recoveries_needed: int) -> datetime | None:
@@ -299,11 +325,23 @@ def result_line(result: ProbeResult) -> str:
 
 
 def load_state(path: Path) -> OutageState:
-    """``outages.json``, or an empty state when there is none yet."""
-    if not path.exists():
+    """``outages.json``, or an empty state when there is none yet.
+
+    The record lives on a branch anyone with write access can push to, so every value is
+    checked before Herald acts on it: ids are ids, branches are Herald's own, numbers are
+    numbers, evidence is short lines. A record that links elsewhere is not read.
+    """
+    if not path.exists() and not path.is_symlink():
         return OutageState()
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        if path.is_symlink():
+            raise ValueError("it is a link; the record is a file of its own")
+        data, size = read_regular_file(str(path), MAX_STATE_BYTES + 1)
+        if data is None:
+            raise ValueError("it is not a regular file")
+        if size > MAX_STATE_BYTES:
+            raise ValueError(f"it is more than {MAX_STATE_BYTES:,} bytes")
+        document = json.loads(data.decode("utf-8"))
         if document.get("version") != STATE_VERSION:
             raise ValueError(f"version {document.get('version')!r}, not {STATE_VERSION}")
         open_outage = document.get("open")
@@ -355,29 +393,70 @@ def _outage_from(item: Mapping[str, object]) -> Outage:
     evidence = item.get("evidence", {})
     if not isinstance(components, dict) or not isinstance(evidence, dict):
         raise TypeError("components and evidence are not mappings")
+    if not components:
+        raise ValueError("an outage has no components")
     pull_request = item.get("pull_request")
-    if pull_request is not None and (not isinstance(pull_request, int) or pull_request < 1):
-        raise ValueError(f"pull request {pull_request!r} is not a number")
+    if pull_request is not None and (
+        isinstance(pull_request, bool) or not isinstance(pull_request, int) or pull_request < 1
+    ):
+        raise ValueError(f"pull request {_shown(pull_request)} is not a number")
     branch = item.get("branch")
+    if branch is not None and not (isinstance(branch, str) and _BRANCH.fullmatch(branch)):
+        raise ValueError(f"branch {_shown(branch)} is not one of Herald's {BRANCH_PREFIX}...")
+    if pull_request is not None and branch is None:
+        raise ValueError(f"pull request {pull_request} has no branch")
+    draft_commit = item.get("draft_commit")
+    if draft_commit is not None and not (
+        isinstance(draft_commit, str) and _COMMIT.fullmatch(draft_commit)
+    ):
+        raise ValueError(f"draft commit {_shown(draft_commit)} is not a commit id")
+    published = item.get("published", False)
+    if not isinstance(published, bool):
+        raise TypeError("published is not true or false")
     return Outage(
-        incident_id=str(item["incident_id"]),
+        incident_id=_id(item["incident_id"], "incident"),
         opened=_time(item["opened"]),
         components={
-            str(cid): OutageComponent(
+            _id(cid, "component"): OutageComponent(
                 since=_time(part["since"]),
                 status=ComponentStatus(part["status"]),
-                source=str(part["source"]),
+                source=_source(part["source"]),
                 recovered=_optional_time(part.get("recovered")),
             )
             for cid, part in components.items()
         },
         pull_request=pull_request,
-        branch=str(branch) if branch is not None else None,
-        draft_commit=str(item["draft_commit"]) if item.get("draft_commit") else None,
-        published=bool(item.get("published", False)),
+        branch=branch,
+        draft_commit=draft_commit,
+        published=published,
         recovered=_optional_time(item.get("recovered")),
-        evidence={str(cid): tuple(str(line) for line in lines) for cid, lines in evidence.items()},
+        evidence={_id(cid, "component"): _evidence(lines) for cid, lines in evidence.items()},
     )
+
+
+def _id(value: object, what: str) -> str:
+    """An incident's or a component's id, as content allows it: it goes into paths,
+    branch names, commands and pull requests."""
+    if not (isinstance(value, str) and len(value) <= MAX_ID_LENGTH and SLUG.fullmatch(value)):
+        raise ValueError(f"{what} id {_shown(value)} is not an id")
+    return value
+
+
+def _source(value: object) -> str:
+    if value not in SOURCES:
+        raise ValueError(f"source {_shown(value)} is not one of {', '.join(SOURCES)}")
+    return str(value)
+
+
+def _evidence(lines: object) -> tuple[str, ...]:
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        raise TypeError("evidence is not a list of lines")
+    return evidence_lines(lines)
+
+
+def _shown(value: object) -> str:
+    """A value from the record in a message: one short line."""
+    return one_line(repr(value), 60)
 
 
 def _outage_document(outage: Outage) -> dict[str, object]:

@@ -101,24 +101,10 @@ class DraftBranch:
         return line[0].split()[0] if line else None
 
     def _git(self, *arguments: str, cwd: Path | None = None, check: bool = True) -> str:
-        command = ["git"]
-        if self.token and self.push_url.startswith("https://"):
-            credentials = base64.b64encode(f"x-access-token:{self.token}".encode()).decode()
-            # In the environment, not the command line: nothing that lists processes
-            # or logs the command shows the token.
-            environment = dict(
-                os.environ,
-                GIT_CONFIG_COUNT="1",
-                GIT_CONFIG_KEY_0="http.extraHeader",
-                GIT_CONFIG_VALUE_0=f"Authorization: Basic {credentials}",
-            )
-        else:
-            environment = dict(os.environ)
-        environment.update(GIT_TERMINAL_PROMPT="0")
         result = subprocess.run(
-            [*command, *arguments],
+            ["git", *arguments],
             cwd=cwd or self.root,
-            env=environment,
+            env=self._environment(),
             capture_output=True,
             text=True,
             check=False,
@@ -126,8 +112,51 @@ class DraftBranch:
         if check and result.returncode != 0:
             what = arguments[0] if arguments[0] != "-c" else "commit"
             detail = result.stderr.strip().splitlines()[-1:] or ["no message"]
-            raise MonitorError(f"git {what} failed: {_redacted(detail[0], self.token)}")
+            raise MonitorError(f"git {what} failed: {self._redacted(detail[0])}")
         return result.stdout
+
+    def _credentials(self) -> str:
+        """The token as the Basic credentials GitHub takes over https; empty without one."""
+        if not (self.token and self.push_url.startswith("https://")):
+            return ""
+        return base64.b64encode(f"x-access-token:{self.token}".encode()).decode()
+
+    def _environment(self) -> dict[str, str]:
+        """What every git command of Herald's runs with.
+
+        The settings go in the environment, not the command line, so that nothing that
+        lists processes or logs the command shows the token, and they come after every
+        configuration file, so that none can undo them:
+
+        - the token is sent to the push URL only (``http.<url>.extraHeader``), never to
+          another server git or a filter it runs talks to (Git LFS reads the content's
+          ``.lfsconfig``, which may name any server);
+        - no hook and no file system monitor of the checkout runs, and Git LFS downloads
+          nothing: they would run with the token in their environment, and the commit
+          is Herald's own (``--no-verify`` alone leaves the checkout and push hooks).
+        """
+        settings = [
+            ("core.hooksPath", os.devnull),
+            ("core.fsmonitor", "false"),
+        ]
+        credentials = self._credentials()
+        if credentials:
+            settings.append(
+                (f"http.{self.push_url}.extraHeader", f"Authorization: Basic {credentials}")
+            )
+        environment = dict(os.environ, GIT_TERMINAL_PROMPT="0", GIT_LFS_SKIP_SMUDGE="1")
+        environment["GIT_CONFIG_COUNT"] = str(len(settings))
+        for index, (key, value) in enumerate(settings):
+            environment[f"GIT_CONFIG_KEY_{index}"] = key
+            environment[f"GIT_CONFIG_VALUE_{index}"] = value
+        return environment
+
+    def _redacted(self, text: str) -> str:
+        """``text`` without the token, as it is or as the credentials carry it."""
+        for secret in (self.token, self._credentials()):
+            if secret:
+                text = text.replace(secret, "***")
+        return text
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -135,15 +164,22 @@ def _inside(root: Path, path: Path) -> bool:
     return os.path.realpath(path).startswith(real_root + os.sep)
 
 
-def _redacted(text: str, secret: str) -> str:
-    return text.replace(secret, "***") if secret else text
-
-
 @dataclass(frozen=True)
 class PullRequestState:
+    """What Herald needs to know of a pull request.
+
+    Attributes:
+        number: Its number.
+        open: Whether it is open.
+        merged: Whether it was merged.
+        head: Its branch, as ``OWNER/NAME:BRANCH`` (the repository its branch is in: a
+            fork's pull request names the fork); empty when GitHub did not say.
+    """
+
     number: int
     open: bool
     merged: bool
+    head: str = ""
 
 
 @dataclass(frozen=True)
@@ -182,10 +218,25 @@ class GitHub:
 
     def pull_request(self, number: int) -> PullRequestState:
         answer = self._request("GET", f"pulls/{number}", None)
+        head = answer.get("head")
+        head = head if isinstance(head, dict) else {}
+        repository = head.get("repo")
+        repository = repository.get("full_name") if isinstance(repository, dict) else None
+        branch = head.get("ref")
         return PullRequestState(
             number=number,
             open=answer.get("state") == "open",
             merged=bool(answer.get("merged")),
+            head=f"{repository}:{branch}"
+            if isinstance(repository, str) and isinstance(branch, str)
+            else "",
+        )
+
+    def is_own_branch(self, state: PullRequestState, branch: str) -> bool:
+        """Whether ``state`` is the pull request of ``branch`` in this repository (GitHub
+        compares repository names without regard to case)."""
+        return state.head.lower() == f"{self.repository}:{branch}".lower() and (
+            state.head.endswith(f":{branch}")
         )
 
     def _request(
@@ -201,9 +252,16 @@ class GitHub:
         if data is not None:
             request.add_header("Content-Type", "application/json")
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            with _OPENER.open(request, timeout=TIMEOUT) as response:
                 body = response.read(MAX_RESPONSE_BYTES)
         except urllib.error.HTTPError as error:
+            if 300 <= error.code < 400:
+                error.close()
+                raise MonitorError(
+                    f"GitHub answered {method} {path} with a redirect (HTTP {error.code}),"
+                    " which Herald does not follow: the token would go with it (set"
+                    " GITHUB_REPOSITORY or GITHUB_API_URL to where it points)"
+                ) from None
             raise MonitorError(
                 f"GitHub refused {method} {path}: HTTP {error.code}{_github_message(error)}"
             ) from None
@@ -217,6 +275,17 @@ class GitHub:
         except ValueError:
             raise MonitorError(f"GitHub's answer to {method} {path} is not JSON") from None
         return answer if isinstance(answer, dict) else {}
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect reaches the caller as the 3xx it is: followed, a GET would carry the
+    token's header to wherever it points, and a POST would become a GET."""
+
+    def redirect_request(self, *arguments: object, **options: object) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
 
 
 def _github_message(error: urllib.error.HTTPError) -> str:

@@ -9,21 +9,27 @@ sending it again would not help), wraps it as a ``herald-alert`` dispatch within
 size limit, and answers only once GitHub has taken it: 200 then, and 502 when GitHub did
 not, which Alertmanager retries. No alert is acknowledged and then lost.
 
-The HTTP is the standard library's: a ``ThreadingHTTPServer`` (each POST in a thread of its
-own, at most ``RelaySettings.concurrency`` at once), bodies bounded, slow senders timed out,
-and ``stop()`` waits for the POSTs under way. Reaching GitHub is ``forward``'s work, which
-the command line hands in: this package holds no token and reads no environment. Every line
-the relay logs is its own words and counts; what a payload holds is never logged but
-through ``one_line``, and the log function makes it safe for a terminal.
+The HTTP is the standard library's: a ``ThreadingHTTPServer`` (each connection in a thread
+of its own, at most ``RelaySettings.connections`` of them and ``RelaySettings.concurrency``
+POSTs at once), bodies bounded, a sender given ``read_timeout`` for its whole request
+however slowly it trickles it, and ``stop()`` waits for the POSTs under way. A request from
+a web page (one with an ``Origin``, or a body that is not JSON) is refused: a page opened
+in a browser on the relay's host must not post alerts through it. Reaching GitHub is
+``forward``'s work, which the command line hands in: this package holds no token and reads
+no environment. Every line the relay logs is its own words and counts; what a payload holds
+is never logged but through ``one_line``, and the log function makes it safe for a
+terminal.
 """
 
 from __future__ import annotations
 
 import hmac
+import io
 import socket
 import socketserver
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -65,8 +71,12 @@ class RelaySettings:
         shared_secret: The bearer token every POST must carry; ``None`` lets every POST in
             (only sensible on a loopback address).
         body_limit: The largest body read, in bytes.
-        read_timeout: Seconds a sender may take to send its request.
+        read_timeout: Seconds a sender may take to send its whole request (line, headers
+            and body), however slowly it sends it.
         concurrency: POSTs handled at once; more are answered 503 (Alertmanager retries).
+        connections: Connections open at once, before any is authorised; more are closed
+            as they come, so no sender can make the relay start a thread for each of
+            thousands of connections it opens and never finishes.
     """
 
     host: str
@@ -76,6 +86,7 @@ class RelaySettings:
     body_limit: int = MAX_PAYLOAD_BYTES
     read_timeout: float = 30.0
     concurrency: int = 16
+    connections: int = 64
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,7 @@ class AlertRelay(ThreadingHTTPServer):
         self._log = log
         self._log_lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(settings.concurrency)
+        self._connections = threading.BoundedSemaphore(settings.connections)
         self._serving: threading.Thread | None = None
         self.address_family = socket.AF_INET6 if ":" in settings.host else socket.AF_INET
         super().__init__((settings.host, settings.port), _RelayHandler)
@@ -137,6 +149,24 @@ class AlertRelay(ThreadingHTTPServer):
             self._serving = None
         self.server_close()
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._connections.acquire(blocking=False):
+            # Closed before a thread is made for it: Alertmanager retries.
+            self.log(f"{client_address[0]}: refused: {self.settings.connections} connections open")
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._connections.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._connections.release()
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A sender that hung up before its answer (Alertmanager gave up and will retry):
         # one line, not the standard library's traceback.
@@ -152,6 +182,11 @@ class AlertRelay(ThreadingHTTPServer):
         peer = str(request.client_address[0])
         if urlsplit(request.path).path != "/":
             return Answer(404, "Herald's relay takes POST / only")
+        if request.headers.get("Origin") is not None:
+            # Browsers name the page a request comes from (a cross-site form, or a page
+            # whose name was made to point at this host); Alertmanager never does.
+            self.log(f"{peer}: refused (403): a request from a web page")
+            return Answer(403, "Herald's relay takes no requests from web pages")
         if not self._authorised(request.headers.get("Authorization")):
             self.log(f"{peer}: refused (401): a wrong or missing bearer token")
             return Answer(
@@ -159,6 +194,12 @@ class AlertRelay(ThreadingHTTPServer):
                 "a wrong or missing bearer token (set http_config.authorization.credentials)",
                 (("WWW-Authenticate", 'Bearer realm="herald-relay"'),),
             )
+        kind = (request.headers.get("Content-Type") or "").partition(";")[0].strip().lower()
+        if kind != "application/json":
+            # A web page can post text or a form to any address without asking first, but
+            # not JSON.
+            self.log(f"{peer}: refused (415): a body that is not JSON")
+            return Answer(415, "send the payload as Content-Type: application/json")
         if not self._slots.acquire(blocking=False):
             self.log(f"{peer}: refused (503): {self.settings.concurrency} POSTs under way")
             return Answer(503, "busy: try again")
@@ -255,15 +296,39 @@ def _counts(payload: AlertPayload) -> str:
     return f"{len(events)} {noun} ({firing} firing, {len(events) - firing} resolved{listed})"
 
 
+class _DeadlineReader(io.RawIOBase):
+    """A connection's bytes, every read bounded by one deadline for the whole request
+    rather than by a timeout of its own."""
+
+    def __init__(self, connection: socket.socket, deadline: float) -> None:
+        self.connection = connection
+        self.deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request took longer than the relay allows")
+        self.connection.settimeout(left)
+        return self.connection.recv_into(buffer)
+
+
 class _RelayHandler(BaseHTTPRequestHandler):
     server: AlertRelay
     server_version = "herald-relay"
     sys_version = ""
 
     def setup(self) -> None:
-        # A sender that stops half-way is let go after the read timeout.
+        # A sender that stops half-way, or trickles its request a byte at a time, is let
+        # go once its time for the whole request is up.
         super().setup()
-        self.connection.settimeout(self.server.settings.read_timeout)
+        timeout = self.server.settings.read_timeout
+        self.connection.settimeout(timeout)
+        reader = _DeadlineReader(self.connection, time.monotonic() + timeout)
+        self.rfile.close()  # the socket's own file, unread: it would hold the socket open
+        self.rfile = io.BufferedReader(reader)
 
     def do_POST(self) -> None:
         self._answer(self.server.receive(self))

@@ -6,15 +6,17 @@ from __future__ import annotations
 import os
 import random
 import zlib
+from array import array
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from site_plugin.content.measurements import Outcome, ProbeResult, ProbeSeries
+from site_plugin.content.measurements import U32, Outcome, ProbeResult, ProbeSeries, epoch_seconds
 from site_plugin.content.probe_store import (
     MAGIC,
+    MAX_RESULTS,
     ProbeStore,
     decode,
     encode,
@@ -232,6 +234,72 @@ def test_a_file_of_another_month_is_a_problem(store: ProbeStore) -> None:
         ".herald-probes/api/2026-10.probes:1: holds results outside 2026-10, the month its name"
         f" says {FIX}"
     ]
+
+
+@pytest.mark.parametrize("first", [2**63 - 1, 2**63 - 10, -(2**63)])
+def test_times_at_the_ends_of_64_bits_are_a_problem_not_a_crash(
+    store: ProbeStore, first: int
+) -> None:
+    body = bytearray(zlib.decompress(valid_month()[5:]))
+    body[4:12] = first.to_bytes(8, "little", signed=True)
+    write_month(store, MAGIC + b"\x01" + zlib.compress(bytes(body)))
+    assert problems_of(store) == [
+        ".herald-probes/api/2026-11.probes:1: holds results outside 2026-11, the month its name"
+        f" says {FIX}"
+    ]
+
+
+def test_a_small_file_cannot_make_the_build_read_millions_of_results(store: ProbeStore) -> None:
+    # A result every second of November: 2.6 million results in some 30 KB of zlib.
+    count = 30 * 24 * 3600
+    low = epoch_seconds(datetime(2026, 11, 1, tzinfo=UTC))
+    every_second = ProbeSeries(
+        array("q", range(low, low + count)),
+        array("B", bytes(count)),
+        array("H", [200]) * count,
+        array(U32, [100]) * count,
+    )
+    data = encode_unchecked(every_second)
+    assert len(data) < 64 * 1024
+    write_month(store, data)
+    assert problems_of(store) == [
+        ".herald-probes/api/2026-11.probes:1: is damaged: it says it holds 2,592,000 results"
+        f" (at most {MAX_RESULTS:,}, one a minute on average, are read) {FIX}"
+    ]
+
+
+def test_a_month_is_not_written_beyond_what_a_month_file_holds(store: ProbeStore) -> None:
+    low = datetime(2026, 11, 1, tzinfo=UTC)
+    results = [ProbeResult(low + timedelta(seconds=s), Outcome.UP, 200, 5) for s in range(3)]
+    store.append("api", results)
+    before = (store.folder / "api/2026-11.probes").read_bytes()
+    many = [
+        ProbeResult(low + timedelta(seconds=10 + s), Outcome.UP, 200, 5) for s in range(MAX_RESULTS)
+    ]
+    with pytest.raises(ContentError) as caught:
+        store.append("api", many)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f".herald-probes/api/2026-11.probes:1: would hold more than {MAX_RESULTS:,} results,"
+        " one a minute on average, which is more than a month file holds (probe at most once"
+        " a minute)"
+    ]
+    assert (store.folder / "api/2026-11.probes").read_bytes() == before
+
+
+def encode_unchecked(series: ProbeSeries) -> bytes:
+    """A month file as ``encode`` writes it, for as many results as a test likes."""
+    header = len(series).to_bytes(4, "little") + series.at[0].to_bytes(8, "little", signed=True)
+    deltas = array(U32, [0]) + array(
+        U32, [b - a for a, b in zip(series.at, series.at[1:], strict=False)]
+    )
+    columns = (deltas, series.outcome, series.status_code, series.latency_ms)
+    body = header + b"".join(shuffled(column) for column in columns)
+    return MAGIC + b"\x01" + zlib.compress(body, 9)
+
+
+def shuffled(values: array[int]) -> bytes:
+    raw = values.tobytes()
+    return b"".join(raw[plane :: values.itemsize] for plane in range(values.itemsize))
 
 
 def test_a_month_that_is_not_a_file_is_a_problem(store: ProbeStore) -> None:

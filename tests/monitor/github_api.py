@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+TITLE_LIMIT = 256
+BODY_LIMIT = 65_536
+
 
 @dataclass
 class Recorded:
@@ -32,6 +35,8 @@ class PullRequest:
     state: str = "open"
     merged: bool = False
     comments: list[str] = field(default_factory=list)
+    repository: str = ""
+    """Where its branch is: this repository, or a fork."""
 
 
 class GitHubApi:
@@ -80,11 +85,20 @@ class GitHubApi:
         prefix = f"/repos/{self.repository}/"
         if not path.startswith(prefix):
             return 404, {"message": "Not Found"}
+        # GitHub's limits: a longer title, description or comment is refused.
+        if len(body.get("title", "")) > TITLE_LIMIT or len(body.get("body", "")) > BODY_LIMIT:
+            return 422, {"message": "Validation Failed"}
         parts = path.removeprefix(prefix).split("/")
         if parts == ["pulls"] and method == "POST":
             number = len(self.pulls) + 1
             self.pulls[number] = PullRequest(
-                number, body["head"], body["base"], body["title"], body["body"], body["draft"]
+                number,
+                body["head"],
+                body["base"],
+                body["title"],
+                body["body"],
+                body["draft"],
+                repository=self.repository,
             )
             return 201, {"number": number, "state": "open", "draft": body["draft"]}
         if len(parts) == 2 and parts[0] == "pulls" and parts[1].isdigit():
@@ -94,7 +108,12 @@ class GitHubApi:
             if method == "PATCH":
                 pull.body = body.get("body", pull.body)
                 pull.title = body.get("title", pull.title)
-            return 200, {"number": pull.number, "state": pull.state, "merged": pull.merged}
+            return 200, {
+                "number": pull.number,
+                "state": pull.state,
+                "merged": pull.merged,
+                "head": {"ref": pull.head, "repo": {"full_name": pull.repository}},
+            }
         if len(parts) == 3 and parts[0] == "issues" and parts[2] == "comments":
             pull = self.pulls.get(int(parts[1])) if parts[1].isdigit() else None
             if pull is None or method != "POST":

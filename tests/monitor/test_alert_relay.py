@@ -14,8 +14,11 @@ import queue
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import threading
+import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -279,7 +282,8 @@ def test_the_relay_refuses_what_it_cannot_read(github: FakeGitHub, relay: Relay)
     assert (status, text) == (413, "the body is more than 1,048,576 bytes (set max_alerts)\n")
     status, _ = relay.post(b"{}", method="PUT")
     assert status == 405
-    secret = f"Authorization: Bearer {RELAY_SECRET}\r\n".encode()
+    secret = f"Authorization: Bearer {RELAY_SECRET}\r\nContent-Type: application/json\r\n"
+    secret = secret.encode()
     status, _ = raw_request(relay, b"POST /hook HTTP/1.1\r\nHost: x\r\n" + secret + b"\r\n")
     assert status == 404
     status, _ = raw_request(relay, b"POST / HTTP/1.1\r\nHost: x\r\n" + secret + b"\r\n")
@@ -538,3 +542,125 @@ def test_stopping_lets_the_posts_under_way_finish() -> None:
     post.join(timeout=DISPATCH_TIMEOUT)
     assert not stopper.is_alive()
     assert answers.get(timeout=1) == (200, "sent to GitHub as herald-alert\n")
+
+
+def unauthenticated_relay(github: FakeGitHub) -> Relay:
+    """The relay as it runs on a loopback address without HERALD_RELAY_TOKEN."""
+    return Relay(github, HERALD_RELAY_TOKEN="")
+
+
+def test_a_web_page_cannot_post_alerts_through_a_relay_without_a_token(
+    github: FakeGitHub,
+) -> None:
+    """Without a token, anything on the host may post: but not a page in a browser there,
+    whether from another site (a form or fetch() needs no permission to send text) or
+    from one whose name was made to point at 127.0.0.1 (which sends JSON as the same
+    origin, and says so in Origin)."""
+    relay = unauthenticated_relay(github)
+    body = (PAYLOADS / "alertmanager-firing.json").read_bytes()
+    try:
+        for kind in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data"):
+            request = (
+                f"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {kind}\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n"
+            )
+            status, text = raw_request(relay, request.encode() + body)
+            assert (status, text) == (415, b"send the payload as Content-Type: application/json\n")
+        rebound = (
+            "POST / HTTP/1.1\r\nHost: status-relay.evil.example:9095\r\n"
+            "Origin: http://status-relay.evil.example:9095\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        status, text = raw_request(relay, rebound.encode() + body)
+        assert (status, text) == (403, b"Herald's relay takes no requests from web pages\n")
+        assert github.dispatches == []
+        # Alertmanager's own POST still goes through.
+        assert relay.post(body, token=None)[0] == 200
+        assert len(github.dispatches) == 1
+    finally:
+        relay.close()
+
+
+def test_a_sender_that_trickles_its_request_is_let_go_on_time(github: FakeGitHub) -> None:
+    """The read timeout bounds the whole request: a byte now and then, each within it,
+    keeps no connection (and its thread) open for longer."""
+    relay = Relay(github)
+    relay.relay.settings = replace(relay.relay.settings, read_timeout=1.0)
+    whole_head = (
+        f"POST / HTTP/1.1\r\nAuthorization: Bearer {RELAY_SECRET}\r\n"
+        "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+    )
+    try:
+        # In the request line, in a header, and in the body.
+        for head in ("POST / HTTP/1.1\r\n", "POST / HTTP/1.1\r\nX-Slow: ", whole_head):
+            with socket.create_connection(("127.0.0.1", relay.relay.port), timeout=5) as peer:
+                peer.sendall(head.encode())
+                started = time.monotonic()
+                answer = trickle(peer, until=started + 15)
+                assert time.monotonic() - started < 10, "the relay kept a trickling sender"
+                # It hangs up, or (in the body) answers first; the answer may be lost to
+                # the bytes still coming.
+                assert answer in (b"", b"reset") or answer.startswith(b"HTTP/1.0 400 "), answer
+        assert github.dispatches == []
+        assert_safe_log(relay)
+    finally:
+        relay.close()
+
+
+def trickle(peer: socket.socket, until: float) -> bytes:
+    """Send a byte every 0.2 s until the relay answers or hangs up: what it answered."""
+    peer.settimeout(0.2)
+    while time.monotonic() < until:
+        try:
+            received = peer.recv(65536)
+        except TimeoutError:
+            try:
+                peer.sendall(b"x")
+            except OSError:
+                return b"reset"
+            continue
+        except OSError:
+            return b"reset"
+        answer = received
+        peer.settimeout(5)
+        try:
+            while received:
+                received = peer.recv(65536)
+                answer += received
+        except OSError:
+            pass
+        return answer
+    return b"still open"
+
+
+def test_connections_beyond_the_bound_are_closed_before_they_cost_a_thread() -> None:
+    forward = HeldForward()
+    forward.release.set()
+    lines: list[str] = []
+    settings = RelaySettings("127.0.0.1", 0, "acme/status", RELAY_SECRET, connections=3)
+    relay = AlertRelay(settings, forward, lines.append)
+    relay.serve_in_thread()
+    held = [socket.create_connection(("127.0.0.1", relay.port), timeout=5) for _ in range(3)]
+    try:
+        for peer in held:  # each is read by a thread of its own, waiting for the rest
+            peer.sendall(b"POST / HTTP/1.1\r\n")
+        # Connections are taken in the order they came: the fourth finds three open.
+        with socket.create_connection(("127.0.0.1", relay.port), timeout=5) as extra:
+            assert extra.recv(1) == b""  # closed at once, before it sent anything
+        assert lines == ["127.0.0.1: refused: 3 connections open"]
+        for peer in held:
+            peer.close()
+        # Once they are gone (their threads see them close), POSTs are taken again.
+        body = (PAYLOADS / "alertmanager-firing.json").read_bytes()
+        deadline = time.monotonic() + DISPATCH_TIMEOUT
+        answer: tuple[int, str] | None = None
+        while answer is None and time.monotonic() < deadline:
+            try:
+                answer = post_to(relay.url, body)
+            except (OSError, http.client.HTTPException):
+                continue  # refused while a closed connection still held its place
+        assert answer == (200, "sent to GitHub as herald-alert\n")
+    finally:
+        for peer in held:
+            peer.close()
+        relay.stop()

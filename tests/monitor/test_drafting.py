@@ -22,7 +22,7 @@ from site_plugin.present.formatting import utc_text
 
 from ..conftest import epoch_of, run_herald
 from .alertmanager import Alertmanager, FakeGitHub, alert
-from .github_api import GitHubApi
+from .github_api import GitHubApi, PullRequest
 
 START = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 REPOSITORY = "kestrel/status"
@@ -310,8 +310,9 @@ def test_an_alert_alertmanager_fired_drafts_the_same_incident_and_its_resolution
     labels = {"alertname": "HighErrorRate", "component": "api", "severity": "critical"}
     alertmanager.post_alerts([alert(labels, "5% of API requests fail", started)])
     (firing,) = github.wait_for(lambda found: len(found) >= 1, "the firing alert arrived")
-    event = tmp_path / "alert.json"
-    event.write_text(json.dumps(firing.body["client_payload"]), encoding="utf-8")
+    # The alert workflow hands herald the event's file as GitHub writes it.
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(workflow_event(firing.body)), encoding="utf-8")
 
     output = draft(root, remote, github_api, event, started + timedelta(minutes=5))
     assert "Opened draft pull request #1" in output
@@ -331,11 +332,23 @@ def test_an_alert_alertmanager_fired_drafts_the_same_incident_and_its_resolution
     ended = started + timedelta(minutes=5)
     alertmanager.post_alerts([alert(labels, "5% of API requests fail", started, ended)])
     dispatches = github.wait_for(lambda found: len(found) >= 2, "the resolution arrived")
-    event.write_text(json.dumps(dispatches[1].body["client_payload"]), encoding="utf-8")
+    event.write_text(json.dumps(workflow_event(dispatches[1].body)), encoding="utf-8")
     draft(root, remote, github_api, event, started + timedelta(minutes=7))
     assert len(pull.comments) == 1
     assert f"healthy again since {utc_text(ended)}" in pull.comments[0]
     assert f"herald resolve {incident}" in pull.comments[0]
+
+
+def workflow_event(dispatch: dict[str, Any]) -> dict[str, Any]:
+    """The ``repository_dispatch`` event GitHub writes at ``$GITHUB_EVENT_PATH`` for a
+    dispatch request."""
+    return {
+        "action": dispatch["event_type"],
+        "branch": "main",
+        "client_payload": dispatch["client_payload"],
+        "repository": {"full_name": REPOSITORY, "default_branch": "main"},
+        "sender": {"login": "relay-bot", "type": "User"},
+    }
 
 
 def test_a_sender_s_own_payload_is_read_with_from(tmp_path: Path, github_api: GitHubApi) -> None:
@@ -378,3 +391,147 @@ def draft(root: Path, remote: Path, github_api: GitHubApi, event: Path, moment: 
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+def test_a_record_naming_someone_else_s_pull_request_never_touches_it(
+    tmp_path: Path, service: Service, github_api: GitHubApi
+) -> None:
+    """``outages.json`` is on a branch anyone with write access can push: a record that
+    names a person's pull request as the draft must not get its description rewritten."""
+    root = tmp_path / "status"
+    remote = status_repository(root, service.url)
+    theirs = PullRequest(1, "fix-login", "main", "Fix the login", "Their words", False)
+    theirs.repository = REPOSITORY
+    github_api.pulls[1] = theirs
+    forked = PullRequest(2, "herald/outage/x", "main", "A fork's", "Fork's words", False)
+    forked.repository = "someone/status"
+    github_api.pulls[2] = forked
+    service.die()
+    for number, branch in ((1, "herald/outage/2026-12-01-rest-api-unavailable"),
+                           (2, "herald/outage/x")):  # fmt: skip
+        record = {
+            "version": 1,
+            "open": {
+                "incident_id": branch.removeprefix("herald/outage/"),
+                "opened": "2026-12-01T11:50:00Z",
+                "components": {
+                    "api": {
+                        "since": "2026-12-01T11:40:00Z",
+                        "status": "major_outage",
+                        "source": "probe",
+                    }
+                },
+                "pull_request": number,
+                "branch": branch,
+                "published": False,
+                "evidence": {"api": ["old evidence"]},
+            },
+            "closed": [],
+        }
+        (root / ".herald-probes").mkdir(exist_ok=True)
+        (root / ".herald-probes" / "outages.json").write_text(json.dumps(record), "utf-8")
+        for run in range(3):
+            result = run_herald(
+                root,
+                "probe",
+                "--draft",
+                epoch=epoch_of(START + timedelta(minutes=5 * run)),
+                **drafting_environment(remote, github_api),
+            )
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert f"pull request #{number} is not the draft of {branch}" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert (theirs.body, theirs.comments) == ("Their words", [])
+    assert (forked.body, forked.comments) == ("Fork's words", [])
+    assert github_api.of("PATCH", "/pulls/1") == github_api.of("PATCH", "/pulls/2") == []
+
+
+HOSTILE_NAME = (
+    "Login @kestrel/everyone `code` [x](https://evil.example) https://evil.example/a <b> "
+)
+
+
+def test_a_big_outage_with_hostile_names_and_alerts_still_gets_its_draft(
+    tmp_path: Path, github_api: GitHubApi
+) -> None:
+    """Forty components with long names, a thousand alerts with long summaries: the draft
+    is still opened (GitHub refuses a title over 256 characters and a description over
+    65,536), and nothing in it mentions anyone, links anywhere or leaves its fence."""
+    root = tmp_path / "status"
+    remote = status_repository(root, "http://127.0.0.1:9/unused")
+    with (root / "components.yml").open("a", encoding="utf-8") as file:
+        for index in range(40):
+            file.write(f"  - id: c{index}\n    name: '{HOSTILE_NAME * 3}{index}'\n")
+    git(root, "commit", "--quiet", "-am", "Many components")
+    git(root, "push", "--quiet", str(remote), "main")
+    summary = "``` @here ````\n[click](https://evil.example) <img src=x> " * 4
+    alerts = [
+        {
+            "status": "firing",
+            "labels": {"alertname": f"Down{index}", "component": f"c{index % 40}"},
+            "annotations": {"summary": summary},
+            "startsAt": "2026-12-01T11:50:00Z",
+            "endsAt": "0001-01-01T00:00:00Z",
+            "generatorURL": f"https://prometheus.test.example/graph?g0.expr={'x' * 300}",
+        }
+        for index in range(1000)
+    ]
+    event = tmp_path / "alert.json"
+    payload = {"version": "4", "status": "firing", "alerts": alerts}
+    event.write_text(json.dumps({"source": "alertmanager", "payload": payload}), "utf-8")
+
+    draft(root, remote, github_api, event, START)
+    pull = github_api.pulls[1]
+    assert len(pull.title) <= 256
+    assert pull.title.endswith(" and 39 more")
+    assert len(pull.body.encode("utf-8")) <= 65_536
+    assert "more entries are left out" in pull.body
+    prose = outside_fences(pull.body)
+    assert "Down0 firing" not in prose
+    for mark in ("@", "[", "<", "`code", "https:"):
+        assert all(prose[at - 1] == "\\" for at in occurrences(prose, mark)), (mark, prose)
+
+
+def outside_fences(markdown: str) -> str:
+    """The Markdown without its fenced blocks (each opened and closed by the same fence)."""
+    kept, fence = [], ""
+    for line in markdown.split("\n"):
+        if fence:
+            if line == fence:
+                fence = ""
+            continue
+        if line.startswith("```"):
+            fence = line.removesuffix("text")
+            continue
+        kept.append(line)
+    assert not fence, "a fence is left open"
+    return "\n".join(kept)
+
+
+def occurrences(text: str, mark: str) -> list[int]:
+    found, at = [], text.find(mark)
+    while at >= 0:
+        found.append(at)
+        at = text.find(mark, at + 1)
+    return found
+
+
+def test_a_branch_already_there_never_keeps_the_outage_from_its_draft(
+    tmp_path: Path, service: Service, github_api: GitHubApi
+) -> None:
+    """The draft's branch name is foreseeable: one pushed before (by a person, or a run
+    that could not open its pull request) is left alone, and the draft takes the next."""
+    root = tmp_path / "status"
+    remote = status_repository(root, service.url)
+    taken = "herald/outage/2026-12-01-rest-api-unavailable"
+    theirs = git(root, "commit-tree", "main^{tree}", "-p", "main", "-m", "Someone's").strip()
+    git(root, "push", "--quiet", str(remote), f"{theirs}:refs/heads/{taken}")
+    before = git(remote, "rev-parse", taken)
+    service.die()
+    for run in range(3):
+        probe(root, remote, github_api, START + timedelta(minutes=5 * run))
+    pull = github_api.pulls[1]
+    assert pull.head == f"{taken}-2"
+    files = git(remote, "ls-tree", "-r", "--name-only", pull.head).split()
+    assert "incidents/2026-12-01-rest-api-unavailable-2/index.md" in files
+    assert git(remote, "rev-parse", taken) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from site_plugin.content.measurements import Outcome, ProbeResult
 from site_plugin.content.model import ComponentStatus
 from site_plugin.errors import MonitorError
 from site_plugin.monitor.outages import (
+    MAX_EVIDENCE,
     ExtendDraft,
     Failure,
     OpenDraft,
@@ -19,11 +21,13 @@ from site_plugin.monitor.outages import (
     RefreshEvidence,
     closed,
     decide,
+    evidence_lines,
     extended,
     load_state,
     opened,
     probe_failure,
     probe_recovery,
+    result_line,
     save_state,
     with_recovered,
 )
@@ -172,3 +176,88 @@ def test_a_broken_record_is_a_clear_error(tmp_path: Path, text: str) -> None:
     with pytest.raises(MonitorError) as caught:
         load_state(path)
     assert str(caught.value).startswith(f"{path}: cannot be read")
+
+
+def record(**changes: object) -> dict[str, object]:
+    """An open outage as ``outages.json`` holds it, with ``changes``."""
+    outage: dict[str, object] = {
+        "incident_id": "2026-12-01-api-unavailable",
+        "opened": "2026-12-01T12:20:00Z",
+        "components": {
+            "api": {"since": "2026-12-01T12:10:00Z", "status": "major_outage", "source": "probe"}
+        },
+        "pull_request": 1,
+        "branch": "herald/outage/2026-12-01-api-unavailable",
+        "draft_commit": "0" * 40,
+        "published": False,
+        "evidence": {"api": ["x"]},
+    }
+    outage.update(changes)
+    return {"version": 1, "open": outage, "closed": []}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"branch": "main"}, "branch 'main' is not one of Herald's herald/outage/..."),
+        ({"branch": "herald/outage/x:refs/heads/main"}, "is not one of Herald's"),
+        ({"branch": None}, "pull request 1 has no branch"),
+        ({"pull_request": True}, "pull request True is not a number"),
+        ({"incident_id": "x` @kestrel/everyone `"}, "incident id 'x` @kestrel/everyone `' is"),
+        ({"incident_id": "../../.github/workflows"}, "is not an id"),
+        ({"incident_id": "x\nherald resolve y"}, "is not an id"),
+        ({"components": {"../api": {}}}, "component id '../api' is not an id"),
+        ({"components": {}}, "an outage has no components"),
+        ({"evidence": {"@here": ["x"]}}, "component id '@here' is not an id"),
+        ({"draft_commit": "--upload-pack=touch x"}, "draft commit '--upload-pack=touch x' is"),
+        ({"published": "yes"}, "published is not true or false"),
+        (
+            {"components": {"api": {"since": T0.isoformat(), "status": "major_outage",
+                                    "source": "[me](https://x.example)"}}},
+            "source '[me](https://x.example)' is not one of probe, alertmanager, grafana",
+        ),
+    ],
+)  # fmt: skip
+def test_a_record_with_values_herald_never_writes_is_refused(
+    tmp_path: Path, changes: dict[str, object], message: str
+) -> None:
+    """The record is on a branch anyone with write access can push: a value from it goes
+    into branch names, paths, commands and pull requests only as Herald wrote it."""
+    path = tmp_path / "outages.json"
+    path.write_text(json.dumps(record(**changes)), encoding="utf-8")
+    with pytest.raises(MonitorError) as caught:
+        load_state(path)
+    assert str(caught.value).startswith(f"{path}: cannot be read (")
+    assert message in str(caught.value)
+
+
+def test_a_record_that_links_elsewhere_is_not_read(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere.json"
+    elsewhere.write_text(json.dumps(record()), encoding="utf-8")
+    path = tmp_path / "outages.json"
+    path.symlink_to(elsewhere)
+    with pytest.raises(MonitorError, match="it is a link; the record is a file of its own"):
+        load_state(path)
+    path.unlink()
+    path.symlink_to(tmp_path / "missing.json")
+    with pytest.raises(MonitorError, match="it is a link"):
+        load_state(path)
+
+
+def test_evidence_is_kept_short_however_much_there_was(tmp_path: Path) -> None:
+    lines = [f"12:{index:02d}: HighErrorRate firing {'x' * 900}\u202e" for index in range(50)]
+    path = tmp_path / "outages.json"
+    path.write_text(json.dumps(record(evidence={"api": lines})), encoding="utf-8")
+    state = load_state(path)
+    assert state.open is not None
+    kept = state.open.evidence["api"]
+    assert len(kept) == MAX_EVIDENCE
+    assert kept[-1] == "... and 41 more"
+    assert all(len(line) <= 500 and "\u202e" not in line for line in kept)
+    # Kept as it is read: the next run's evidence compares equal, so no rewrite each run.
+    assert evidence_lines(lines) == kept
+    failing = results(*[DOWN] * 40)
+    found = probe_failure("api", failing, 40)
+    assert found is not None
+    assert len(found.evidence) == MAX_EVIDENCE
+    assert found.evidence[-1] == result_line(failing[-1])

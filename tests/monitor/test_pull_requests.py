@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import socket
 import subprocess
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -146,3 +149,120 @@ def test_github_s_refusal_is_named_without_the_token(github_api: GitHubApi) -> N
         port = closed_port.getsockname()[1]
     with pytest.raises(MonitorError, match="cannot be reached"):
         GitHub(f"http://127.0.0.1:{port}", "kestrel/status", TOKEN).comment(1, "x")
+
+
+def test_no_hook_or_file_system_monitor_of_the_checkout_runs(
+    repository: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Herald's git commands carry the token in their environment: nothing of the
+    checkout's configuration may run a program beside them."""
+    root, remote = repository
+    ran = tmp_path / "ran"
+    hooks = root / ".git" / "hooks"
+    for name in ("post-checkout", "pre-commit", "post-commit", "pre-push", "reference-transaction"):
+        (hooks / name).write_text(f'#!/bin/sh\necho {name} >> "{ran}"\n', encoding="utf-8")
+        (hooks / name).chmod(0o755)
+    monitor = tmp_path / "fsmonitor"
+    monitor.write_text(f'#!/bin/sh\necho fsmonitor >> "{ran}"\n', encoding="utf-8")
+    monitor.chmod(0o755)
+    git(root, "config", "core.fsmonitor", str(monitor))
+    git(root, "config", "core.hooksPath", str(hooks))
+    DraftBranch(root, str(remote), TOKEN).commit(
+        "herald/outage/x", {"a.md": "a\n"}, "D", base="main"
+    )
+    assert not ran.exists(), ran.read_text("utf-8")
+    assert git(remote, "show", "herald/outage/x:a.md") == "a\n"
+
+
+def test_the_token_goes_to_the_push_url_only(repository: tuple[Path, Path], tmp_path: Path) -> None:
+    """A filter git runs on the content (Git LFS, which reads the content's .lfsconfig for
+    its server) is told the token for the push URL, and for no other server."""
+    root, remote = repository
+    push_url = "https://git.test.example/kestrel/status.git"
+    # The push URL leads to the bare repository on disk, as a real remote would.
+    git(root, "config", f"url.{remote.as_uri()}.insteadOf", push_url)
+    seen = tmp_path / "seen"
+    smudge = tmp_path / "smudge"
+    smudge.write_text(
+        "#!/bin/sh\n"
+        f'{{ echo "skip=$GIT_LFS_SKIP_SMUDGE"\n'
+        f"  echo other=$(git config --get-urlmatch http.extraheader https://lfs.test.example/x)\n"
+        f"  echo push=$(git config --get-urlmatch http.extraheader {push_url}/info/lfs)\n"
+        f'}} > "{seen}"\n'
+        "cat\n",
+        encoding="utf-8",
+    )
+    smudge.chmod(0o755)
+    git(root, "config", "filter.fake-lfs.smudge", str(smudge))
+    git(root, "config", "filter.fake-lfs.clean", "cat")
+    (root / ".gitattributes").write_text("*.yml filter=fake-lfs\n", encoding="utf-8")
+    git(root, "add", ".gitattributes")
+    git(root, "commit", "--quiet", "-m", "Attributes")
+    git(root, "push", "--quiet", str(remote), "main")
+
+    DraftBranch(root, push_url, TOKEN).commit("herald/outage/x", {"a.md": "a\n"}, "D", base="main")
+    credentials = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
+    assert seen.read_text("utf-8").splitlines() == [
+        "skip=1",
+        "other=",
+        f"push=Authorization: Basic {credentials}",
+    ]
+    assert git(remote, "show", "herald/outage/x:a.md") == "a\n"
+
+
+def test_a_failure_never_shows_the_token_in_its_credentials_either(
+    repository: tuple[Path, Path],
+) -> None:
+    root, _ = repository
+    credentials = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
+    branch = DraftBranch(root, "https://127.0.0.1:9/kestrel/status.git", TOKEN)
+    # What git says is passed on: a message that repeats the header is not.
+    assert branch._redacted(f"bad header: Authorization: Basic {credentials}") == (
+        "bad header: Authorization: Basic ***"
+    )
+
+
+def test_a_redirect_is_not_followed_with_the_token() -> None:
+    """Followed, a GET would carry the token's header to wherever the answer points."""
+    elsewhere = GitHubApi("kestrel/status")
+    redirecting = Redirecting(f"{elsewhere.url}/repos/kestrel/status/pulls/1")
+    try:
+        api = GitHub(redirecting.url, "kestrel/status", TOKEN)
+        with pytest.raises(MonitorError) as caught:
+            api.pull_request(1)
+        assert str(caught.value) == (
+            "GitHub answered GET pulls/1 with a redirect (HTTP 301), which Herald does not"
+            " follow: the token would go with it (set GITHUB_REPOSITORY or GITHUB_API_URL to"
+            " where it points)"
+        )
+        with pytest.raises(MonitorError, match=r"POST issues/1/comments with a redirect"):
+            api.comment(1, "Recovered")
+        assert elsewhere.requests == []
+    finally:
+        redirecting.close()
+        elsewhere.close()
+
+
+class Redirecting:
+    """A server that answers every request with a redirect to ``location``."""
+
+    def __init__(self, location: str) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def _redirect(self) -> None:
+                self.send_response(301)
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_POST = do_PATCH = _redirect
+
+            def log_message(self, *arguments: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
