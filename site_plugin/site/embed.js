@@ -21,7 +21,11 @@
   if (!/^https?:$/.test(site.protocol) || !window.fetch || !Element.prototype.attachShadow) return;
   // The host page's language, else its language without the region, else English.
   var lang = (document.documentElement.lang || "").toLowerCase().replace("_", "-");
-  var said = words[lang] || words[lang.split("-")[0]] || words.en;
+  // Own keys only: a host page's lang="constructor" must not name Object's own things.
+  function own(key) {
+    return Object.prototype.hasOwnProperty.call(words, key) ? words[key] : null;
+  }
+  var said = own(lang) || own(lang.split("-")[0]) || words.en;
 
   function web(address) {
     try {

@@ -307,6 +307,16 @@ def test_it_speaks_the_host_pages_language(servers: Servers, reader: Reader) -> 
     expect(page.get_by_role("button", name="Diese Statusmeldung ausblenden")).to_be_visible()
 
 
+@pytest.mark.parametrize("lang", ["constructor", "__proto__", "tostring", "hasOwnProperty-x"])
+def test_a_host_language_named_like_objects_own_things_reads_english(
+    servers: Servers, reader: Reader, lang: str
+) -> None:
+    page = reader.page
+    page.goto(servers.host_page(f"odd-{lang}", servers.status, html=f"<html lang='{lang}'>"))
+    expect(banner(page).locator("li").nth(0)).to_have_text(f"Test status: {TITLE} · Identified")
+    expect(page.get_by_role("button", name="Hide this status message")).to_be_visible()
+
+
 def test_it_goes_where_the_host_page_puts_it(servers: Servers, reader: Reader) -> None:
     page = reader.page
     page.goto(
