@@ -144,5 +144,24 @@ def test_the_alert_reaches_herald_as_the_event_s_file_only() -> None:
     for step in steps(alert):
         for name, value in step.get("env", {}).items():
             assert "github.event" not in value, f"alert.yml: {name} holds the event"
+    (keep,) = [step for step in steps(alert) if "$GITHUB_EVENT_PATH" in step.get("run", "")]
+    assert 'cp "$GITHUB_EVENT_PATH" "alerts/$name"' in keep["run"]
     (draft,) = [step for step in steps(alert) if "herald draft" in step.get("run", "")]
-    assert draft["run"].strip() == 'herald draft "$GITHUB_EVENT_PATH"'
+    assert 'herald draft "${alerts[@]}"' in draft["run"]
+
+
+def test_no_alert_waits_where_a_newer_run_could_cancel_it() -> None:
+    """GitHub keeps one waiting run per concurrency group and cancels an older waiting one:
+    the alert is kept in the inbox by a job outside the group first, and every run inside
+    it (alert or probe) reads the whole inbox."""
+    alert = workflows()["alert.yml"]
+    assert "concurrency" not in alert
+    assert "concurrency" not in alert["jobs"]["receive"]
+    assert alert["jobs"]["draft"]["needs"] == "receive"
+    assert alert["jobs"]["draft"]["concurrency"]["group"] == "herald-outages"
+    probe = workflows()["probe.yml"]
+    assert probe["concurrency"]["group"] == "herald-outages"
+    for workflow in (alert, probe):
+        runs = [step.get("run", "") for step in steps(workflow)]
+        assert any('herald draft "${alerts[@]}"' in run for run in runs)
+        assert any("herald-inbox" in run and "git rm" in run for run in runs)

@@ -269,7 +269,13 @@ def _parser() -> argparse.ArgumentParser:
         help="the sender, for its own payload as it posts it (default: read the"
         " repository_dispatch wrapper, which names it)",
     )
-    drafting.add_argument("file", metavar="FILE", help="the payload (- for standard input)")
+    drafting.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="payloads, read in this order (- for standard input); a file whose name the"
+        " outage record lists as read is skipped",
+    )
     _add_base_option(drafting)
     drafting.set_defaults(handler="run_draft")
 

@@ -51,6 +51,7 @@ from ..monitor.outages import (
     opened,
     probe_failure,
     probe_recovery,
+    read_alert,
     result_line,
     save_state,
     with_recovered,
@@ -165,7 +166,9 @@ def run_probe(arguments: argparse.Namespace, settings: Settings, now: datetime) 
 
 
 def run_draft(arguments: argparse.Namespace, settings: Settings, now: datetime) -> int:
-    """``herald draft FILE``: an alert webhook's payload, acted on as a probe run is."""
+    """``herald draft FILE...``: alert webhooks' payloads, in the order given, each acted
+    on as a probe run is. A file already read (by its name, as the alert inbox names each
+    alert) is skipped, so a repeated run drafts nothing twice."""
     from ..monitor.alerts import (
         alerts_by_component,
         load_payload_json,
@@ -175,36 +178,42 @@ def run_draft(arguments: argparse.Namespace, settings: Settings, now: datetime) 
     )
 
     context = drafting(arguments, settings, now)
-    name = "standard input" if arguments.file == "-" else arguments.file
-    try:
-        data = sys.stdin.buffer.read() if arguments.file == "-" else Path(name).read_bytes()
-    except OSError as error:
-        raise MonitorError(f"{name}: cannot be read ({error.strerror})") from None
-    document = load_payload_json(data, name)
-    if arguments.source:
-        payload = read_sender_payload(document, arguments.source, name)
-    else:
-        payload = read_alert_document(document, name)
-    catalog = context.site.catalog
-    for warning in (*payload.warnings, *unmatched_warnings(payload.events, catalog)):
-        say(f"{name}: warning: {warning}")
-    failures: list[Failure] = []
-    healthy: dict[str, datetime] = {}
-    for component_id, alerts in alerts_by_component(payload.events, catalog).items():
-        if alerts.firing and alerts.firing_since is not None:
-            firing = [alert for alert in alerts.alerts if alert.firing]
-            failures.append(
-                Failure(
-                    component_id,
-                    alerts.firing_since,
-                    max(alert_status(alert.labels) for alert in firing),
-                    evidence_lines(alert_line(alert) for alert in firing),
-                    payload.source,
+    for file in arguments.files:
+        name = "standard input" if file == "-" else file
+        # The inbox's own name for the alert: read once, however often the run is repeated.
+        inbox_name = None if file == "-" else Path(file).name
+        if inbox_name is not None and inbox_name in load_state(context.state_path).alerts_read:
+            say(f"{name}: already read")
+            continue
+        try:
+            data = sys.stdin.buffer.read() if file == "-" else Path(name).read_bytes()
+        except OSError as error:
+            raise MonitorError(f"{name}: cannot be read ({error.strerror})") from None
+        document = load_payload_json(data, name)
+        if arguments.source:
+            payload = read_sender_payload(document, arguments.source, name)
+        else:
+            payload = read_alert_document(document, name)
+        catalog = context.site.catalog
+        for warning in (*payload.warnings, *unmatched_warnings(payload.events, catalog)):
+            say(f"{name}: warning: {warning}")
+        failures: list[Failure] = []
+        healthy: dict[str, datetime] = {}
+        for component_id, alerts in alerts_by_component(payload.events, catalog).items():
+            if alerts.firing and alerts.firing_since is not None:
+                firing = [alert for alert in alerts.alerts if alert.firing]
+                failures.append(
+                    Failure(
+                        component_id,
+                        alerts.firing_since,
+                        max(alert_status(alert.labels) for alert in firing),
+                        evidence_lines(alert_line(alert) for alert in firing),
+                        payload.source,
+                    )
                 )
-            )
-        elif alerts.resolved_at is not None:
-            healthy[component_id] = alerts.resolved_at
-    carry_out(context, failures, healthy)
+            elif alerts.resolved_at is not None:
+                healthy[component_id] = alerts.resolved_at
+        carry_out(context, failures, healthy, alert=inbox_name)
     return EXIT_OK
 
 
@@ -243,24 +252,31 @@ def alert_line(alert: AlertEvent) -> str:
 
 
 def carry_out(
-    context: Drafting, failures: Sequence[Failure], healthy: Mapping[str, datetime]
+    context: Drafting,
+    failures: Sequence[Failure],
+    healthy: Mapping[str, datetime],
+    *,
+    alert: str | None = None,
 ) -> None:
-    """Do what the outage record decides, recording the new state after each step."""
+    """Do what the outage record decides, recording the new state after each step; with
+    ``alert`` (an alert's name in the inbox), remember it as read, in the same write."""
     state = load_state(context.state_path)
     for action in decide(state, failures, healthy):
         state = _carry_out(context, state, action)
         save_state(context.state_path, state)
     if state.open is not None and healthy:
         # Some components of a still-open outage recovered: remember it.
-        state = OutageState(with_recovered(state.open, healthy), state.closed)
-        save_state(context.state_path, state)
+        state = replace(state, open=with_recovered(state.open, healthy))
+    if alert is not None:
+        state = read_alert(state, alert)
+    save_state(context.state_path, state)
 
 
 def _carry_out(context: Drafting, state: OutageState, action: Action) -> OutageState:
     if isinstance(action, OpenDraft):
-        return OutageState(_open_draft(context, action.failures), state.closed)
+        return replace(state, open=_open_draft(context, action.failures))
     if isinstance(action, ExtendDraft):
-        return OutageState(_extend_draft(context, action), state.closed)
+        return replace(state, open=_extend_draft(context, action))
     if isinstance(action, RefreshEvidence):
         outage = action.outage
         merged = {**outage.evidence, **action.evidence}
@@ -269,7 +285,7 @@ def _carry_out(context: Drafting, state: OutageState, action: Action) -> OutageS
             context.github.update_pull_request(
                 outage.pull_request, body=_pull_request_body(context, refreshed)
             )
-        return OutageState(refreshed, state.closed)
+        return replace(state, open=refreshed)
     assert isinstance(action, Recover)
     _recover(context, action)
     recovered = with_recovered(action.outage, dict.fromkeys(action.outage.failing_ids, action.at))

@@ -34,6 +34,10 @@ from ..errors import MonitorError
 from ..values import SLUG, utc_iso
 
 STATE_VERSION = 1
+MAX_ALERTS_READ = 1000
+"""Alert names remembered as read: more than the inbox keeps (it is pruned to a week)."""
+ALERT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.json")
+"""How the inbox names an alert: its time and the run that received it."""
 MAX_CLOSED = 50
 """Outages kept after they ended: enough to see what happened last week, bounded."""
 BRANCH_PREFIX = "herald/outage/"
@@ -116,10 +120,18 @@ class Outage:
 
 @dataclass(frozen=True)
 class OutageState:
-    """What ``outages.json`` holds: the open outage, if any, and recent closed ones."""
+    """What ``outages.json`` holds: the open outage, if any, recent closed ones, and the
+    names of the alerts already read from the inbox (the latest ``MAX_ALERTS_READ``)."""
 
     open: Outage | None = None
     closed: tuple[Outage, ...] = ()
+    alerts_read: tuple[str, ...] = ()
+
+
+def read_alert(state: OutageState, name: str) -> OutageState:
+    """``state`` with the alert ``name`` remembered as read."""
+    kept = tuple(other for other in state.alerts_read if other != name)
+    return replace(state, alerts_read=(*kept, name)[-MAX_ALERTS_READ:])
 
 
 # The decisions.
@@ -236,7 +248,7 @@ def with_recovered(outage: Outage, healthy: Mapping[str, datetime]) -> Outage:
 
 def closed(state: OutageState, outage: Outage) -> OutageState:
     """The state once ``outage`` ended."""
-    return OutageState(open=None, closed=((outage, *state.closed))[:MAX_CLOSED])
+    return replace(state, open=None, closed=((outage, *state.closed))[:MAX_CLOSED])
 
 
 # What probes say.
@@ -348,6 +360,7 @@ def load_state(path: Path) -> OutageState:
         return OutageState(
             open=_outage_from(open_outage) if open_outage is not None else None,
             closed=tuple(_outage_from(item) for item in document.get("closed", [])),
+            alerts_read=_alert_names(document.get("alerts_read", [])),
         )
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as e:
         raise MonitorError(
@@ -362,6 +375,7 @@ def save_state(path: Path, state: OutageState) -> None:
         "version": STATE_VERSION,
         "open": _outage_document(state.open) if state.open else None,
         "closed": [_outage_document(outage) for outage in state.closed],
+        "alerts_read": list(state.alerts_read),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".outages-")
@@ -373,6 +387,15 @@ def save_state(path: Path, state: OutageState) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _alert_names(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or len(value) > MAX_ALERTS_READ:
+        raise ValueError(f"alerts_read is not a list of at most {MAX_ALERTS_READ} names")
+    for name in value:
+        if not isinstance(name, str) or not ALERT_NAME.fullmatch(name):
+            raise ValueError("alerts_read holds something that is not an alert's name")
+    return tuple(value)
 
 
 def _time(text: object) -> datetime:

@@ -310,8 +310,8 @@ def test_an_alert_alertmanager_fired_drafts_the_same_incident_and_its_resolution
     labels = {"alertname": "HighErrorRate", "component": "api", "severity": "critical"}
     alertmanager.post_alerts([alert(labels, "5% of API requests fail", started)])
     (firing,) = github.wait_for(lambda found: len(found) >= 1, "the firing alert arrived")
-    # The alert workflow hands herald the event's file as GitHub writes it.
-    event = tmp_path / "event.json"
+    # The alert workflow keeps each event's file as GitHub writes it, named by its arrival.
+    event = tmp_path / "20261201T000001Z-1-1.json"
     event.write_text(json.dumps(workflow_event(firing.body)), encoding="utf-8")
 
     output = draft(root, remote, github_api, event, started + timedelta(minutes=5))
@@ -326,14 +326,17 @@ def test_an_alert_alertmanager_fired_drafts_the_same_incident_and_its_resolution
     assert f"started: {started:%Y-%m-%dT%H:%M:%S}Z" in index
     assert "api: major_outage" in index
     # The same alert again (Alertmanager repeats itself): still one draft.
-    draft(root, remote, github_api, event, started + timedelta(minutes=6))
+    repeated = tmp_path / "20261201T000002Z-2-1.json"
+    repeated.write_bytes(event.read_bytes())
+    draft(root, remote, github_api, repeated, started + timedelta(minutes=6))
     assert len(github_api.of("POST", "/pulls")) == 1
 
     ended = started + timedelta(minutes=5)
     alertmanager.post_alerts([alert(labels, "5% of API requests fail", started, ended)])
     dispatches = github.wait_for(lambda found: len(found) >= 2, "the resolution arrived")
-    event.write_text(json.dumps(workflow_event(dispatches[1].body)), encoding="utf-8")
-    draft(root, remote, github_api, event, started + timedelta(minutes=7))
+    resolution = tmp_path / "20261201T000003Z-3-1.json"
+    resolution.write_text(json.dumps(workflow_event(dispatches[1].body)), encoding="utf-8")
+    draft(root, remote, github_api, resolution, started + timedelta(minutes=7))
     assert len(pull.comments) == 1
     assert f"healthy again since {utc_text(ended)}" in pull.comments[0]
     assert f"herald resolve {incident}" in pull.comments[0]
@@ -369,6 +372,46 @@ def test_a_sender_s_own_payload_is_read_with_from(tmp_path: Path, github_api: Gi
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert len(github_api.of("POST", "/pulls")) == 1
+
+
+def test_every_alert_in_the_inbox_is_read_once_in_order(
+    tmp_path: Path, github_api: GitHubApi
+) -> None:
+    """The inbox as the alert workflow keeps it: a file per dispatch event, named by when
+    it came. A run reads those it has not read; a repeated run (or a later one given the
+    same files) drafts nothing twice and reopens nothing."""
+    root = tmp_path / "status"
+    remote = status_repository(root, "http://127.0.0.1:9/unused")
+    payloads = Path(__file__).parent / "payloads"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    names = []
+    for when, saved in (("20261201T155830Z", "firing"), ("20261201T160530Z", "resolved")):
+        name = f"{when}-100{len(names)}-1.json"
+        event = {
+            "action": "herald-alert",
+            "client_payload": {
+                "source": "alertmanager",
+                "payload": json.loads((payloads / f"alertmanager-{saved}.json").read_text()),
+            },
+        }
+        (inbox / name).write_text(json.dumps(event), encoding="utf-8")
+        names.append(str(inbox / name))
+    moment = datetime(2026, 12, 1, 16, 10, tzinfo=UTC)
+    environment = drafting_environment(remote, github_api)
+    first = run_herald(root, "draft", *names, epoch=epoch_of(moment), **environment)
+    assert first.returncode == 0, first.stdout + first.stderr
+    # Firing, then resolved: one draft, then its recovery comment.
+    assert len(github_api.of("POST", "/pulls")) == 1
+    assert len(github_api.pulls[1].comments) == 1
+    assert "healthy again since 1 Dec 2026, 16:05 UTC" in github_api.pulls[1].comments[0]
+    again = run_herald(
+        root, "draft", *names, epoch=epoch_of(moment + timedelta(minutes=5)), **environment
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout.count("already read") == 2
+    assert len(github_api.of("POST", "/pulls")) == 1
+    assert len(github_api.pulls[1].comments) == 1
 
 
 def drafting_environment(remote: Path, github_api: GitHubApi) -> dict[str, str]:
