@@ -38,9 +38,10 @@ from urllib.parse import SplitResult, quote, urlsplit
 from .. import __version__
 from ..content.measurements import Outcome, ProbeResult
 from ..content.model import Probe
+from .deadlines import Deadline, DeadlineReader
 
 if TYPE_CHECKING:
-    from _typeshed import WriteableBuffer
+    pass
 
 BODY_LIMIT = 1 << 20
 """The most of a body read to look for ``body_contains``: a health page is small, and a
@@ -201,7 +202,7 @@ def _request(probe: Probe, tls: _TlsContexts | None, attempt: _Attempt) -> _Answ
     host = _ascii_host(parts.hostname or "")
     https = parts.scheme == "https"
     start = time.monotonic()
-    deadline = _Deadline(start + probe.timeout.total_seconds())
+    deadline = Deadline(start + probe.timeout.total_seconds(), "the probe's time is up")
     connection = _connect(host, parts.port or (443 if https else 80), deadline)
     try:
         if https:
@@ -250,21 +251,7 @@ def _judged(answer: _Answer, probe: Probe, started: datetime) -> ProbeResult:
     return ProbeResult(started, Outcome.UP, status, latency)
 
 
-class _Deadline:
-    """When the whole request must be over, on the monotonic clock."""
-
-    def __init__(self, at: float) -> None:
-        self.at = at
-
-    def remaining(self) -> float:
-        """Seconds left; ``TimeoutError`` once there are none."""
-        left = self.at - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("the probe's time is up")
-        return left
-
-
-def _connect(host: str, port: int, deadline: _Deadline) -> socket.socket:
+def _connect(host: str, port: int, deadline: Deadline) -> socket.socket:
     """A TCP connection to the first of the host's addresses that takes it."""
     last: OSError | None = None
     for family, kind, protocol, _, address in _resolve(host, port, deadline):
@@ -293,7 +280,7 @@ _AddressInfo = tuple[
 """One of ``getaddrinfo``'s answers: family, kind, protocol, name, address."""
 
 
-def _resolve(host: str, port: int, deadline: _Deadline) -> list[_AddressInfo]:
+def _resolve(host: str, port: int, deadline: Deadline) -> list[_AddressInfo]:
     """The host's addresses, within the deadline.
 
     ``getaddrinfo`` takes no timeout, and a resolver that does not answer can block it for
@@ -324,26 +311,13 @@ class _DeadlineSocket:
     """What ``HTTPResponse`` needs of a socket (``makefile``), every read bounded by the
     request's deadline rather than by a timeout of its own."""
 
-    def __init__(self, connection: socket.socket, deadline: _Deadline) -> None:
+    def __init__(self, connection: socket.socket, deadline: Deadline) -> None:
         self.connection = connection
         self.deadline = deadline
 
     def makefile(self, mode: str) -> io.BufferedReader:
         assert mode == "rb"
-        return io.BufferedReader(_DeadlineReader(self.connection, self.deadline))
-
-
-class _DeadlineReader(io.RawIOBase):
-    def __init__(self, connection: socket.socket, deadline: _Deadline) -> None:
-        self.connection = connection
-        self.deadline = deadline
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: WriteableBuffer) -> int:
-        self.connection.settimeout(self.deadline.remaining())
-        return self.connection.recv_into(buffer)
+        return io.BufferedReader(DeadlineReader(self.connection, self.deadline))
 
 
 def _request_bytes(probe: Probe, parts: SplitResult) -> bytes:

@@ -29,7 +29,6 @@ import socket
 import socketserver
 import sys
 import threading
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -46,6 +45,7 @@ from .alerts import (
     load_payload_json,
     read_sender_payload,
 )
+from .deadlines import Deadline, DeadlineReader
 
 Forward = Callable[[Mapping[str, Any]], None]
 """Sends one dispatch request body to GitHub; raises ``DeliveryError`` when GitHub did not
@@ -296,25 +296,6 @@ def _counts(payload: AlertPayload) -> str:
     return f"{len(events)} {noun} ({firing} firing, {len(events) - firing} resolved{listed})"
 
 
-class _DeadlineReader(io.RawIOBase):
-    """A connection's bytes, every read bounded by one deadline for the whole request
-    rather than by a timeout of its own."""
-
-    def __init__(self, connection: socket.socket, deadline: float) -> None:
-        self.connection = connection
-        self.deadline = deadline
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("the request took longer than the relay allows")
-        self.connection.settimeout(left)
-        return self.connection.recv_into(buffer)
-
-
 class _RelayHandler(BaseHTTPRequestHandler):
     server: AlertRelay
     server_version = "herald-relay"
@@ -326,7 +307,10 @@ class _RelayHandler(BaseHTTPRequestHandler):
         super().setup()
         timeout = self.server.settings.read_timeout
         self.connection.settimeout(timeout)
-        reader = _DeadlineReader(self.connection, time.monotonic() + timeout)
+        reader = DeadlineReader(
+            self.connection,
+            Deadline.after(timeout, "the request took longer than the relay allows"),
+        )
         self.rfile.close()  # the socket's own file, unread: it would hold the socket open
         self.rfile = io.BufferedReader(reader)
 
