@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -64,6 +65,11 @@ from .settings import Settings
 
 OUTAGES_FILE = "outages.json"
 DEFAULT_CONCURRENCY = 8
+LINE_LIMIT = 500
+"""Characters of one evidence line or name shown in a pull request."""
+STREAK_LOOKBACK = 2016
+"""Results read back, beyond the ones a decision needs, to find where a failing streak
+began: a week of 5-minute probes. A longer streak dates from a week ago."""
 
 
 def _setting(name: str) -> str:
@@ -85,7 +91,13 @@ class Drafting:
     state_path: Path
 
 
-def drafting(arguments: argparse.Namespace, settings: Settings, now: datetime) -> Drafting:
+def drafting(
+    arguments: argparse.Namespace,
+    settings: Settings,
+    now: datetime,
+    space: Workspace,
+    site: StatusSite,
+) -> Drafting:
     """The repository, GitHub and the outage record, from the environment GitHub Actions
     gives a workflow (``GITHUB_REPOSITORY``, ``GITHUB_API_URL``, ``GITHUB_SERVER_URL``)
     and Herald's own ``HERALD_GITHUB_TOKEN`` and ``HERALD_GIT_REMOTE``."""
@@ -105,11 +117,10 @@ def drafting(arguments: argparse.Namespace, settings: Settings, now: datetime) -
         raise SettingsError(f"GITHUB_REPOSITORY {repository!r} is not OWNER/NAME")
     server = _setting("GITHUB_SERVER_URL") or "https://github.com"
     remote = _setting("HERALD_GIT_REMOTE") or f"{server.rstrip('/')}/{repository}.git"
-    space = workspace(settings, now)
     return Drafting(
         settings=settings,
         space=space,
-        site=space.load(),
+        site=site,
         now=now,
         branch=DraftBranch(settings.root, remote, token),
         github=GitHub(_setting("GITHUB_API_URL") or "https://api.github.com", repository, token),
@@ -150,7 +161,7 @@ def run_probe(arguments: argparse.Namespace, settings: Settings, now: datetime) 
     failures: list[Failure] = []
     healthy: dict[str, datetime] = {}
     for component_id in probes:
-        latest: Sequence[ProbeResult] = store.latest(component_id, needed + 2016)
+        latest: Sequence[ProbeResult] = store.latest(component_id, needed + STREAK_LOOKBACK)
         failure = probe_failure(component_id, latest, settings.probe_failures)
         if failure is not None:
             failures.append(failure)
@@ -158,7 +169,7 @@ def run_probe(arguments: argparse.Namespace, settings: Settings, now: datetime) 
         recovered = probe_recovery(latest, settings.probe_recoveries)
         if recovered is not None:
             healthy[component_id] = recovered
-    carry_out(drafting(arguments, settings, now), failures, healthy)
+    carry_out(drafting(arguments, settings, now, space, site), failures, healthy)
     return EXIT_OK
 
 
@@ -177,7 +188,8 @@ def run_draft(arguments: argparse.Namespace, settings: Settings, now: datetime) 
         unmatched_warnings,
     )
 
-    context = drafting(arguments, settings, now)
+    space = workspace(settings, now)
+    context = drafting(arguments, settings, now, space, space.load())
     for file in arguments.files:
         name = "standard input" if file == "-" else file
         # The inbox's own name for the alert: read once, however often the run is repeated.
@@ -558,8 +570,8 @@ def _pull_request_body(context: Drafting, outage: Outage) -> str:
         name = _names(catalog, [component_id])
         recovered = f" (recovered {utc_clock(part.recovered)})" if part.recovered else ""
         rows.append(
-            f"\n| {_table_text(name)} | {utc_text(part.since)}{recovered}"
-            f" | {part.status.label} | {_table_text(part.source)} |"
+            f"\n| {_markdown_text(name)} | {utc_text(part.since)}{recovered}"
+            f" | {part.status.label} | {_markdown_text(part.source)} |"
         )
     checks = [
         f"\n\n**{_markdown_text(_names(catalog, [component_id]))}**, latest checks:\n\n"
@@ -595,8 +607,8 @@ def _fenced(lines: Sequence[str], budget: int = BODY_LIMIT) -> str:
     """Lines shown verbatim: in a fence longer than any run of backticks in them, so no
     text from a server or an alert can close it, mention people or add markup; as many
     lines as ``budget`` bytes hold, then how many more there were."""
-    shown = [_one_line(line) for line in lines]
-    longest = max((len(run) for line in shown for run in _backtick_runs(line)), default=0)
+    shown = [one_line(line, LINE_LIMIT) for line in lines]
+    longest = max((len(run) for line in shown for run in re.findall("`+", line)), default=0)
     fence = "`" * max(3, longest + 1)
     room = budget - 2 * _size(fence) - 64
     kept: list[str] = []
@@ -610,32 +622,13 @@ def _fenced(lines: Sequence[str], budget: int = BODY_LIMIT) -> str:
     return f"{fence}text\n{text}\n{fence}"
 
 
-def _backtick_runs(text: str) -> list[str]:
-    runs, current = [], ""
-    for char in text:
-        if char == "`":
-            current += char
-        elif current:
-            runs.append(current)
-            current = ""
-    return [*runs, current] if current else runs
-
-
-def _one_line(text: str) -> str:
-    return "".join(char if char.isprintable() else " " for char in text)[:500]
-
-
 def _markdown_text(text: str) -> str:
     """Text in Markdown prose: every character that could be markup, a mention or a
     link escaped (component names come from the repository, but may still be hostile)."""
     escaped = []
-    for char in _one_line(text):
+    for char in one_line(text, LINE_LIMIT):
         if char in "\\`*_{}[]()<>#+-.!|@~&:":
             escaped.append("\\" + char)
         else:
             escaped.append(char)
     return "".join(escaped)
-
-
-def _table_text(text: str) -> str:
-    return _markdown_text(text)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import MonitorError
+from ..options import path_is_inside
 
 API_VERSION = "2022-11-28"
 BOT_NAME = "github-actions[bot]"
@@ -68,7 +69,7 @@ class DraftBranch:
             try:
                 for relative, text in files.items():
                     target = worktree / relative
-                    if not _inside(worktree, target):
+                    if target == worktree or not path_is_inside(worktree, target):
                         raise MonitorError(f"{relative}: not a path inside the repository")
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_text(text, encoding="utf-8")
@@ -157,11 +158,6 @@ class DraftBranch:
             if secret:
                 text = text.replace(secret, "***")
         return text
-
-
-def _inside(root: Path, path: Path) -> bool:
-    real_root = os.path.realpath(root)
-    return os.path.realpath(path).startswith(real_root + os.sep)
 
 
 @dataclass(frozen=True)
