@@ -59,20 +59,21 @@ class PageAssets:
         self._inlinable: dict[str, bool] = {}
         """Per stylesheet path: can its rules stand in a page (searched once per build)."""
 
-    def rewrite(self, html: str, page_url: str) -> str:
+    def rewrite(self, html: str, page_url: str, head_end: str = "") -> str:
         """The page with its local stylesheets inlined (as used) and the theme script deferred.
 
         Args:
             html: The finished page.
             page_url: The page's URL from the site root (``incidents/x/``).
+            head_end: Markup for the end of ``<head>``, put in by the same pass.
         """
-        head_end = html.find("</head>")
+        head_close = html.find("</head>")
         body_end = html.rfind("</body>")
-        if head_end < 0 or body_end < head_end:
-            return html
+        if head_close < 0 or body_end < head_close:
+            return _at_head_end(html, head_end)
         base = "/" + page_url
         local: list[tuple[re.Match[str], str, str]] = []
-        for link in _STYLESHEET_LINK.finditer(html, 0, head_end):
+        for link in _STYLESHEET_LINK.finditer(html, 0, head_close):
             path = _site_path(base, _href(link.group(0)))
             if path is None:
                 continue  # another host's stylesheet stays a link, where it is
@@ -81,10 +82,10 @@ class PageAssets:
             # page; a media, title or disabled attribute would be lost. Such a page
             # loads its stylesheets as usual: all, so their order is never changed.
             if text is None or not self._can_inline(path, text) or _LINK_CONDITION.search(link[0]):
-                return html
+                return _at_head_end(html, head_end)
             local.append((link, path, text))
         if not local:
-            return html
+            return _at_head_end(html, head_end)
         styles = self._styles(tuple((path, text) for _, path, text in local), html)
         # Each stylesheet's rules take its link's place; the link waits in the template,
         # tagged so that the script can put it back in the same place.
@@ -97,7 +98,9 @@ class PageAssets:
                 link.group(0).strip().replace("<link ", f'<link data-herald-sheet="{index}" ', 1)
             )
             position = link.end()
-        script = self._script_span(html, base, head_end, body_end)
+        pieces += (html[position:head_close], head_end)
+        position = head_close
+        script = self._script_span(html, base, head_close, body_end)
         if script is not None:
             start, stop = script
             pieces += (html[position:start],)
@@ -145,6 +148,10 @@ class PageAssets:
                     return match.start(), match.end()
             at = html.rfind(name, head_end, at)
         return None
+
+
+def _at_head_end(html: str, markup: str) -> str:
+    return html.replace("</head>", markup + "</head>", 1) if markup else html
 
 
 def _style_text(css: str) -> str:

@@ -52,6 +52,14 @@ TEMPLATES = Path(__file__).parent.parent / "templates"
 HTML_LANG = re.compile(r'(<html\b[^>]*?\slang=")[^"]*(")')
 
 
+def _with_html_lang(html: str, lang: str) -> str:
+    """The page with ``<html lang>`` saying ``lang``; the page itself when it already does."""
+    match = HTML_LANG.search(html)
+    if match is None or html[match.end(1) : match.start(2)] == lang:
+        return html
+    return html[: match.end(1)] + lang + html[match.start(2) :]
+
+
 def theme_language(value: str, theme_dirs: Sequence[str]) -> str | None:
     """The name of the theme's language file for ``value``: Material names Brazilian
     Portuguese ``pt-BR``, so ``pt_BR`` is that, and ``de-CH``, for which it has no file, is
@@ -260,14 +268,14 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         links = feed_links(
             self.site_url, self.layout, self.site_title, self.pages.get(page.file.src_uri)
         )
-        output = output.replace("</head>", links + "</head>", 1)
         if is_supported(self.language):
             # The site's language with its region (pt-BR), which the theme may not say:
             # Material's Brazilian file says pt, and the times script reads this.
-            output = HTML_LANG.sub(rf"\g<1>{self.translator.lang}\g<2>", output, count=1)
+            output = _with_html_lang(output, self.translator.lang)
         if self.page_assets is not None and page.file.src_uri in self.pages:
-            output = self.page_assets.rewrite(output, page.url)
-        return output
+            # One pass makes the page anew: the feed links go in with the inlined styles.
+            return self.page_assets.rewrite(output, page.url, head_end=links)
+        return output.replace("</head>", links + "</head>", 1)
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

@@ -126,19 +126,8 @@ class Translator:
         self.language = language
         # Herald's English reads the same in every region (as it always has); other
         # languages take their region's conventions where Babel knows the region.
-        if language == SOURCE_LANGUAGE:
-            tag = language
-        try:
-            self.locale = Locale.parse(tag or language)
-        except (UnknownLocaleError, ValueError):
-            self.locale = Locale.parse(language)
-        self.lang = web_tag(self.locale)
-        self.direction = str(self.locale.text_direction)
+        self._tag = language if language == SOURCE_LANGUAGE else (tag or language)
         self.translations = _load_catalogue(language)
-        self._patterns = _Patterns.of(self.locale, language)
-        percent = parse_pattern(self.locale.percent_formats[None].pattern)
-        percent.frac_prec = (2, 2)
-        self._percent = percent
         # Cached per translator: one build shows the same moments on many pages.
         self.time_element: Callable[..., Markup] = functools.lru_cache(maxsize=65536)(
             self._time_element
@@ -148,6 +137,34 @@ class Translator:
         )
         # Every component's bars name the same few days.
         self.day_text: Callable[[date], str] = functools.lru_cache(maxsize=4096)(self._day_text)
+
+    # The locale's data is read when a format first needs it: a translator asked only
+    # for words (the embed's, one per language) never loads it.
+
+    @functools.cached_property
+    def locale(self) -> Locale:
+        try:
+            return Locale.parse(self._tag)
+        except (UnknownLocaleError, ValueError):
+            return Locale.parse(self.language)
+
+    @functools.cached_property
+    def lang(self) -> str:
+        return web_tag(self.locale)
+
+    @functools.cached_property
+    def direction(self) -> str:
+        return str(self.locale.text_direction)
+
+    @functools.cached_property
+    def _patterns(self) -> _Patterns:
+        return _Patterns.of(self.locale, self.language)
+
+    @functools.cached_property
+    def _percent(self) -> Any:
+        percent = parse_pattern(self.locale.percent_formats[None].pattern)
+        percent.frac_prec = (2, 2)
+        return percent
 
     def __repr__(self) -> str:
         return f"Translator({self.language!r}, {str(self.locale)!r})"

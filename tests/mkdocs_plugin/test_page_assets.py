@@ -190,3 +190,23 @@ def test_inlined_rules_cannot_close_their_style_element() -> None:
 def test_nested_rules_are_kept_whole() -> None:
     css = ".card{color:blue;&:hover{color:green}}"
     assert subset(css) == css
+
+
+def test_the_same_pass_ends_the_head_with_the_markup_given() -> None:
+    """The feed links go in with the inlined styles, and into a page left as it was."""
+    from site_plugin.mkdocs_plugin.page_assets import PageAssets
+
+    links = '<link rel="alternate" type="application/atom+xml" href="/history.atom">'
+    page = (
+        '<html><head><link rel="stylesheet" href="a.css"></head>'
+        '<body><p class="card">x</p></body></html>'
+    )
+    inlined = PageAssets(lambda path: ".card{a:b}" if path == "a.css" else None, None)
+    rewritten = inlined.rewrite(page, "", head_end=links)
+    head = rewritten.partition("</head>")[0]
+    assert head.endswith(links)
+    assert '<style data-herald-sheet="0">.card{a:b}</style>' in head
+    assert rewritten.count(links) == 1
+    # A stylesheet that cannot be inlined: the page loads it as before, links added.
+    as_before = PageAssets(lambda path: ".card{background:url(x.png)}", None)
+    assert as_before.rewrite(page, "", head_end=links) == page.replace("</head>", links + "</head>")
