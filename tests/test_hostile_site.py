@@ -15,9 +15,7 @@ import email
 import email.policy
 import functools
 import json
-import os
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ import lxml.html
 import pytest
 from aiosmtpd.controller import Controller
 
+from .browsers import CHROMIUM, launch_chromium
 from .conftest import build_site, run_herald
 from .hostile import judge_url, markdown_payloads, unsafe_markup
 from .notify.test_notify import Inbox, Receiver, free_port
@@ -331,8 +330,6 @@ def test_notify_delivers_the_corpus_safely_on_every_channel(hostile: HostileRun)
     assert HOSTILE_TITLE in [hook["incident"]["name"] for hook in hooks]
 
 
-CHROMIUM = os.environ.get("HERALD_CHROMIUM") or shutil.which("chromium")
-
 INTERACT = """() => {
   // Every handler content could have added would run on one of these events.
   const events = ["mouseover", "mouseenter", "mousedown", "mouseup", "click", "focus",
@@ -359,11 +356,7 @@ def test_in_chromium_nothing_runs_and_nothing_leaves_loopback(
     dialogs: list[str] = []
     hosts: set[str] = set()
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+        browser = launch_chromium(playwright)
         try:
             context = browser.new_context(java_script_enabled=javascript)
             page = context.new_page()
@@ -395,11 +388,7 @@ def test_the_embed_shows_hostile_titles_as_text_and_links_only_to_the_web(
     )
     dialogs: list[str] = []
     with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
+        browser = launch_chromium(playwright)
         try:
             page = browser.new_page()
             page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -16,10 +15,10 @@ import pytest
 
 from site_plugin.present.i18n import LANGUAGES
 
+from ..browsers import CHROMIUM, launch_chromium
 from ..conftest import NOW, REPO_ROOT, build_site, copy_example, write_example_probes
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("HERALD_CHROMIUM") or shutil.which("chromium")
 if CHROMIUM is None and os.environ.get("CI"):
     raise RuntimeError("the browser tests need Debian's chromium package (scripts/bootstrap)")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs the chromium package")
@@ -114,17 +113,7 @@ def serve_example(
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        launched = launch_chromium(playwright)
         yield launched
         launched.close()
 
