@@ -1,7 +1,7 @@
 """The house keeps its rooms: imports go down the tiers, never sideways between packages.
 
 Tiers, from the bottom: 0 the foundations (clock, options, schema, characters, problems,
-url_policy) → 1 ``content`` → 2 ``engine`` → 3 ``present`` → 4 ``site``, ``notify``,
+url_policy, parallel) → 1 ``content`` → 2 ``engine`` → 3 ``present`` → 4 ``site``, ``notify``,
 ``authoring``, ``monitor`` (independent of each other) → 5 the edges, ``cli`` and ``mkdocs_plugin``
 → 6 the entry points (``plugin`` for MkDocs, ``__main__``).
 Only the edges import MkDocs or argparse. Read from the source, so that a new import
@@ -27,6 +27,7 @@ FOUNDATIONS = {
     "url_policy",
     "values",
     "errors",
+    "parallel",
 }
 TIERS = {
     "content": 1,

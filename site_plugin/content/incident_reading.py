@@ -7,6 +7,8 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..parallel import map_on_cores
+from ..problems import Problem
 from ..values import (
     SLUG,
     ValueProblem,
@@ -64,7 +66,7 @@ class IncidentReading(UpdateReading):
                 "create it, with an empty .gitkeep file so that git keeps it",
             )
             return ()
-        incidents: list[Incident] = []
+        folders: list[tuple[str, str, str]] = []
         listing = self.list_folder(str(folder), relative)
         for entry in listing:
             if entry.name.startswith((".", "_")):
@@ -79,9 +81,7 @@ class IncidentReading(UpdateReading):
                 self.report(entry_relative, 1, f"cannot be read: {error.strerror}", "check it")
                 continue
             if is_folder:
-                incident = self.read_incident(entry.path, entry.name, entry_relative, catalog)
-                if incident is not None:
-                    incidents.append(incident)
+                folders.append((entry.path, entry.name, entry_relative))
             elif entry.name.lower().endswith(UPDATE_SUFFIXES) and entry.name.lower() != "readme.md":
                 self.report(
                     entry_relative,
@@ -90,6 +90,21 @@ class IncidentReading(UpdateReading):
                     f"move it to {relative}/{entry.name[:-3]}/{INDEX_FILE}"
                     " and put each update in a file of its own beside it",
                 )
+        incidents: list[Incident] = []
+
+        def read(folder: tuple[str, str, str]) -> tuple[Incident | None, list[Problem]]:
+            # Each folder's problems travel with its incident: a forked copy's reader
+            # collects them in its own list, which this one never sees.
+            before = len(self.problems)
+            incident = self.read_incident(*folder, catalog)
+            found = self.problems[before:]
+            del self.problems[before:]
+            return incident, found
+
+        for incident, found in map_on_cores(read, folders):
+            self.problems += found
+            if incident is not None:
+                incidents.append(incident)
         incidents.sort(key=lambda incident: (incident.start, incident.id))
         return tuple(incidents)
 

@@ -37,6 +37,7 @@ from ..site.pages import GeneratedPage, feed_links, page_table
 from ..site.views import SiteViews
 from ..values import parse_duration
 from .config import HeraldConfig
+from .files_ahead import FilesAhead, remove_if_empty
 from .page_assets import PageAssets
 
 if TYPE_CHECKING:
@@ -102,6 +103,9 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         """The site's own feeds, (label, URL): every Herald page offers them."""
         self.clock = Markup("")
         """The JSON island with the build's moment and the words of the page's clock."""
+        self.files_ahead = FilesAhead(())
+        self.blank_pages: list[str] = []
+        """Herald pages whose output was blank: MkDocs does not write them."""
 
     @event_priority(100)
     def _read_language(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -261,6 +265,12 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             herald_percent=t.percent_text,
             herald_iso=iso,
         )
+        # The files are final now: make the pages' folders and files while they render.
+        self.blank_pages = []
+        self.files_ahead = FilesAhead(
+            file.abs_dest_path for file in files.documentation_pages() if file.src_uri in self.pages
+        )
+        self.files_ahead.start()
         return env
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
@@ -272,10 +282,23 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             # The site's language with its region (pt-BR), which the theme may not say:
             # Material's Brazilian file says pt, and the times script reads this.
             output = _with_html_lang(output, self.translator.lang)
-        if self.page_assets is not None and page.file.src_uri in self.pages:
+        if page.file.src_uri not in self.pages:
+            return output.replace("</head>", links + "</head>", 1)
+        if not output.strip():
+            self.blank_pages.append(page.file.abs_dest_path)
+            return output
+        if self.page_assets is not None:
             # One pass makes the page anew: the feed links go in with the inlined styles.
             return self.page_assets.rewrite(output, page.url, head_end=links)
         return output.replace("</head>", links + "</head>", 1)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.files_ahead.wait()
+        for path in self.blank_pages:
+            remove_if_empty(path, config.site_dir)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.files_ahead.wait()
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any

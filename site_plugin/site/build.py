@@ -3,13 +3,14 @@ every non-page file for one moment."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
 
 from ..content.loader import ContentPaths, load_status_site
 from ..content.model import StatusSite
@@ -17,6 +18,7 @@ from ..content.probe_store import read_probe_results
 from ..content.update_names import update_name_warnings
 from ..engine.measured import reading_span
 from ..errors import ContentError
+from ..parallel import map_on_cores
 from ..present.context import SiteContext
 from ..present.rendering import MarkdownRenderer
 from ..present.urls import page_problems
@@ -77,9 +79,17 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
     )
     if unpublishable or unreadable:
         raise ContentError([*unpublishable, *unreadable])
-    # One renderer for pages and feeds: each message is converted once.
+    # One renderer for pages and feeds: each message is converted once, on every core.
     renderer = MarkdownRenderer(options.markdown_extensions, options.markdown_configs)
-    render = functools.cache(renderer)
+    texts = list(dict.fromkeys(_messages(site)))
+    rendered = dict(zip(texts, map_on_cores(renderer, texts), strict=True))
+
+    def render(text: str) -> Markup:
+        html = rendered.get(text)
+        if html is None:
+            html = rendered[text] = renderer(text)
+        return html
+
     views = ViewBuilder(
         site,
         now=now,
@@ -98,3 +108,14 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
         tuple(renderer.left_out),
         tuple(update_name_warnings(site, zone)),
     )
+
+
+def _messages(site: StatusSite) -> Iterator[str]:
+    """Every text of the site that pages and feeds render as Markdown."""
+    for incident in site.incidents:
+        if incident.summary:
+            yield incident.summary
+        if incident.postmortem is not None:
+            yield incident.postmortem.body
+        for update in incident.updates:
+            yield update.message

@@ -1,0 +1,239 @@
+"""Work mapped on every core gives what one loop gives, whatever happens to the copies.
+
+Each case runs in a fresh Python process: the test runner may have threads of its own,
+and a process with threads never forks (the map is then one loop, which the last cases
+check on purpose).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from site_plugin.parallel import usable_cores
+
+from .conftest import NOW_EPOCH, REPO_ROOT, copy_example
+
+needs_two_cores = pytest.mark.skipif(
+    usable_cores() < 2 or not sys.platform.startswith("linux"),
+    reason="a map on several cores needs two of them, and fork (Linux)",
+)
+
+
+def run_alone(code: str) -> object:
+    """What ``code`` prints as JSON, run by itself in a new interpreter."""
+    completed = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+@needs_two_cores
+def test_the_runs_after_the_first_are_mapped_in_forked_copies_in_order() -> None:
+    found = run_alone(
+        """
+        import json, os
+        from site_plugin.parallel import map_on_cores
+        results = map_on_cores(lambda n: (n * n, os.getpid()), range(1000), smallest_run=100)
+        print(json.dumps({
+            "values": [value for value, _ in results],
+            "first": results[0][1],
+            "last": results[-1][1],
+            "here": os.getpid(),
+            "processes": len({pid for _, pid in results}),
+        }))
+        """
+    )
+    assert isinstance(found, dict)
+    assert found["values"] == [n * n for n in range(1000)]
+    assert found["first"] == found["here"]
+    assert found["last"] != found["here"]
+    assert found["processes"] == min(usable_cores(), 10)
+
+
+@needs_two_cores
+def test_a_copy_that_fails_costs_time_not_results() -> None:
+    found = run_alone(
+        """
+        import json, os
+        from site_plugin.parallel import map_on_cores
+        here = os.getpid()
+
+        def square(n):
+            if os.getpid() != here:
+                raise RuntimeError("a copy that breaks")
+            return n * n
+
+        print(json.dumps(map_on_cores(square, range(600), smallest_run=100)))
+        """
+    )
+    assert found == [n * n for n in range(600)]
+
+
+@needs_two_cores
+def test_results_that_do_not_pickle_are_made_here() -> None:
+    found = run_alone(
+        """
+        import json
+        from site_plugin.parallel import map_on_cores
+        results = map_on_cores(lambda n: (lambda: n), range(600), smallest_run=100)
+        print(json.dumps([result() for result in results]))
+        """
+    )
+    assert found == list(range(600))
+
+
+@needs_two_cores
+def test_an_error_here_propagates_and_leaves_no_copy_behind() -> None:
+    found = run_alone(
+        """
+        import json, os, time
+        from site_plugin.parallel import map_on_cores
+
+        def slow_square(n):
+            if n == 5:
+                raise ValueError("item 5")
+            time.sleep(0.001)
+            return n * n
+
+        try:
+            map_on_cores(slow_square, range(1000), smallest_run=100)
+        except ValueError as error:
+            message = str(error)
+        try:
+            os.waitpid(-1, os.WNOHANG)
+            children = "some"
+        except ChildProcessError:
+            children = "none"
+        print(json.dumps([message, children]))
+        """
+    )
+    assert found == ["item 5", "none"]
+
+
+def test_a_process_with_threads_maps_in_one_loop() -> None:
+    found = run_alone(
+        """
+        import json, os, threading
+        from site_plugin.parallel import map_on_cores
+        stop = threading.Event()
+        waiting = threading.Thread(target=stop.wait)
+        waiting.start()
+        results = map_on_cores(lambda n: os.getpid(), range(1000), smallest_run=100)
+        stop.set()
+        waiting.join()
+        print(json.dumps(len(set(results))))
+        """
+    )
+    assert found == 1
+
+
+def test_few_items_are_mapped_in_one_loop() -> None:
+    found = run_alone(
+        """
+        import json, os
+        from site_plugin.parallel import map_on_cores
+        print(json.dumps(len(set(map_on_cores(lambda n: os.getpid(), range(100))))))
+        """
+    )
+    assert found == 1
+
+
+BUILD = """
+import sys
+import site_plugin.parallel
+site_plugin.parallel.SMALLEST_RUN = int(sys.argv[1])
+from mkdocs.__main__ import cli
+sys.argv = ["mkdocs", "build", "--quiet", "--site-dir", sys.argv[2]]
+cli()
+"""
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@needs_two_cores
+def test_the_example_built_on_every_core_is_the_one_built_on_one(tmp_path: Path) -> None:
+    """Reading the incidents and converting their messages in forked copies (a run of one
+    item each) gives the site, byte for byte, that one loop gives."""
+    copy_example(tmp_path)
+    (tmp_path / "mkdocs.yml").write_bytes((REPO_ROOT / "mkdocs.yml").read_bytes())
+    environment = dict(os.environ, SOURCE_DATE_EPOCH=NOW_EPOCH, NO_MKDOCS_2_WARNING="1")
+    for name, smallest_run in (("one-loop", 10**9), ("every-core", 1)):
+        completed = subprocess.run(
+            [sys.executable, "-c", BUILD, str(smallest_run), str(tmp_path / name)],
+            cwd=tmp_path,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr
+    one_loop = files_of(tmp_path / "one-loop")
+    assert any(path.startswith("incidents/") for path in one_loop)
+    assert files_of(tmp_path / "every-core") == one_loop
+
+
+PROBLEMS = """
+import json, sys
+from datetime import UTC, datetime
+from pathlib import Path
+import site_plugin.parallel
+site_plugin.parallel.SMALLEST_RUN = int(sys.argv[1])
+from site_plugin.content.loader import ContentPaths, load_status_site
+from site_plugin.errors import ContentError
+try:
+    load_status_site(ContentPaths(Path(".")), now=datetime(2026, 11, 25, tzinfo=UTC), zone=UTC)
+except ContentError as error:
+    print(json.dumps([str(problem) for problem in error.problems]))
+"""
+
+
+@needs_two_cores
+def test_problems_found_in_forked_copies_are_all_reported(tmp_path: Path) -> None:
+    (tmp_path / "components.yml").write_text("components:\n  - id: api\n    name: API\n", "utf-8")
+    for number in range(8):
+        folder = tmp_path / "incidents" / f"2026-11-{number + 10}-incident-{number}"
+        folder.mkdir(parents=True)
+        impact = "majr" if number % 3 == 0 else "major"
+        (folder / "index.md").write_text(
+            f"---\ntitle: Incident {number}\nimpact: {impact}\naffected:\n"
+            "  api: major_outage\n---\n",
+            "utf-8",
+        )
+        (folder / f"2026-11-{number + 10}T1000Z-investigating.md").write_text(
+            f"---\nat: 2026-11-{number + 10}T10:00:00Z\nstatus: investigatin\n---\nLooking.\n",
+            "utf-8",
+        )
+    reports = []
+    for smallest_run in (10**9, 1):
+        completed = subprocess.run(
+            [sys.executable, "-c", PROBLEMS, str(smallest_run)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert completed.returncode == 0, completed.stderr
+        reports.append(json.loads(completed.stdout))
+    one_loop, every_core = reports
+    assert len(one_loop) == 8 + 3
+    assert every_core == one_loop
