@@ -26,6 +26,7 @@ from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Other = TypeVar("Other")
 
 SMALLEST_RUN = 250
 """Fewer items than this per core, and a fork costs more than it saves."""
@@ -72,6 +73,26 @@ def map_on_cores(
         for child in children:
             child.stop()
     return results
+
+
+def side_by_side(
+    here: Callable[[], Result], there: Callable[[], Other], *, worth_a_fork: bool = True
+) -> tuple[Result, Other]:
+    """``(here(), there())``, ``there`` in a forked copy while ``here`` runs in this process.
+
+    For two pieces of work that do not need each other. Only ``there``'s result must
+    pickle. ``worth_a_fork=False`` (small work) calls both here, as does a process where a
+    fork is not safe.
+    """
+    if not (worth_a_fork and can_fork() and usable_cores() >= 2):
+        return here(), there()
+    child = _Child(lambda _: there(), (None,))
+    try:
+        result = here()
+        (other,) = child.results()
+    finally:
+        child.stop()
+    return result, other
 
 
 class _Child(Generic[Item, Result]):

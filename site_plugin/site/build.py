@@ -18,7 +18,7 @@ from ..content.probe_store import read_probe_results
 from ..content.update_names import update_name_warnings
 from ..engine.measured import reading_span
 from ..errors import ContentError
-from ..parallel import map_on_cores
+from ..parallel import SMALLEST_RUN, map_on_cores, side_by_side
 from ..present.context import SiteContext
 from ..present.rendering import MarkdownRenderer
 from ..present.urls import page_problems
@@ -90,24 +90,29 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
             html = rendered[text] = renderer(text)
         return html
 
-    views = ViewBuilder(
-        site,
-        now=now,
-        context=context,
-        render=render,
-        history_days=options.history_days,
-        history_start=options.history_start,
-        recent_days=options.recent_days,
-        measurements=measurements,
-    ).build()
-    outputs = OutputOptions(context=context, render=render, now=now, feed_size=options.feed_size)
-    return BuiltSite(
-        site,
-        views,
-        build_outputs(site, outputs),
-        tuple(renderer.left_out),
-        tuple(update_name_warnings(site, zone)),
+    def views() -> SiteViews:
+        return ViewBuilder(
+            site,
+            now=now,
+            context=context,
+            render=render,
+            history_days=options.history_days,
+            history_start=options.history_start,
+            recent_days=options.recent_days,
+            measurements=measurements,
+        ).build()
+
+    def files() -> tuple[dict[str, bytes], tuple[Problem, ...]]:
+        outputs = OutputOptions(
+            context=context, render=render, now=now, feed_size=options.feed_size
+        )
+        return build_outputs(site, outputs), tuple(update_name_warnings(site, zone))
+
+    # The pages' views stay in this process; the other files (bytes) can travel.
+    site_views, (site_files, warnings) = side_by_side(
+        views, files, worth_a_fork=len(site.incidents) >= SMALLEST_RUN
     )
+    return BuiltSite(site, site_views, site_files, tuple(renderer.left_out), warnings)
 
 
 def _messages(site: StatusSite) -> Iterator[str]:
