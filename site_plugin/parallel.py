@@ -26,7 +26,6 @@ from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
-Other = TypeVar("Other")
 
 SMALLEST_RUN = 250
 """Fewer items than this per core, and a fork costs more than it saves."""
@@ -75,24 +74,35 @@ def map_on_cores(
     return results
 
 
-def side_by_side(
-    here: Callable[[], Result], there: Callable[[], Other], *, worth_a_fork: bool = True
-) -> tuple[Result, Other]:
-    """``(here(), there())``, ``there`` in a forked copy while ``here`` runs in this process.
+class Pending(Generic[Result]):
+    """``function()``, started now in a forked copy and taken with ``result()``.
 
-    For two pieces of work that do not need each other. Only ``there``'s result must
-    pickle. ``worth_a_fork=False`` (small work) calls both here, as does a process where a
-    fork is not safe.
+    For work this process does not need until later: the copy runs it while this process
+    goes on. Its result must pickle. ``worth_a_fork=False`` (small work), or a process
+    where a fork is not safe, calls ``function`` when the result is asked for.
     """
-    if not (worth_a_fork and can_fork() and usable_cores() >= 2):
-        return here(), there()
-    child = _Child(lambda _: there(), (None,))
-    try:
-        result = here()
-        (other,) = child.results()
-    finally:
-        child.stop()
-    return result, other
+
+    def __init__(self, function: Callable[[], Result], *, worth_a_fork: bool = True) -> None:
+        self._function = function
+        self._child: _Child[None, Result] | None = None
+        if worth_a_fork and can_fork() and usable_cores() >= 2:
+            self._child = _Child(lambda _: function(), (None,))
+
+    def result(self) -> Result:
+        """The result: the copy's, or made here when there is no copy or it failed."""
+        if self._child is None:
+            return self._function()
+        try:
+            (value,) = self._child.results()
+        finally:
+            self.cancel()
+        return value
+
+    def cancel(self) -> None:
+        """End the copy if it still runs; no result is wanted any more."""
+        if self._child is not None:
+            self._child.stop()
+            self._child = None
 
 
 class _Child(Generic[Item, Result]):

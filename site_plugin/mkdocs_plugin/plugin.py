@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from ..characters import terminal_line
 from ..clock import build_time
 from ..errors import ClockError, ContentError
 from ..options import site_name_problem, site_url_problem
+from ..parallel import SMALLEST_RUN, Pending
 from ..present import formatting
 from ..present.context import SiteContext
 from ..present.i18n import Translator, is_supported, iso, offered_languages, translator, web_tag
@@ -59,6 +61,30 @@ def _with_html_lang(html: str, lang: str) -> str:
     if match is None or html[match.end(1) : match.start(2)] == lang:
         return html
     return html[: match.end(1)] + lang + html[match.start(2) :]
+
+
+def in_the_way(docs_dir: str, src_uri: str) -> str:
+    return (
+        f"{docs_dir}/{src_uri} is in the way of the file Herald generates"
+        " there: rename it, or change the URL layout in the herald options"
+    )
+
+
+def write_other_files(
+    make: Callable[[], dict[str, bytes]], site_dir: str, taken: frozenset[str]
+) -> list[str]:
+    """Make the files besides the pages and write them into the site; when a file of the
+    site's own is at any of their paths, write none and return those paths."""
+    made = make()
+    blocked = sorted(path for path in made if path in taken)
+    if blocked:
+        return blocked
+    for path, data in made.items():
+        target = os.path.join(site_dir, *path.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as file:
+            file.write(data)
+    return []
 
 
 def theme_language(value: str, theme_dirs: Sequence[str]) -> str | None:
@@ -104,6 +130,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         self.clock = Markup("")
         """The JSON island with the build's moment and the words of the page's clock."""
         self.files_ahead = FilesAhead(())
+        self.other_files: Pending[list[str]] = Pending(list, worth_a_fork=False)
+        """Writes the files besides the pages; what is in their way, if anything."""
         self.blank_pages: list[str] = []
         """Herald pages whose output was blank: MkDocs does not write them."""
 
@@ -165,10 +193,21 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         # nothing when the process exits, where a last collection would scan them all.
         gc.disable()
         try:
-            views, outputs = self.build_site(config)
+            views, make_other_files = self.build_site(config)
         finally:
             gc.enable()
         gc.freeze()
+        # Feeds, API, calendars and badges need nothing MkDocs makes: a forked copy makes
+        # and writes them while the pages render (small sites: at the end of the build).
+        self.other_files = Pending(
+            functools.partial(
+                write_other_files,
+                make_other_files,
+                config.site_dir,
+                frozenset(file.src_uri for file in files),
+            ),
+            worth_a_fork=len(views.incidents) >= SMALLEST_RUN,
+        )
         self.site_feeds = views.home.feeds
         self.pages = page_table(
             views,
@@ -176,12 +215,10 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             home_title=self.home_title,
             history_title=self.history_title,
         )
-        for src_uri in [*self.pages, *outputs]:
+        for src_uri in self.pages:
             if files.get_file_from_path(src_uri) is not None:
-                raise PluginError(
-                    f"{config.docs_dir}/{src_uri} is in the way of the file Herald generates"
-                    " there: rename it, or change the URL layout in the herald options"
-                )
+                self.other_files.cancel()
+                raise PluginError(in_the_way(config.docs_dir, src_uri))
         nav_pages = (source_path(""), source_path(self.layout.history_url()))
         for src_uri in self.pages:
             inclusion = (
@@ -190,8 +227,6 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             file = File.generated(config, src_uri, content="", inclusion=inclusion)
             HeraldPage(None, file, config)
             files.append(file)
-        for path, data in outputs.items():
-            files.append(File.generated(config, path, content=data))
         # The stylesheet and script under templates/assets/ arrive as theme files.
         self.page_assets = self.theme_assets(files, config) if self.inline_styles(config) else None
         return files
@@ -292,12 +327,18 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             return self.page_assets.rewrite(output, page.url, head_end=links)
         return output.replace("</head>", links + "</head>", 1)
 
+    @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Before any other plugin reads the site: every file of Herald's is written."""
         self.files_ahead.wait()
+        blocked = self.other_files.result()
+        if blocked:
+            raise PluginError(in_the_way(config.docs_dir, blocked[0]))
         for path in self.blank_pages:
             remove_if_empty(path, config.site_dir)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.other_files.cancel()
         self.files_ahead.wait()
 
     def on_serve(
@@ -363,7 +404,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         # The page says "js" before Material's script starts (templates/herald/base.html).
         return PageAssets(read, script, runtime_classes=("js",))
 
-    def build_site(self, config: MkDocsConfig) -> tuple[SiteViews, dict[str, bytes]]:
+    def build_site(self, config: MkDocsConfig) -> tuple[SiteViews, Callable[[], dict[str, bytes]]]:
         """Load the content once and compute every page view and every other file."""
         if not config.site_url:
             raise PluginError(

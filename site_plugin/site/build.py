@@ -3,7 +3,8 @@ every non-page file for one moment."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from ..content.probe_store import read_probe_results
 from ..content.update_names import update_name_warnings
 from ..engine.measured import reading_span
 from ..errors import ContentError
-from ..parallel import SMALLEST_RUN, map_on_cores, side_by_side
+from ..parallel import map_on_cores
 from ..present.context import SiteContext
 from ..present.rendering import MarkdownRenderer
 from ..present.urls import page_problems
@@ -55,7 +56,10 @@ class BuildOptions:
 class BuiltSite:
     site: StatusSite
     views: SiteViews
-    files: dict[str, bytes]
+    files: Callable[[], dict[str, bytes]]
+    """Makes every file besides the pages (feeds, API, calendars, badges), by site path:
+    a function of the loaded content alone, for the caller to run where and when it
+    likes (the MkDocs plugin runs it in a forked copy while the pages render)."""
     left_out_extensions: tuple[str, ...] = ()
     """The site's Markdown extensions that incident messages do not use."""
     warnings: tuple[Problem, ...] = ()
@@ -90,29 +94,24 @@ def build_content(options: BuildOptions, now: datetime) -> BuiltSite:
             html = rendered[text] = renderer(text)
         return html
 
-    def views() -> SiteViews:
-        return ViewBuilder(
-            site,
-            now=now,
-            context=context,
-            render=render,
-            history_days=options.history_days,
-            history_start=options.history_start,
-            recent_days=options.recent_days,
-            measurements=measurements,
-        ).build()
-
-    def files() -> tuple[dict[str, bytes], tuple[Problem, ...]]:
-        outputs = OutputOptions(
-            context=context, render=render, now=now, feed_size=options.feed_size
-        )
-        return build_outputs(site, outputs), tuple(update_name_warnings(site, zone))
-
-    # The pages' views stay in this process; the other files (bytes) can travel.
-    site_views, (site_files, warnings) = side_by_side(
-        views, files, worth_a_fork=len(site.incidents) >= SMALLEST_RUN
+    views = ViewBuilder(
+        site,
+        now=now,
+        context=context,
+        render=render,
+        history_days=options.history_days,
+        history_start=options.history_start,
+        recent_days=options.recent_days,
+        measurements=measurements,
+    ).build()
+    outputs = OutputOptions(context=context, render=render, now=now, feed_size=options.feed_size)
+    return BuiltSite(
+        site,
+        views,
+        functools.partial(build_outputs, site, outputs),
+        tuple(renderer.left_out),
+        tuple(update_name_warnings(site, zone)),
     )
-    return BuiltSite(site, site_views, site_files, tuple(renderer.left_out), warnings)
 
 
 def _messages(site: StatusSite) -> Iterator[str]:
