@@ -237,3 +237,55 @@ def test_problems_found_in_forked_copies_are_all_reported(tmp_path: Path) -> Non
     one_loop, every_core = reports
     assert len(one_loop) == 8 + 3
     assert every_core == one_loop
+
+
+@needs_two_cores
+def test_pending_work_runs_in_a_copy_and_comes_back() -> None:
+    found = run_alone(
+        """
+        import json, os
+        from site_plugin.parallel import Pending
+        pending = Pending(lambda: os.getpid())
+        there = pending.result()
+        try:
+            os.waitpid(-1, os.WNOHANG)
+            children = "some"
+        except ChildProcessError:
+            children = "none"
+        print(json.dumps([there != os.getpid(), children]))
+        """
+    )
+    assert found == [True, "none"]
+
+
+def test_pending_work_not_worth_a_fork_runs_when_asked() -> None:
+    found = run_alone(
+        """
+        import json, os
+        from site_plugin.parallel import Pending
+        calls = []
+        pending = Pending(lambda: calls.append(os.getpid()) or len(calls), worth_a_fork=False)
+        before = list(calls)
+        print(json.dumps([before, pending.result(), calls == [os.getpid()]]))
+        """
+    )
+    assert found == [[], 1, True]
+
+
+@needs_two_cores
+def test_pending_work_cancelled_leaves_no_copy_behind() -> None:
+    found = run_alone(
+        """
+        import json, os, time
+        from site_plugin.parallel import Pending
+        pending = Pending(lambda: time.sleep(60))
+        pending.cancel()
+        try:
+            os.waitpid(-1, os.WNOHANG)
+            children = "some"
+        except ChildProcessError:
+            children = "none"
+        print(json.dumps(children))
+        """
+    )
+    assert found == "none"

@@ -359,3 +359,24 @@ def test_a_site_url_that_cannot_start_every_link_is_refused_by_build_and_check(
     assert "secret" not in result.stderr
     check = run_herald(repo.root, "check")
     assert check.returncode == 1 and said in check.stdout
+
+
+@pytest.mark.parametrize(
+    ("own_file", "herald_writes"),
+    [
+        ("docs/history.md", "the history page"),
+        ("docs/badge.svg", "the site's badge, made apart from the pages"),
+        ("docs/api/v2/summary.json", "the API's summary, made apart from the pages"),
+    ],
+)
+def test_a_file_of_the_sites_own_in_herald_s_way_fails_the_build(
+    repo: StatusRepo, own_file: str, herald_writes: str
+) -> None:
+    repo.write(own_file, "the team's own\n")
+    result = build_site(repo.root)
+    assert result.returncode == 1, herald_writes
+    assert (
+        f"{own_file} is in the way of the file Herald generates there: rename it, or change"
+        " the URL layout in the herald options"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
