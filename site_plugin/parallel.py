@@ -78,14 +78,15 @@ class Pending(Generic[Result]):
     """``function()``, started now in a forked copy and taken with ``result()``.
 
     For work this process does not need until later: the copy runs it while this process
-    goes on. Its result must pickle. ``worth_a_fork=False`` (small work), or a process
-    where a fork is not safe, calls ``function`` when the result is asked for.
+    goes on. Its result must pickle. ``size`` is how many items the work covers: under
+    ``SMALLEST_RUN``, or in a process where a fork is not safe, ``function`` is called
+    when the result is asked for.
     """
 
-    def __init__(self, function: Callable[[], Result], *, worth_a_fork: bool = True) -> None:
+    def __init__(self, function: Callable[[], Result], *, size: int) -> None:
         self._function = function
         self._child: _Child[None, Result] | None = None
-        if worth_a_fork and can_fork() and usable_cores() >= 2:
+        if size >= SMALLEST_RUN and can_fork() and usable_cores() >= 2:
             self._child = _Child(lambda _: function(), (None,))
 
     def result(self) -> Result:

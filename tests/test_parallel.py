@@ -26,17 +26,26 @@ needs_two_cores = pytest.mark.skipif(
 )
 
 
-def run_alone(code: str) -> object:
-    """What ``code`` prints as JSON, run by itself in a new interpreter."""
+def python_alone(
+    code: str, *arguments: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> str:
+    """What ``code`` prints, run by itself in a new interpreter (which must succeed)."""
     completed = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
+        [sys.executable, "-c", textwrap.dedent(code), *arguments],
+        cwd=cwd,
+        env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    return json.loads(completed.stdout)
+    return completed.stdout
+
+
+def run_alone(code: str) -> object:
+    """What ``code`` prints as JSON, run by itself in a new interpreter."""
+    return json.loads(python_alone(code))
 
 
 @needs_two_cores
@@ -171,21 +180,13 @@ def files_of(folder: Path) -> dict[str, bytes]:
 @needs_two_cores
 def test_the_example_built_on_every_core_is_the_one_built_on_one(tmp_path: Path) -> None:
     """Reading the incidents and converting their messages in forked copies (a run of one
-    item each) gives the site, byte for byte, that one loop gives."""
+    item each), and the other files made in a copy, give the site, byte for byte, that
+    one process gives."""
     copy_example(tmp_path)
     (tmp_path / "mkdocs.yml").write_bytes((REPO_ROOT / "mkdocs.yml").read_bytes())
     environment = dict(os.environ, SOURCE_DATE_EPOCH=NOW_EPOCH, NO_MKDOCS_2_WARNING="1")
     for name, smallest_run in (("one-loop", 10**9), ("every-core", 1)):
-        completed = subprocess.run(
-            [sys.executable, "-c", BUILD, str(smallest_run), str(tmp_path / name)],
-            cwd=tmp_path,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stderr
+        python_alone(BUILD, str(smallest_run), str(tmp_path / name), cwd=tmp_path, env=environment)
     one_loop = files_of(tmp_path / "one-loop")
     assert any(path.startswith("incidents/") for path in one_loop)
     assert files_of(tmp_path / "every-core") == one_loop
@@ -222,19 +223,10 @@ def test_problems_found_in_forked_copies_are_all_reported(tmp_path: Path) -> Non
             f"---\nat: 2026-11-{number + 10}T10:00:00Z\nstatus: investigatin\n---\nLooking.\n",
             "utf-8",
         )
-    reports = []
-    for smallest_run in (10**9, 1):
-        completed = subprocess.run(
-            [sys.executable, "-c", PROBLEMS, str(smallest_run)],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stderr
-        reports.append(json.loads(completed.stdout))
-    one_loop, every_core = reports
+    one_loop, every_core = (
+        json.loads(python_alone(PROBLEMS, str(smallest_run), cwd=tmp_path))
+        for smallest_run in (10**9, 1)
+    )
     assert len(one_loop) == 8 + 3
     assert every_core == one_loop
 
@@ -245,7 +237,7 @@ def test_pending_work_runs_in_a_copy_and_comes_back() -> None:
         """
         import json, os
         from site_plugin.parallel import Pending
-        pending = Pending(lambda: os.getpid())
+        pending = Pending(lambda: os.getpid(), size=1000)
         there = pending.result()
         try:
             os.waitpid(-1, os.WNOHANG)
@@ -264,7 +256,7 @@ def test_pending_work_not_worth_a_fork_runs_when_asked() -> None:
         import json, os
         from site_plugin.parallel import Pending
         calls = []
-        pending = Pending(lambda: calls.append(os.getpid()) or len(calls), worth_a_fork=False)
+        pending = Pending(lambda: calls.append(os.getpid()) or len(calls), size=10)
         before = list(calls)
         print(json.dumps([before, pending.result(), calls == [os.getpid()]]))
         """
@@ -278,7 +270,7 @@ def test_pending_work_cancelled_leaves_no_copy_behind() -> None:
         """
         import json, os, time
         from site_plugin.parallel import Pending
-        pending = Pending(lambda: time.sleep(60))
+        pending = Pending(lambda: time.sleep(60), size=1000)
         pending.cancel()
         try:
             os.waitpid(-1, os.WNOHANG)

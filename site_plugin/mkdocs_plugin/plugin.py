@@ -27,7 +27,7 @@ from ..characters import terminal_line
 from ..clock import build_time
 from ..errors import ClockError, ContentError
 from ..options import site_name_problem, site_url_problem
-from ..parallel import SMALLEST_RUN, Pending
+from ..parallel import Pending
 from ..present import formatting
 from ..present.context import SiteContext
 from ..present.i18n import Translator, is_supported, iso, offered_languages, translator, web_tag
@@ -130,7 +130,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         self.clock = Markup("")
         """The JSON island with the build's moment and the words of the page's clock."""
         self.files_ahead = FilesAhead(())
-        self.other_files: Pending[list[str]] = Pending(list, worth_a_fork=False)
+        self.other_files: Pending[list[str]] = Pending(list, size=0)
         """Writes the files besides the pages; what is in their way, if anything."""
         self.blank_pages: list[str] = []
         """Herald pages whose output was blank: MkDocs does not write them."""
@@ -206,7 +206,7 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
                 config.site_dir,
                 frozenset(file.src_uri for file in files),
             ),
-            worth_a_fork=len(views.incidents) >= SMALLEST_RUN,
+            size=len(views.incidents),
         )
         self.site_feeds = views.home.feeds
         self.pages = page_table(
