@@ -1,9 +1,10 @@
 """The ``herald`` MkDocs plugin: thin hooks that hand work to the model, engine and views.
 
-Per build: ``on_files`` reads the content once, computes every view for one moment and
-adds the generated pages; ``on_page_markdown`` picks each page's template and title;
-``on_page_context`` hands the page its view. Nothing is kept between builds, so
-``mkdocs serve`` never shows a stale incident.
+Per build: ``on_files`` reads the content once, computes every view for one moment,
+adds the generated pages and starts a forked copy writing the other files (feeds, API,
+calendars, badges), which ``on_post_build`` waits for; ``on_page_markdown`` picks each
+page's template and title; ``on_page_context`` hands the page its view. Nothing is kept
+between builds, so ``mkdocs serve`` never shows a stale incident.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import write_file
 
 from ..characters import terminal_line
 from ..clock import build_time
@@ -80,10 +82,7 @@ def write_other_files(
     if blocked:
         return blocked
     for path, data in made.items():
-        target = os.path.join(site_dir, *path.split("/"))
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "wb") as file:
-            file.write(data)
+        write_file(data, os.path.join(site_dir, *path.split("/")))
     return []
 
 
