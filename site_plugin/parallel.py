@@ -16,10 +16,13 @@ costs time, never a result: its run is mapped here.
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
 import signal
+import struct
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
@@ -104,6 +107,134 @@ class Pending(Generic[Result]):
         if self._child is not None:
             self._child.stop()
             self._child = None
+
+
+class MappedFromTheEnd(Generic[Item, Result]):
+    """``function`` over ``items`` from both ends: a forked copy maps them from the last
+    one back, while this process works forward from the first, and they meet wherever
+    their speeds put them.
+
+    For a loop this process must run itself, in order (MkDocs' pages): before each item,
+    ``made_ahead(index)`` says whether the copy already has its result. When it has, take
+    it with ``result(index)``; when not, the item is this process's to do, and the copy
+    stops before it. So neither ever waits for the other, however busy the machine, and
+    at most one item is done twice. The copy writes each result, pickled, to an unnamed
+    temporary file, and its index and place on a pipe; results wait on disk, not in
+    memory.
+
+    Without a copy (under ``SMALLEST_RUN`` items, in a process that must not fork, on one
+    core) nothing is made ahead. ``start`` is called once in the copy, before its first
+    item. ``close()`` ends the copy.
+    """
+
+    _RECORD = 24
+    """Bytes a result's record takes on the pipe: its index, place and size."""
+
+    def __init__(
+        self,
+        function: Callable[[Item], Result],
+        items: Sequence[Item],
+        *,
+        start: Callable[[], object] | None = None,
+    ) -> None:
+        self._pid: int | None = None
+        self._said = self._file = -1
+        self._made: dict[int, tuple[int, int]] = {}
+        self._unread = b""
+        # What this process has claimed, shared with the copy: it stops before that item.
+        self._claimed = memoryview(mmap.mmap(-1, 8)).cast("q")
+        self._claimed[0] = -1
+        if len(items) < SMALLEST_RUN or not can_fork() or usable_cores() < 2:
+            return
+        results = tempfile.TemporaryFile()  # noqa: SIM115 (kept open until close())
+        said, say = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            results.close()
+            os.close(said)
+            os.close(say)
+            return
+        if pid == 0:  # the copy: map from the end, write, say; leave without exit handlers
+            os.close(said)
+            status = 1
+            try:
+                if start is not None:
+                    start()
+                place = 0
+                for index in range(len(items) - 1, -1, -1):
+                    if self._claimed[0] >= index:
+                        break
+                    data = pickle.dumps(function(items[index]), pickle.HIGHEST_PROTOCOL)
+                    _write_all(results.fileno(), data)
+                    record = struct.pack("<qqq", index, place, len(data))
+                    os.write(say, record)  # one write under PIPE_BUF: never split
+                    place += len(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(say)
+        os.set_blocking(said, False)
+        self._pid, self._said = pid, said
+        self._file = os.dup(results.fileno())
+        results.close()
+
+    def made_ahead(self, index: int) -> bool:
+        """Whether the copy has item ``index``'s result; when not, it is this process's
+        to make. Ask in increasing order of index."""
+        self._claimed[0] = max(self._claimed[0], index)
+        self._read_records()
+        return index in self._made
+
+    def result(self, index: int) -> Result | None:
+        """The copy's result for an item made ahead; ``None`` when it cannot be read."""
+        place = self._made.pop(index, None)
+        if place is None or self._file < 0:
+            return None
+        start, size = place
+        try:
+            data = os.pread(self._file, size, start)
+            if len(data) != size:
+                raise EOFError("a result cut short")
+            result: Result = pickle.loads(data)
+        except Exception:
+            return None
+        return result
+
+    def close(self) -> None:
+        """End the copy if it still runs and let its file go."""
+        if self._pid is not None:
+            os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = None
+        for descriptor in (self._said, self._file):
+            if descriptor >= 0:
+                os.close(descriptor)
+        self._said = self._file = -1
+        self._made.clear()
+
+    def _read_records(self) -> None:
+        """Take what the copy has said since last time, without waiting for it."""
+        while self._said >= 0:
+            try:
+                chunk = os.read(self._said, 1 << 16)
+            except BlockingIOError:
+                return
+            if not chunk:  # the copy has left: what it made is all there is
+                os.close(self._said)
+                self._said = -1
+                return
+            data = self._unread + chunk
+            whole = len(data) - len(data) % self._RECORD
+            for index, start, size in struct.iter_unpack("<qqq", data[:whole]):
+                self._made[index] = (start, size)
+            self._unread = data[whole:]
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 class _Child(Generic[Item, Result]):

@@ -281,3 +281,151 @@ def test_pending_work_cancelled_leaves_no_copy_behind() -> None:
         """
     )
     assert found == "none"
+
+
+# -- mapped from both ends -------------------------------------------------------------
+
+FROM_THE_END = """
+import json, os
+from site_plugin.parallel import MappedFromTheEnd
+
+
+def wait_for_the_copy():
+    # Until the copy (this process's only child) has left, without reaping it: what it
+    # made is then all said on its pipe, whatever the machine's speed.
+    os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT)
+"""
+
+
+def from_the_end(code: str) -> object:
+    """What ``code`` prints as JSON, run alone after the set-up above."""
+    return json.loads(python_alone(FROM_THE_END + textwrap.dedent(code)))
+
+
+@needs_two_cores
+def test_a_copy_left_alone_makes_every_item_from_the_last_back() -> None:
+    found = from_the_end(
+        """
+        made_here = os.getpid()
+        order = iter(range(10**6))
+        mapped = MappedFromTheEnd(lambda n: (n * n, next(order), os.getpid()), range(300))
+        wait_for_the_copy()
+        ahead = [mapped.made_ahead(index) for index in range(300)]
+        results = [mapped.result(index) for index in range(300)]
+        mapped.close()
+        print(json.dumps({
+            "ahead": all(ahead),
+            "values": [value for value, _, _ in results],
+            "order": [place for _, place, _ in results],
+            "elsewhere": all(pid != made_here for _, _, pid in results),
+        }))
+        """
+    )
+    assert found == {
+        "ahead": True,
+        "values": [n * n for n in range(300)],
+        "order": [299 - n for n in range(300)],
+        "elsewhere": True,
+    }
+
+
+@needs_two_cores
+def test_the_copy_stops_before_the_first_item_claimed_here() -> None:
+    """The copy is held inside the last item while this process claims every other one;
+    let go, it makes that item and stops: nothing is made twice, nothing is lost."""
+    found = from_the_end(
+        """
+        held, let_go = os.pipe()
+        calls = []
+
+        def square(n):
+            calls.append(n)
+            os.read(held, 1)  # in the copy: wait to be let go
+            return n * n
+
+        mapped = MappedFromTheEnd(square, range(300))
+        claimed = [mapped.made_ahead(index) for index in range(299)]
+        os.write(let_go, b".")
+        wait_for_the_copy()
+        last = mapped.made_ahead(299)
+        print(json.dumps([any(claimed), last, mapped.result(299), calls]))
+        mapped.close()
+        """
+    )
+    assert found == [False, True, 299 * 299, []]
+
+
+@needs_two_cores
+def test_a_copy_that_fails_leaves_the_rest_to_this_process() -> None:
+    found = from_the_end(
+        """
+        def square(n):
+            if n == 200:
+                raise RuntimeError("a copy that breaks")
+            return n * n
+
+        mapped = MappedFromTheEnd(square, range(300))
+        wait_for_the_copy()
+        ahead = [index for index in range(300) if mapped.made_ahead(index)]
+        print(json.dumps([ahead, [mapped.result(index) for index in ahead[:2]]]))
+        mapped.close()
+        """
+    )
+    assert found == [list(range(201, 300)), [201 * 201, 202 * 202]]
+
+
+@needs_two_cores
+def test_results_that_do_not_pickle_are_not_made_ahead() -> None:
+    found = from_the_end(
+        """
+        mapped = MappedFromTheEnd(lambda n: (lambda: n), range(300))
+        wait_for_the_copy()
+        print(json.dumps(any(mapped.made_ahead(index) for index in range(300))))
+        mapped.close()
+        """
+    )
+    assert found is False
+
+
+def test_nothing_is_made_ahead_for_few_items_or_in_a_process_with_threads() -> None:
+    found = from_the_end(
+        """
+        import threading
+        few = MappedFromTheEnd(lambda n: n, range(10))
+        stop = threading.Event()
+        waiting = threading.Thread(target=stop.wait)
+        waiting.start()
+        threaded = MappedFromTheEnd(lambda n: n, range(1000))
+        stop.set()
+        waiting.join()
+        try:
+            os.waitpid(-1, os.WNOHANG)
+            children = "some"
+        except ChildProcessError:
+            children = "none"
+        print(json.dumps([
+            [few.made_ahead(index) for index in range(10)].count(True),
+            [threaded.made_ahead(index) for index in range(1000)].count(True),
+            children,
+        ]))
+        """
+    )
+    assert found == [0, 0, "none"]
+
+
+@needs_two_cores
+def test_a_copy_closed_early_leaves_no_copy_behind() -> None:
+    found = from_the_end(
+        """
+        import time
+        mapped = MappedFromTheEnd(lambda n: time.sleep(60), range(300))
+        mapped.close()
+        try:
+            os.waitpid(-1, os.WNOHANG)
+            children = "some"
+        except ChildProcessError:
+            children = "none"
+        print(json.dumps([children, mapped.made_ahead(0)]))
+        """
+    )
+    assert found == ["none", False]

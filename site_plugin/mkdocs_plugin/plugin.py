@@ -3,8 +3,10 @@
 Per build: ``on_files`` reads the content once, computes every view for one moment,
 adds the generated pages and starts a forked copy writing the other files (feeds, API,
 calendars, badges), which ``on_post_build`` waits for; ``on_page_markdown`` picks each
-page's template and title; ``on_page_context`` hands the page its view. Nothing is kept
-between builds, so ``mkdocs serve`` never shows a stale incident.
+page's template and title; the last ``on_env`` forks a copy that renders Herald's pages
+from the last one back while MkDocs builds them from the first (``pages_ahead``);
+``on_page_context`` hands the page its view. Nothing is kept between builds, so
+``mkdocs serve`` never shows a stale incident.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from ..values import parse_duration
 from .config import HeraldConfig
 from .files_ahead import FilesAhead, remove_if_empty
 from .page_assets import PageAssets
+from .pages_ahead import PageRenderer, PagesAhead
 
 if TYPE_CHECKING:
     import jinja2
@@ -129,6 +132,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         self.clock = Markup("")
         """The JSON island with the build's moment and the words of the page's clock."""
         self.files_ahead = FilesAhead(())
+        self.nav: Navigation | None = None
+        self.pages_ahead: PagesAhead | None = None
         self.other_files: Pending[list[str]] = Pending(list, size=0)
         """Writes the files besides the pages; what is in their way, if anything."""
         self.blank_pages: list[str] = []
@@ -257,7 +262,20 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         )
         return html + link
 
-    def on_page_context(
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        return nav
+
+    @event_priority(100)
+    def _page_ahead(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """First: a page rendered ahead gets its own template back, and its HTML."""
+        if self.pages_ahead is not None:
+            self.pages_ahead.context(page, context)
+        return context
+
+    def _page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         generated = self.pages.get(page.file.src_uri)
@@ -267,7 +285,9 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         context["herald_site"] = self.site_links  # type: ignore[typeddict-unknown-key]
         return context
 
-    def on_env(
+    on_page_context = CombinedEvent(_page_ahead, _page_context)
+
+    def _set_up_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
         previous = env.autoescape
@@ -299,13 +319,28 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             herald_percent=t.percent_text,
             herald_iso=iso,
         )
-        # The files are final now: make the pages' folders and files while they render.
+        return env
+
+    @event_priority(-100)
+    def _start_pages(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        """Last before the pages, when the files, navigation and templates are final: a
+        copy renders Herald's pages from the last one back, a thread makes their files."""
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+        pages = [
+            file.page for file in doc_files if file.src_uri in self.pages and file.page is not None
+        ]
+        self.pages_ahead = None
+        if self.nav is not None:
+            render = PageRenderer(config=config, nav=self.nav, doc_files=doc_files, env=env)
+            self.pages_ahead = PagesAhead(pages, render)
         self.blank_pages = []
-        self.files_ahead = FilesAhead(
-            file.abs_dest_path for file in files.documentation_pages() if file.src_uri in self.pages
-        )
+        self.files_ahead = FilesAhead(page.file.abs_dest_path for page in pages)
         self.files_ahead.start()
         return env
+
+    on_env = CombinedEvent(_set_up_env, _start_pages)
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Let feed readers discover the feeds from every page, Herald's or not."""
@@ -318,6 +353,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             output = _with_html_lang(output, self.translator.lang)
         if page.file.src_uri not in self.pages:
             return output.replace("</head>", links + "</head>", 1)
+        if self.pages_ahead is not None:
+            self.pages_ahead.built(page)
         if not output.strip():
             self.blank_pages.append(page.file.abs_dest_path)
             return output
@@ -329,6 +366,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
     @event_priority(100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Before any other plugin reads the site: every file of Herald's is written."""
+        if self.pages_ahead is not None:
+            self.pages_ahead.close()
         self.files_ahead.wait()
         blocked = self.other_files.result()
         if blocked:
@@ -337,6 +376,8 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             remove_if_empty(path, config.site_dir)
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.pages_ahead is not None:
+            self.pages_ahead.close()
         self.other_files.cancel()
         self.files_ahead.wait()
 
