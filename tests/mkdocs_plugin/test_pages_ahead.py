@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import NOW_EPOCH, REPO_ROOT, copy_example
-from ..test_parallel import files_of, needs_two_cores, python_alone
+from ..test_parallel import BUILD, files_of, needs_two_cores, python_alone
 
 HOOKS = """
 import json, os
@@ -53,15 +53,6 @@ def on_page_context(context, page, config, nav):
 def on_post_build(config):
     with open(os.environ["COUNTS"], "w") as counts:
         json.dump({"pages": len(pages), "ahead": len(ahead)}, counts)
-"""
-
-BUILD = """
-import sys
-import site_plugin.parallel
-site_plugin.parallel.SMALLEST_RUN = int(sys.argv[1])
-from mkdocs.__main__ import cli
-sys.argv = ["mkdocs", "build", "--quiet", "--site-dir", sys.argv[2]]
-cli()
 """
 
 
