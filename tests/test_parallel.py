@@ -26,12 +26,33 @@ needs_two_cores = pytest.mark.skipif(
 )
 
 
+HELPERS = """
+import os
+
+
+def copies_left():
+    \"\"\"Whether this process has a child, running or not yet reaped.\"\"\"
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return "none"
+    return "some"
+
+
+def wait_for_the_copy():
+    \"\"\"Until the copy (this process's only child) has left, without reaping it: what
+    it made is then all said, whatever the machine's speed.\"\"\"
+    os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT)
+"""
+
+
 def python_alone(
     code: str, *arguments: str, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> str:
-    """What ``code`` prints, run by itself in a new interpreter (which must succeed)."""
+    """What ``code`` prints, run by itself in a new interpreter (which must succeed), with
+    the helpers above defined."""
     completed = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code), *arguments],
+        [sys.executable, "-c", HELPERS + textwrap.dedent(code), *arguments],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -120,11 +141,7 @@ def test_an_error_here_propagates_and_leaves_no_copy_behind() -> None:
             map_on_cores(slow_square, range(1000), smallest_run=100)
         except ValueError as error:
             message = str(error)
-        try:
-            os.waitpid(-1, os.WNOHANG)
-            children = "some"
-        except ChildProcessError:
-            children = "none"
+        children = copies_left()
         print(json.dumps([message, children]))
         """
     )
@@ -239,11 +256,7 @@ def test_pending_work_runs_in_a_copy_and_comes_back() -> None:
         from site_plugin.parallel import Pending
         pending = Pending(lambda: os.getpid(), size=1000)
         there = pending.result()
-        try:
-            os.waitpid(-1, os.WNOHANG)
-            children = "some"
-        except ChildProcessError:
-            children = "none"
+        children = copies_left()
         print(json.dumps([there != os.getpid(), children]))
         """
     )
@@ -272,11 +285,7 @@ def test_pending_work_cancelled_leaves_no_copy_behind() -> None:
         from site_plugin.parallel import Pending
         pending = Pending(lambda: time.sleep(60), size=1000)
         pending.cancel()
-        try:
-            os.waitpid(-1, os.WNOHANG)
-            children = "some"
-        except ChildProcessError:
-            children = "none"
+        children = copies_left()
         print(json.dumps(children))
         """
     )
@@ -285,21 +294,12 @@ def test_pending_work_cancelled_leaves_no_copy_behind() -> None:
 
 # -- mapped from both ends -------------------------------------------------------------
 
-FROM_THE_END = """
-import json, os
-from site_plugin.parallel import MappedFromTheEnd
-
-
-def wait_for_the_copy():
-    # Until the copy (this process's only child) has left, without reaping it: what it
-    # made is then all said on its pipe, whatever the machine's speed.
-    os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT)
-"""
-
 
 def from_the_end(code: str) -> object:
-    """What ``code`` prints as JSON, run alone after the set-up above."""
-    return json.loads(python_alone(FROM_THE_END + textwrap.dedent(code)))
+    """What ``code`` prints as JSON, run alone with ``MappedFromTheEnd`` imported."""
+    return run_alone(
+        "import json\nfrom site_plugin.parallel import MappedFromTheEnd\n" + textwrap.dedent(code)
+    )
 
 
 @needs_two_cores
@@ -398,11 +398,7 @@ def test_nothing_is_made_ahead_for_few_items_or_in_a_process_with_threads() -> N
         threaded = MappedFromTheEnd(lambda n: n, range(1000))
         stop.set()
         waiting.join()
-        try:
-            os.waitpid(-1, os.WNOHANG)
-            children = "some"
-        except ChildProcessError:
-            children = "none"
+        children = copies_left()
         print(json.dumps([
             [few.made_ahead(index) for index in range(10)].count(True),
             [threaded.made_ahead(index) for index in range(1000)].count(True),
@@ -420,11 +416,7 @@ def test_a_copy_closed_early_leaves_no_copy_behind() -> None:
         import time
         mapped = MappedFromTheEnd(lambda n: time.sleep(60), range(300))
         mapped.close()
-        try:
-            os.waitpid(-1, os.WNOHANG)
-            children = "some"
-        except ChildProcessError:
-            children = "none"
+        children = copies_left()
         print(json.dumps([children, mapped.made_ahead(0)]))
         """
     )
