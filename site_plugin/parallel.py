@@ -146,8 +146,15 @@ class MappedFromTheEnd(Generic[Item, Result]):
         self._claimed[0] = -1
         if len(items) < SMALLEST_RUN or not can_fork() or usable_cores() < 2:
             return
-        results = tempfile.TemporaryFile()  # noqa: SIM115 (kept open until close())
-        said, say = os.pipe()
+        try:  # no temporary folder, no descriptors left: no copy, and this process does all
+            results = tempfile.TemporaryFile()  # noqa: SIM115 (kept open until close())
+        except OSError:
+            return
+        try:
+            said, say = os.pipe()
+        except OSError:
+            results.close()
+            return
         try:
             pid = os.fork()
         except OSError:

@@ -295,11 +295,10 @@ def test_pending_work_cancelled_leaves_no_copy_behind() -> None:
 # -- mapped from both ends -------------------------------------------------------------
 
 
-def from_the_end(code: str) -> object:
+def from_the_end(code: str, *arguments: str) -> object:
     """What ``code`` prints as JSON, run alone with ``MappedFromTheEnd`` imported."""
-    return run_alone(
-        "import json\nfrom site_plugin.parallel import MappedFromTheEnd\n" + textwrap.dedent(code)
-    )
+    preamble = "import json\nfrom site_plugin.parallel import MappedFromTheEnd\n"
+    return json.loads(python_alone(preamble + textwrap.dedent(code), *arguments))
 
 
 @needs_two_cores
@@ -421,3 +420,17 @@ def test_a_copy_closed_early_leaves_no_copy_behind() -> None:
         """
     )
     assert found == ["none", False]
+
+
+@needs_two_cores
+def test_without_a_temporary_folder_nothing_is_made_ahead(tmp_path: Path) -> None:
+    found = from_the_end(
+        """
+        import sys, tempfile
+        tempfile.tempdir = sys.argv[1]
+        mapped = MappedFromTheEnd(lambda n: n, range(300))
+        print(json.dumps([[mapped.made_ahead(i) for i in range(300)].count(True), copies_left()]))
+        """,
+        str(tmp_path / "missing"),
+    )
+    assert found == [0, "none"]
