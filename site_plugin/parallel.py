@@ -16,6 +16,7 @@ costs time, never a result: its run is mapped here.
 
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
 import pickle
@@ -25,7 +26,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import IO, Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -138,7 +139,8 @@ class MappedFromTheEnd(Generic[Item, Result]):
         start: Callable[[], object] | None = None,
     ) -> None:
         self._pid: int | None = None
-        self._said = self._file = -1
+        self._said = -1
+        self._results: IO[bytes] | None = None
         self._made: dict[int, tuple[int, int]] = {}
         self._unread = b""
         # What this process has claimed, shared with the copy: it stops before that item.
@@ -156,6 +158,7 @@ class MappedFromTheEnd(Generic[Item, Result]):
             results.close()
             return
         try:
+            os.set_blocking(said, False)
             pid = os.fork()
         except OSError:
             results.close()
@@ -181,10 +184,7 @@ class MappedFromTheEnd(Generic[Item, Result]):
             finally:
                 os._exit(status)
         os.close(say)
-        os.set_blocking(said, False)
-        self._pid, self._said = pid, said
-        self._file = os.dup(results.fileno())
-        results.close()
+        self._pid, self._said, self._results = pid, said, results
 
     def made_ahead(self, index: int) -> bool:
         """Whether the copy has item ``index``'s result; when not, it is this process's
@@ -194,13 +194,14 @@ class MappedFromTheEnd(Generic[Item, Result]):
         return index in self._made
 
     def result(self, index: int) -> Result | None:
-        """The copy's result for an item made ahead; ``None`` when it cannot be read."""
+        """The copy's result for an item made ahead; ``None`` when it cannot be read, or
+        when ``function`` gave ``None``: its way of leaving an item to this process."""
         place = self._made.pop(index, None)
-        if place is None or self._file < 0:
+        if place is None or self._results is None:
             return None
         start, size = place
         try:
-            data = os.pread(self._file, size, start)
+            data = os.pread(self._results.fileno(), size, start)
             if len(data) != size:
                 raise EOFError("a result cut short")
             result: Result = pickle.loads(data)
@@ -211,13 +212,14 @@ class MappedFromTheEnd(Generic[Item, Result]):
     def close(self) -> None:
         """End the copy if it still runs and let its file go."""
         if self._pid is not None:
-            os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
+            _end(self._pid)
             self._pid = None
-        for descriptor in (self._said, self._file):
-            if descriptor >= 0:
-                os.close(descriptor)
-        self._said = self._file = -1
+        if self._said >= 0:
+            os.close(self._said)
+            self._said = -1
+        if self._results is not None:
+            self._results.close()
+            self._results = None
         self._made.clear()
 
     def _read_records(self) -> None:
@@ -236,6 +238,15 @@ class MappedFromTheEnd(Generic[Item, Result]):
             for index, start, size in struct.iter_unpack("<qqq", data[:whole]):
                 self._made[index] = (start, size)
             self._unread = data[whole:]
+
+
+def _end(pid: int) -> None:
+    """Kill and reap a copy; one reaped already (elsewhere, or with SIGCHLD ignored) is
+    gone, which is all that is wanted."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 def _write_all(descriptor: int, data: bytes) -> None:
@@ -278,9 +289,13 @@ class _Child(Generic[Item, Result]):
             with os.fdopen(self.pipe, "rb") as pipe:
                 self.pipe = -1
                 data = pipe.read()
-            _, status = os.waitpid(self.pid, 0)
+            try:
+                _, status = os.waitpid(self.pid, 0)
+                succeeded = os.waitstatus_to_exitcode(status) == 0
+            except ChildProcessError:  # reaped elsewhere: whole results still unpickle
+                succeeded = True
             self.pid = None
-            if os.waitstatus_to_exitcode(status) == 0:
+            if succeeded:
                 try:
                     results: list[Result] = pickle.loads(data)
                 except Exception:
@@ -295,6 +310,5 @@ class _Child(Generic[Item, Result]):
             os.close(self.pipe)
             self.pipe = -1
         if self.pid is not None:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
+            _end(self.pid)
             self.pid = None

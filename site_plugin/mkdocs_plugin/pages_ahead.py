@@ -1,10 +1,11 @@
 """Herald's pages rendered on two cores: MkDocs from the first, a forked copy from the last.
 
 MkDocs renders pages one after another on one thread, and a status site has a page for
-every incident, so rendering them is most of a big site's build. Just before the pages
-(Herald's last ``on_env``), a copy of the build is forked and renders Herald's pages from
-the last one back, exactly as MkDocs would: the page's context, every plugin's
-``on_page_context``, its template. MkDocs builds the pages here from the first, as usual.
+every incident, so rendering them is most of a big site's build. After every plugin's
+``on_env`` (Herald's last one has the lowest priority), a copy of the build is forked and
+renders Herald's pages from the last one back, exactly as MkDocs would: the page's
+context, every plugin's ``on_page_context``, its template. MkDocs builds the pages here
+from the first, as usual.
 
 Before each of Herald's pages, this process asks whether the copy has it. If so, the
 page's template is ``herald/ahead.html``, which prints the copy's HTML; if not, the page
@@ -14,7 +15,9 @@ other, so a busy second core costs nothing but its help. Without a copy (``mkdoc
 serve``, one core, a small site) every page is rendered here.
 
 What the copy's hooks change stays in the copy and is done again here, so a plugin that
-collects pages in ``on_page_context`` sees each page once. Only a plugin whose page
+collects pages in ``on_page_context`` sees each page once; what they log is said here
+when they run again. A page whose rendering logs anything is left to this process, so
+the message is said once, where ``--strict`` counts it. Only a plugin whose page
 context depends on the pages built before it would tell the difference.
 """
 
@@ -41,7 +44,9 @@ AHEAD_TEMPLATE = "herald/ahead.html"
 
 
 class PageRenderer:
-    """What MkDocs' ``_build_page`` does before ``on_post_page``: the page's HTML."""
+    """What MkDocs' ``_build_page`` does before ``on_post_page``, in the copy: the page's
+    HTML, or ``None`` when rendering it logged something, so that the build renders it
+    itself and says so where it counts (``mkdocs build --strict``)."""
 
     def __init__(
         self,
@@ -55,8 +60,32 @@ class PageRenderer:
         self.nav = nav
         self.doc_files = doc_files
         self.env = env
+        self.logged = False
+        """Whether a handler would have taken a record since last reset (in the copy)."""
 
-    def __call__(self, page: Page) -> str:
+    def hold_logs(self) -> None:
+        """In the copy, before the first page: what a hook logs is logged again when the
+        build runs that hook, and what rendering logs makes the page the build's own, so
+        nothing reaches a handler here."""
+        renderer = self
+
+        def call_handlers(logger: logging.Logger, record: logging.LogRecord) -> None:
+            # Logger.callHandlers' walk, noting whether any handler would take it.
+            current: logging.Logger | None = logger
+            found = False
+            while current is not None:
+                for handler in current.handlers:
+                    found = True
+                    if record.levelno >= handler.level:
+                        renderer.logged = True
+                current = current.parent if current.propagate else None
+            last_resort = logging.lastResort
+            if not found and last_resort is not None and record.levelno >= last_resort.level:
+                renderer.logged = True
+
+        logging.Logger.callHandlers = call_handlers  # type: ignore[method-assign, assignment]
+
+    def __call__(self, page: Page) -> str | None:
         self.config._current_page = page
         page.active = True
         try:
@@ -65,15 +94,12 @@ class PageRenderer:
             context = self.config.plugins.on_page_context(
                 context, page=page, config=self.config, nav=self.nav
             )
-            return template.render(context)
+            self.logged = False
+            html = template.render(context)
+            return None if self.logged else html
         finally:
             page.active = False
             self.config._current_page = None
-
-
-def quiet() -> None:
-    """In the copy: its hooks run here again, and this process says what they say."""
-    logging.disable(logging.CRITICAL)
 
 
 class PagesAhead:
@@ -87,7 +113,7 @@ class PagesAhead:
     def __init__(self, pages: Sequence[Page], render: PageRenderer) -> None:
         self._pages = pages
         self._index = {page.file.src_uri: index for index, page in enumerate(pages)}
-        self._html = MappedFromTheEnd(render, pages, start=quiet)
+        self._html = MappedFromTheEnd(render, pages, start=render.hold_logs)
         self._templates: dict[str, str] = {}
         """The own templates of the pages given ``AHEAD_TEMPLATE``, by source path."""
         self._decide(0)

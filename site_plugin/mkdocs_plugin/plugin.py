@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import math
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -266,11 +267,12 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         self.nav = nav
         return nav
 
-    @event_priority(100)
+    @event_priority(math.inf)
     def _page_ahead(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        """First: a page rendered ahead gets its own template back, and its HTML."""
+        """Before any other plugin: a page rendered ahead gets its own template back, and
+        its HTML."""
         if self.pages_ahead is not None:
             self.pages_ahead.context(page, context)
         return context
@@ -321,18 +323,22 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
         )
         return env
 
-    @event_priority(-100)
+    @event_priority(-math.inf)
     def _start_pages(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
-        """Last before the pages, when the files, navigation and templates are final: a
-        copy renders Herald's pages from the last one back, a thread makes their files."""
+        """After every other plugin's ``on_env``, when the files, navigation and templates
+        are final: a copy renders Herald's pages from the last one back, and a thread
+        makes their files."""
         doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
         pages = [
             file.page for file in doc_files if file.src_uri in self.pages and file.page is not None
         ]
         self.pages_ahead = None
-        if self.nav is not None:
+        # With drafts, mkdocs serve lists more pages than a build does (the context's
+        # "pages"), which this hook cannot tell apart: only a site without drafts forks.
+        drafts = any(file.inclusion.is_excluded() for file in files)  # type: ignore[no-untyped-call]
+        if self.nav is not None and not drafts:
             render = PageRenderer(config=config, nav=self.nav, doc_files=doc_files, env=env)
             self.pages_ahead = PagesAhead(pages, render)
         self.blank_pages = []
@@ -376,10 +382,12 @@ class HeraldPlugin(BasePlugin[HeraldConfig]):  # type: ignore[no-untyped-call]
             remove_if_empty(path, config.site_dir)
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.pages_ahead is not None:
-            self.pages_ahead.close()
-        self.other_files.cancel()
-        self.files_ahead.wait()
+        try:
+            if self.pages_ahead is not None:
+                self.pages_ahead.close()
+        finally:
+            self.other_files.cancel()
+            self.files_ahead.wait()
 
     def on_serve(
         self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Any
