@@ -46,12 +46,11 @@ def wait_for_the_copy():
 """
 
 
-def python_alone(
+def run_python(
     code: str, *arguments: str, cwd: Path | None = None, env: dict[str, str] | None = None
-) -> str:
-    """What ``code`` prints, run by itself in a new interpreter (which must succeed), with
-    the helpers above defined."""
-    completed = subprocess.run(
+) -> subprocess.CompletedProcess[str]:
+    """``code`` run by itself in a new interpreter, with the helpers above defined."""
+    return subprocess.run(
         [sys.executable, "-c", HELPERS + textwrap.dedent(code), *arguments],
         cwd=cwd,
         env=env,
@@ -60,6 +59,13 @@ def python_alone(
         timeout=300,
         check=False,
     )
+
+
+def python_alone(
+    code: str, *arguments: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> str:
+    """What ``code`` prints, run by itself in a new interpreter (which must succeed)."""
+    completed = run_python(code, *arguments, cwd=cwd, env=env)
     assert completed.returncode == 0, completed.stderr
     return completed.stdout
 

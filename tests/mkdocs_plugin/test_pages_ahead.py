@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from ..conftest import NOW_EPOCH, REPO_ROOT, copy_example
-from ..test_parallel import HELPERS, files_of, needs_two_cores
+from ..test_parallel import files_of, needs_two_cores, run_python
 
 HOOKS = """
 import json, logging, os
@@ -94,15 +93,7 @@ def build(
         COUNTS=str(root / f"{name}.json"),
         **environment,
     )
-    return subprocess.run(
-        [sys.executable, "-c", HELPERS + BUILD, str(smallest_run), str(root / name), *options],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_python(BUILD, str(smallest_run), str(root / name), *options, cwd=root, env=env)
 
 
 def counts(root: Path, name: str) -> dict[str, int]:
