@@ -128,8 +128,8 @@ class MappedFromTheEnd(Generic[Item, Result]):
     item. ``close()`` ends the copy.
     """
 
-    _RECORD = 24
-    """Bytes a result's record takes on the pipe: its index, place and size."""
+    _RECORD = struct.Struct("<qqq")
+    """A result's record on the pipe: its index, place and size."""
 
     def __init__(
         self,
@@ -177,7 +177,7 @@ class MappedFromTheEnd(Generic[Item, Result]):
                         break
                     data = pickle.dumps(function(items[index]), pickle.HIGHEST_PROTOCOL)
                     _write_all(results.fileno(), data)
-                    record = struct.pack("<qqq", index, place, len(data))
+                    record = self._RECORD.pack(index, place, len(data))
                     os.write(say, record)  # one write under PIPE_BUF: never split
                     place += len(data)
                 status = 0
@@ -234,8 +234,8 @@ class MappedFromTheEnd(Generic[Item, Result]):
                 self._said = -1
                 return
             data = self._unread + chunk
-            whole = len(data) - len(data) % self._RECORD
-            for index, start, size in struct.iter_unpack("<qqq", data[:whole]):
+            whole = len(data) - len(data) % self._RECORD.size
+            for index, start, size in self._RECORD.iter_unpack(data[:whole]):
                 self._made[index] = (start, size)
             self._unread = data[whole:]
 

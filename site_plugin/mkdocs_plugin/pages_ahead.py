@@ -11,8 +11,8 @@ Before each of Herald's pages, this process asks whether the copy has it. If so,
 page's template is ``herald/ahead.html``, which prints the copy's HTML; if not, the page
 is rendered here and the copy stops before it. Either way every hook runs here, and
 ``on_post_page`` and writing the file follow as for any page. Neither side waits for the
-other, so a busy second core costs nothing but its help. Without a copy (``mkdocs
-serve``, one core, a small site) every page is rendered here.
+other, so a busy second core costs nothing but its help. Without a copy (a site with
+drafts, ``mkdocs serve``'s rebuilds, one core, a small site) every page is rendered here.
 
 What the copy's hooks change stays in the copy and is done again here, so a plugin that
 collects pages in ``on_page_context`` sees each page once; what they log is said here
